@@ -1,0 +1,167 @@
+"""Data types that travel between the stages: an article, its blocks, their sentences.
+
+A reader turns a source file into an :class:`Article`: the decoded source text
+(the *skeleton*) plus the translatable :class:`Block` s found in it, each
+knowing exactly which characters of the source it covers. Publishing replaces
+those characters and nothing else, so everything that is not translated comes
+out byte for byte as it went in.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+
+
+class BlockKind(StrEnum):
+    """What a block of text is in its article; shown to translators as a ``#.`` comment."""
+
+    TITLE = "title"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    LIST_ITEM = "list item"
+    CAPTION = "caption"
+    QUOTE = "quote"
+    TABLE_CELL = "table cell"
+    FRONT_MATTER = "front matter"
+    ATTRIBUTE = "attribute"
+
+
+class Slot(StrEnum):
+    """How translated text is written back into the source.
+
+    ``RAW``: the text goes in as it is (plain text, Markdown, HTML element content).
+    ``YAML``: the block's piece is a whole YAML scalar; a translation is written as a
+    double-quoted YAML string. ``HTML_ATTRIBUTE``: the piece is an attribute value
+    between its quotes; a translation is HTML-escaped.
+    """
+
+    RAW = "raw"
+    YAML = "yaml"
+    HTML_ATTRIBUTE = "html-attribute"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """A half-open range ``[start, end)`` of character offsets."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start <= self.end:
+            raise ValueError(f"invalid span {self.start}..{self.end}")
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Block:
+    """One translatable unit of an article: a paragraph, heading, list item, attribute...
+
+    Attributes:
+        kind: what the block is.
+        text: the text a translator sees. For ``Slot.RAW`` it is the source
+            characters of ``pieces`` joined with ``"\\n"``; for the other slots
+            it is the decoded value (YAML scalar, unescaped attribute).
+        pieces: where the text lies in ``Article.source``. Several pieces when
+            a container prefix (a Markdown ``> `` or list indent) sits between
+            lines; exactly one for non-raw slots.
+        slot: how a translation is written back.
+        context: gettext ``msgctxt``, only for text that needs a translation
+            of its own (a front-matter key, say); never a position.
+        comment: an extra note for translators (``alt`` of ``<img>``...).
+        protected: ranges of ``text`` in which no sentence may end (inline
+            code, links, URLs, tags).
+        sentences: ranges of ``text``, one per sentence; filled by segmentation.
+    """
+
+    kind: BlockKind
+    text: str
+    pieces: tuple[Span, ...]
+    slot: Slot = Slot.RAW
+    context: str | None = None
+    comment: str | None = None
+    protected: tuple[Span, ...] = ()
+    sentences: tuple[Span, ...] = ()
+
+    def source_offset(self, offset: int) -> int:
+        """Map an offset in ``text`` to an offset in the article source."""
+        if self.slot is not Slot.RAW:
+            return self.pieces[0].start
+        base = 0
+        for piece in self.pieces:
+            length = len(piece)
+            if offset <= base + length:
+                return piece.start + (offset - base)
+            base += length + 1
+        return self.pieces[-1].end
+
+
+@dataclass(frozen=True)
+class LanguageMarker:
+    """Where the article states its language, and how to state another one.
+
+    Publishing replaces ``span`` of the source (an empty span inserts) with
+    ``template.format(lang=...)``.
+    """
+
+    span: Span
+    template: str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a format reader returns: the blocks and the language marker."""
+
+    blocks: tuple[Block, ...]
+    marker: LanguageMarker | None = None
+
+
+@dataclass(frozen=True)
+class Article:
+    """A source article: decoded text plus the translatable blocks in it.
+
+    Attributes:
+        path: the file it was read from.
+        format: the reader that parsed it (``text``, ``markdown``, ``html``).
+        source: the decoded text with line ends normalised to ``"\\n"`` when
+            the file used CRLF throughout.
+        blocks: translatable blocks in source order.
+        marker: where the language is stated, if the format has a place for it.
+        encoding: the file's encoding, used again when publishing.
+        bom: whether the file started with a byte-order mark.
+        newline: ``"\\r\\n"`` when the file used CRLF throughout, else ``"\\n"``.
+    """
+
+    path: Path
+    format: str
+    source: str
+    blocks: tuple[Block, ...]
+    marker: LanguageMarker | None = None
+    encoding: str = "utf-8"
+    bom: bool = False
+    newline: str = "\n"
+
+    @property
+    def slug(self) -> str:
+        """The article's name without language and extension: ``a/story.en.md`` -> ``story``."""
+        return self.path.name.split(".", 1)[0]
+
+    @cached_property
+    def line_starts(self) -> tuple[int, ...]:
+        starts = [0]
+        find = self.source.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        return tuple(starts)
+
+    def line_of(self, offset: int) -> int:
+        """1-based line number of a source offset."""
+        return bisect.bisect_right(self.line_starts, offset)

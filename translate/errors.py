@@ -1,0 +1,55 @@
+"""One exception hierarchy for the whole library.
+
+Every error carries the file (and line, where one is known) it is about and a
+short hint saying how to fix it, so that the command line can print it as one
+line: ``path:line: message (hint)``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TranslateError(Exception):
+    """Base class of every error the library raises on purpose."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = str(path) if path is not None else None
+        self.line = line
+        self.hint = hint
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = self.path + (f":{self.line}" if self.line is not None else "") + ": "
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}{self.message}{hint}"
+
+
+class InputError(TranslateError):
+    """An article cannot be read: bad encoding, binary data, malformed markup."""
+
+
+class CatalogError(TranslateError):
+    """A .po or .pot file cannot be read or is inconsistent."""
+
+
+class ConflictError(CatalogError):
+    """A catalog changed on disk while it was being updated and could not be merged."""
+
+
+class PublishError(TranslateError):
+    """A localized article cannot be produced (for example untranslated text with --untranslated=fail)."""
+
+
+class ConfigError(TranslateError):
+    """A configuration value or command-line option is invalid."""
