@@ -10,10 +10,23 @@ out byte for byte as it went in.
 from __future__ import annotations
 
 import bisect
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
+
+
+_SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of ASCII white space (line breaks of wrapped text) into one space.
+
+    Other spaces (no-break, zero-width) are kept: they are deliberate.
+    """
+    return _SPACE_RUN.sub(" ", text).strip(" ")
 
 
 class BlockKind(StrEnum):
@@ -103,6 +116,24 @@ class Block:
 
 
 @dataclass(frozen=True)
+class Segment:
+    """One sentence of an article: the unit of translation.
+
+    Attributes:
+        msgid: the sentence as translators see it (white space of wrapped
+            lines collapsed), the key of its catalog entry.
+        block: index of its block in ``Article.blocks``.
+        span: where the sentence lies in the block's text.
+        line: 1-based source line where it starts.
+    """
+
+    msgid: str
+    block: int
+    span: Span
+    line: int
+
+
+@dataclass(frozen=True)
 class LanguageMarker:
     """Where the article states its language, and how to state another one.
 
@@ -165,3 +196,12 @@ class Article:
     def line_of(self, offset: int) -> int:
         """1-based line number of a source offset."""
         return bisect.bisect_right(self.line_starts, offset)
+
+    def segments(self) -> Iterator[Segment]:
+        """The article's sentences in source order."""
+        for index, block in enumerate(self.blocks):
+            for span in block.sentences:
+                msgid = normalize_space(block.text[span.start : span.end])
+                if msgid:
+                    line = self.line_of(block.source_offset(span.start))
+                    yield Segment(msgid=msgid, block=index, span=span, line=line)
