@@ -1,0 +1,214 @@
+"""The library's entry points: extract catalogs, publish articles, report status.
+
+Each function takes many articles and keeps going when one fails: the error
+is returned in that article's result, never raised, so that a batch reports
+every problem at once. The command line is a thin layer over these.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polib
+
+from translate.article import Article
+from translate.catalog.header import catalog_metadata
+from translate.catalog.merge import MergeReport, merge
+from translate.catalog.paths import catalog_path, find_catalogs, template_path
+from translate.catalog.stats import CatalogStats, catalog_stats
+from translate.catalog.store import read_catalog, render_catalog, update_catalog, write_atomic
+from translate.catalog.template import build_template, same_entries
+from translate.config import ReadOptions
+from translate.errors import CatalogError, InputError, TranslateError
+from translate.languages import Language
+from translate.load import load_article
+from translate.publish import PublishOptions, localize, output_path
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """Where catalogs live and how articles are read.
+
+    Attributes:
+        locales: the catalog tree (``templates/`` and one folder per language).
+        read: how articles are read.
+        fmt: force one article format instead of guessing from extensions.
+        base: folder that ``#:`` references are relative to (default: working folder).
+    """
+
+    locales: Path = Path("locales")
+    read: ReadOptions = field(default_factory=ReadOptions)
+    fmt: str | None = None
+    base: Path | None = None
+
+    def load(self, path: Path) -> Article:
+        return load_article(path, self.read, self.fmt)
+
+
+@dataclass(frozen=True)
+class CatalogUpdate:
+    """What extraction did to one language's catalog."""
+
+    lang: Language
+    path: Path
+    report: MergeReport
+    written: bool
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    """Extraction of one article."""
+
+    path: Path
+    template: Path | None = None
+    sentences: int = 0
+    catalogs: tuple[CatalogUpdate, ...] = ()
+    error: TranslateError | None = None
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """Publication of one article in one language."""
+
+    path: Path
+    output: Path | None = None
+    sentences: int = 0
+    translated: int = 0
+    error: TranslateError | None = None
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """Review state of one article's catalog in one language."""
+
+    slug: str
+    lang: str
+    path: Path
+    stats: CatalogStats | None = None
+    error: TranslateError | None = None
+
+
+def _unique_slugs(paths: Sequence[Path]) -> dict[Path, TranslateError]:
+    """Errors for articles whose slug (catalog domain) another article already has."""
+    owners: dict[str, Path] = {}
+    errors: dict[Path, TranslateError] = {}
+    for path in paths:
+        slug = path.name.split(".", 1)[0]
+        owner = owners.setdefault(slug, path)
+        if owner != path:
+            errors[path] = InputError(
+                f"has the same catalog name {slug!r} as {owner}",
+                path=path,
+                hint="rename one of them: the file name before the first dot names its catalogs",
+            )
+    return errors
+
+
+def _updated_template(article: Article, locales: Path, now: datetime, base: Path | None) -> tuple[polib.POFile, Path]:
+    """Build the article's template; rewrite the file only when its entries changed."""
+    path = template_path(locales, article.slug)
+    pot = build_template(article, created=now, base=base)
+    old, seen = read_catalog(path)
+    if old is not None and same_entries(old, pot):
+        return old, path
+    write_atomic(path, render_catalog(pot), expected=seen)
+    return pot, path
+
+
+def _update_language(pot: polib.POFile, locales: Path, slug: str, lang: Language, now: datetime) -> CatalogUpdate:
+    path = catalog_path(locales, slug, lang.gettext)
+    reports: list[MergeReport] = []
+
+    def change(old: polib.POFile | None) -> polib.POFile:
+        merged, report = merge(old, pot)
+        merged.metadata = catalog_metadata(pot.metadata, old.metadata if old is not None else None, lang, now)
+        reports.append(report)
+        return merged
+
+    update = update_catalog(path, change)
+    return CatalogUpdate(lang=lang, path=path, report=reports[-1], written=update.written)
+
+
+def extract(paths: Iterable[str | Path], langs: Sequence[Language], workspace: Workspace | None = None, *, now: datetime | None = None) -> list[ExtractResult]:
+    """Write or update the template and each language's catalog of every article.
+
+    Args:
+        paths: article files.
+        langs: target languages; an empty sequence updates only templates.
+        workspace: catalog tree and reading options.
+        now: the time written in headers (default: now, UTC).
+    """
+    workspace = workspace or Workspace()
+    now = now or datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    paths = [Path(p) for p in paths]
+    clashes = _unique_slugs(paths)
+    results = []
+    for path in paths:
+        if path in clashes:
+            results.append(ExtractResult(path, error=clashes[path]))
+            continue
+        try:
+            article = workspace.load(path)
+            pot, pot_path = _updated_template(article, workspace.locales, now, workspace.base)
+            updates = tuple(_update_language(pot, workspace.locales, article.slug, lang, now) for lang in langs)
+            results.append(ExtractResult(path, template=pot_path, sentences=len(pot), catalogs=updates))
+        except TranslateError as error:
+            results.append(ExtractResult(path, error=error))
+    return results
+
+
+def publish(
+    paths: Iterable[str | Path],
+    lang: Language,
+    out_dir: Path,
+    workspace: Workspace | None = None,
+    options: PublishOptions | None = None,
+) -> list[PublishResult]:
+    """Publish every article in one language as ``<out_dir>/<slug>.<lang>.<ext>``."""
+    workspace = workspace or Workspace()
+    results = []
+    for path in map(Path, paths):
+        try:
+            article = workspace.load(path)
+            po_path = catalog_path(workspace.locales, article.slug, lang.gettext)
+            catalog, _ = read_catalog(po_path)
+            if catalog is None:
+                raise CatalogError(
+                    f"has no {lang.english_name} catalog ({po_path})",
+                    path=path,
+                    hint=f"run: translate extract {path} --to {lang.code}",
+                )
+            localized = localize(article, catalog, lang, options)
+            target = output_path(article, lang, out_dir)
+            write_atomic(target, localized.data)
+            results.append(PublishResult(path, output=target, sentences=localized.sentences, translated=localized.translated))
+        except TranslateError as error:
+            results.append(PublishResult(path, error=error))
+    return results
+
+
+def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), workspace: Workspace | None = None) -> list[StatusRow]:
+    """Review state of catalogs: of the given articles, or of every catalog in the tree.
+
+    Args:
+        paths: articles whose catalogs to report; all catalogs when empty.
+        langs: languages to report; all languages found when empty.
+    """
+    workspace = workspace or Workspace()
+    wanted = {lang.gettext for lang in langs}
+    slugs = {Path(p).name.split(".", 1)[0] for p in paths}
+    rows = []
+    for lang, po_path in find_catalogs(workspace.locales):
+        slug = po_path.stem
+        if (wanted and lang not in wanted) or (slugs and slug not in slugs):
+            continue
+        try:
+            catalog, _ = read_catalog(po_path)
+            assert catalog is not None
+            rows.append(StatusRow(slug, lang, po_path, stats=catalog_stats(catalog)))
+        except TranslateError as error:
+            rows.append(StatusRow(slug, lang, po_path, error=error))
+    return rows

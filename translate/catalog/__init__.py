@@ -1,0 +1,1 @@
+"""Gettext catalogs: templates from articles, msgmerge-style updates, safe storage."""

@@ -1,0 +1,79 @@
+"""Build an article's template (``.pot``): one entry per distinct sentence."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polib
+
+from translate.article import Article, Block, BlockKind
+from translate.catalog.header import template_metadata
+
+WRAP_WIDTH = 78
+
+
+def reference_path(path: Path, base: Path | None = None) -> str:
+    """How an article is named in ``#:`` references: relative to ``base`` (default: the working folder) when inside it."""
+    base = (base or Path.cwd()).resolve()
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(base).as_posix()
+    except ValueError:
+        return Path(os.path.relpath(resolved, base)).as_posix() if resolved.anchor == base.anchor else resolved.as_posix()
+
+
+def block_note(block: Block) -> str:
+    """The ``#.`` comment of a block's sentences: its kind and any note of the reader."""
+    note = str(block.kind)
+    if block.kind is BlockKind.FRONT_MATTER and block.context:
+        note = f"front matter: {block.context}"
+    if block.comment:
+        note = f"{note}: {block.comment}"
+    return note
+
+
+def new_catalog() -> polib.POFile:
+    """An empty catalog with the project's wrapping and no duplicate check (entries are keyed here)."""
+    return polib.POFile(wrapwidth=WRAP_WIDTH, check_for_duplicates=False)
+
+
+def build_template(article: Article, *, created: datetime | None = None, base: Path | None = None) -> polib.POFile:
+    """The template of one article.
+
+    Repeated sentences (a title that is also the first heading) are one entry
+    with several ``#:`` references; the block kinds go in ``#.`` comments; a
+    block's ``context`` (front-matter key) becomes ``msgctxt``.
+    """
+    pot = new_catalog()
+    pot.metadata = template_metadata(article.slug, created or datetime.now(timezone.utc))
+    where = reference_path(article.path, base)
+    entries: dict[tuple[str | None, str], polib.POEntry] = {}
+    notes: dict[tuple[str | None, str], list[str]] = {}
+    for segment in article.segments():
+        block = article.blocks[segment.block]
+        key = (block.context, segment.msgid)
+        entry = entries.get(key)
+        if entry is None:
+            entry = polib.POEntry(msgid=segment.msgid, msgstr="", msgctxt=block.context, occurrences=[])
+            entries[key] = entry
+            notes[key] = []
+            pot.append(entry)
+        occurrence = (where, str(segment.line))
+        if occurrence not in entry.occurrences:
+            entry.occurrences.append(occurrence)
+        note = block_note(block)
+        if note not in notes[key]:
+            notes[key].append(note)
+    for key, entry in entries.items():
+        entry.comment = "; ".join(notes[key])
+    return pot
+
+
+def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
+    """Whether two templates have the same entries, references and comments (headers aside)."""
+    def shape(po: polib.POFile) -> list[tuple[object, ...]]:
+        return [(e.msgctxt, e.msgid, tuple(e.occurrences), e.comment, e.obsolete) for e in po]
+
+    return shape(a) == shape(b)
