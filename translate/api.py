@@ -125,6 +125,8 @@ def _update_language(pot: polib.POFile, locales: Path, slug: str, lang: Language
     def change(old: polib.POFile | None) -> polib.POFile:
         merged, report = merge(old, pot)
         merged.metadata = catalog_metadata(pot.metadata, old.metadata if old is not None else None, lang, now)
+        if old is None:
+            merged.header = f"{lang.english_name} translation of the article {slug}."
         reports.append(report)
         return merged
 

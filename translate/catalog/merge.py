@@ -106,6 +106,7 @@ def merge(old: polib.POFile | None, template: polib.POFile) -> tuple[polib.POFil
     if old is not None:
         result.metadata = dict(old.metadata)
         result.header = old.header
+        result.metadata_is_fuzzy = old.metadata_is_fuzzy
     active = {key_of(e): e for e in old_entries if not e.obsolete}
     obsolete = {key_of(e): e for e in old_entries if e.obsolete}
     used: set[int] = set()

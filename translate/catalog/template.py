@@ -49,6 +49,8 @@ def build_template(article: Article, *, created: datetime | None = None, base: P
     pot = new_catalog()
     pot.metadata = template_metadata(article.slug, created or datetime.now(timezone.utc))
     where = reference_path(article.path, base)
+    pot.header = f"Sentences of the article {where}, for translation."
+    pot.metadata_is_fuzzy = True  # as xgettext marks templates
     entries: dict[tuple[str | None, str], polib.POEntry] = {}
     notes: dict[tuple[str | None, str], list[str]] = {}
     for segment in article.segments():

@@ -1,0 +1,48 @@
+"""Shared test helpers: fixture paths, frozen time, real msgfmt."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = Path(os.environ.get("TRANSLATE_SAMPLES", ROOT.parent / "shared" / "samples"))
+FROZEN_NOW = datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc)
+
+
+def article_fixtures() -> list[Path]:
+    """Every realistic article written for the tests, in all formats."""
+    return sorted(p for sub in ("text", "markdown", "html") for p in (DATA / sub).glob("*") if p.is_file())
+
+
+def sample_articles() -> list[Path]:
+    return sorted(SAMPLES.glob("*")) if SAMPLES.is_dir() else []
+
+
+def msgfmt_check(path: Path) -> None:
+    """Run real ``msgfmt -c`` on a catalog; fail the test on any error or warning.
+
+    Templates (``.pot``) may only warn that their header fields still hold
+    the initial values, as xgettext's templates do.
+    """
+    msgfmt = shutil.which("msgfmt")
+    assert msgfmt, "msgfmt (GNU gettext) is needed: apt-get install gettext"
+    proc = subprocess.run([msgfmt, "-c", "-o", os.devnull, str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, f"msgfmt -c {path} failed:\n{proc.stderr}"
+    warnings = [line for line in proc.stderr.splitlines() if line.strip()]
+    if path.suffix == ".pot":
+        warnings = [line for line in warnings if "still has the initial default value" not in line]
+    assert not warnings, proc.stderr
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A temporary working folder (references in catalogs are relative to it)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path

@@ -1,0 +1,88 @@
+"""The property every format must have: publishing msgstr == msgid reproduces the source."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import polib
+import pytest
+
+from conftest import FROZEN_NOW, article_fixtures, msgfmt_check, sample_articles
+from translate.api import Workspace, extract, publish
+from translate.catalog.paths import catalog_path
+from translate.catalog.store import render_catalog, write_atomic
+from translate.languages import language
+from translate.load import load_article
+
+ARTICLES = article_fixtures() + sample_articles()
+KM = language("km")
+
+
+def _fill(po_path: Path, fill) -> None:
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        entry.msgstr = fill(entry.msgid)
+    write_atomic(po_path, render_catalog(po))
+
+
+def _strip_marker(text: str, article) -> str:
+    """The published text with the language marker put back as in the source."""
+    marker = article.marker
+    if marker is None:
+        return text
+    inserted = marker.template.format(lang=KM.code)
+    head = text[: marker.span.start]
+    assert text[marker.span.start : marker.span.start + len(inserted)] == inserted
+    return head + article.source[marker.span.start : marker.span.end] + text[marker.span.start + len(inserted) :]
+
+
+def test_there_are_three_articles_per_format() -> None:
+    for fmt in ("text", "markdown", "html"):
+        assert sum(1 for p in article_fixtures() if p.parent.name == fmt) >= 3, fmt
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.name)
+def test_identity_publishing_is_byte_identical(path: Path, workdir: Path) -> None:
+    article_path = workdir / path.name
+    shutil.copyfile(path, article_path)
+    [result] = extract([article_path], [KM], Workspace(locales=workdir / "locales"), now=FROZEN_NOW)
+    assert result.error is None, result.error
+    po_path = catalog_path(workdir / "locales", load_article(article_path).slug, "km")
+    msgfmt_check(result.template)
+    msgfmt_check(po_path)
+    _fill(po_path, lambda msgid: msgid)
+    msgfmt_check(po_path)
+    [published] = publish([article_path], KM, workdir / "out", Workspace(locales=workdir / "locales"))
+    assert published.error is None, published.error
+    assert published.translated == published.sentences > 0
+    data = published.output.read_bytes()
+    original = path.read_bytes()
+    article = load_article(article_path)
+    if article.marker is None:
+        assert data == original
+    else:
+        text = data.decode(article.encoding)
+        if article.bom:
+            text = text.lstrip("\ufeff")
+        restored = _strip_marker(text.replace("\r\n", "\n") if article.newline == "\r\n" else text, article)
+        assert restored == article.source
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=lambda p: p.name)
+def test_translations_land_in_every_sentence(path: Path, workdir: Path) -> None:
+    """With every sentence translated, no English sentence is left in the published text."""
+    article_path = workdir / path.name
+    shutil.copyfile(path, article_path)
+    ws = Workspace(locales=workdir / "locales")
+    [result] = extract([article_path], [KM], ws, now=FROZEN_NOW)
+    po_path = result.catalogs[0].path
+    _fill(po_path, lambda msgid: f"ក{len(msgid)}ខ")
+    [published] = publish([article_path], KM, workdir / "out", ws)
+    assert published.error is None, published.error
+    text = published.output.read_text(encoding=load_article(article_path).encoding)
+    reread = load_article(published.output)
+    assert [s.msgid for s in reread.segments()] and all(
+        s.msgid.startswith("ក") and s.msgid.endswith("ខ") for s in reread.segments()
+    ), [s.msgid for s in reread.segments() if not s.msgid.startswith("ក")][:5]
+    assert text

@@ -1,0 +1,224 @@
+"""Template tags inside Markdown: Liquid (Jekyll), Hugo shortcodes, kramdown attribute lists.
+
+Static-site generators expand these before (or instead of) Markdown, so their
+contents are never prose: a reader protects them whole and takes only the
+configured string attributes (``caption="..."``) of includes and shortcodes
+as text to translate. All scanning here is linear in the length of the text:
+every search for a closing delimiter remembers its answer, so a text full of
+unclosed ``{{`` cannot make the scan quadratic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from translate.article import Span
+
+#: Liquid tags whose body, up to ``{% end<name> %}``, is code or a comment.
+LIQUID_CODE_TAGS = ("raw", "comment", "highlight", "codeblock")
+
+#: Hugo shortcodes whose body, up to ``{{< /<name> >}}``, is code or markup.
+SHORTCODE_CODE_NAMES = ("highlight", "code", "raw", "mermaid", "math", "katex", "chart")
+
+#: Liquid tags whose ``key="value"`` parameters may hold prose.
+LIQUID_INCLUDE_TAGS = ("include", "include_relative", "include_cached")
+
+_OPENERS = re.compile(r"\{\{[<%]?|\{%|\{:|\$\$")
+_CLOSERS = {"{{<": ">}}", "{{%": "%}}", "{{": "}}", "{%": "%}", "{:": "}", "$$": "$$"}
+_LIQUID_NAME = re.compile(r"\{%-?\s*(\w+)(?:\s+([^\s%]+))?")
+_SHORTCODE_NAME = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)")
+_ATTRIBUTE = re.compile(
+    r"""(?<![\w-])([A-Za-z_][\w-]*+)\s*+=\s*+"""
+    r"""(?:"([^"\\]*+(?:\\.[^"\\]*+)*+)"|'([^'\\]*+(?:\\.[^'\\]*+)*+)'|`([^`]*+)`)""",
+    re.DOTALL,
+)
+_LINE_PREFIX = r"[ \t>]*"
+
+
+class TagKind(StrEnum):
+    """What kind of template construct a :class:`Tag` is."""
+
+    LIQUID_OUTPUT = "liquid output"
+    LIQUID_TAG = "liquid tag"
+    SHORTCODE = "shortcode"
+    KRAMDOWN = "kramdown attribute list"
+    MATH = "math"
+
+
+@dataclass(frozen=True)
+class Tag:
+    """One template construct found in a text.
+
+    Attributes:
+        kind: Liquid output ``{{ }}``, Liquid tag ``{% %}``, shortcode...
+        span: where it lies in the scanned text; for Liquid ``raw``,
+            ``comment`` and ``highlight`` it runs to the end tag.
+        name: the tag or shortcode name (``include``, ``figure``); empty
+            for output tags, attribute lists and math.
+        label: how translators are told where an attribute comes from,
+            ``{% include figure.html %}`` or ``{{< figure >}}``.
+    """
+
+    kind: TagKind
+    span: Span
+    name: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A quoted ``name="value"`` parameter of a tag.
+
+    Attributes:
+        name: the parameter name.
+        value: the characters between the quotes, in the scanned text.
+        escaped: whether the value contains a backslash escape (then it is
+            not offered for translation, since its text differs from the source).
+    """
+
+    name: str
+    value: Span
+    escaped: bool
+
+
+class _Finder:
+    """The next match of a pattern at or after a position, with the last answer remembered.
+
+    Queries made in increasing order of position cost one pass over the text
+    in total, whether the pattern is found or not.
+    """
+
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+        self._text = text
+        self._pattern = pattern
+        self._searched_from = len(text) + 1
+        self._match: re.Match[str] | None = None
+
+    def next(self, position: int) -> re.Match[str] | None:
+        """The first match starting at or after ``position``."""
+        if self._searched_from <= position:
+            if self._match is None:
+                return None
+            if self._match.start() >= position:
+                return self._match
+        self._searched_from = position
+        self._match = self._pattern.search(self._text, position)
+        return self._match
+
+
+def find_tags(text: str) -> list[Tag]:
+    """Every template construct of ``text``, in order and not overlapping."""
+    finders: dict[str, _Finder] = {}
+    tags: list[Tag] = []
+    position = 0
+    while (opener := _OPENERS.search(text, position)) is not None:
+        start = opener.start()
+        closer = opener.group()
+        finder = finders.setdefault(closer, _Finder(text, re.compile(re.escape(_CLOSERS[closer]))))
+        closing = finder.next(opener.end())
+        if closing is None:
+            position = start + 1
+            continue
+        tag = _make_tag(text, closer, Span(start, closing.end()), finders)
+        tags.append(tag)
+        position = tag.span.end
+    return tags
+
+
+def _make_tag(text: str, opener: str, span: Span, finders: dict[str, _Finder]) -> Tag:
+    """Name and label a construct; extend code-like Liquid tags to their end tag."""
+    if opener == "{%":
+        match = _LIQUID_NAME.match(text, span.start, span.end)
+        name = match.group(1) if match else ""
+        if name in LIQUID_CODE_TAGS:
+            key = "end" + name
+            end_tag = re.compile(r"\{%-?\s*" + key + r"\s*-?%\}")
+            closing = finders.setdefault(key, _Finder(text, end_tag)).next(span.end)
+            if closing is not None:
+                span = Span(span.start, closing.end())
+        target = match.group(2) if match and match.group(2) else ""
+        label = f"{{% {name} {target} %}}" if name in LIQUID_INCLUDE_TAGS else f"{{% {name} %}}"
+        return Tag(TagKind.LIQUID_TAG, span, name, label)
+    if opener in ("{{<", "{{%"):
+        match = _SHORTCODE_NAME.match(text, span.start, span.end)
+        if match is None:
+            return Tag(TagKind.SHORTCODE, span)
+        delimiter, closing_slash, name = match.groups()
+        mirror = ">" if delimiter == "<" else "%"
+        return Tag(TagKind.SHORTCODE, span, closing_slash + name, f"{{{{{delimiter} {name} {mirror}}}}}")
+    kinds = {"{{": TagKind.LIQUID_OUTPUT, "{:": TagKind.KRAMDOWN, "$$": TagKind.MATH}
+    return Tag(kinds[opener], span)
+
+
+def has_attributes(tag: Tag) -> bool:
+    """Whether ``tag`` takes ``name="value"`` parameters that may hold prose."""
+    if tag.kind is TagKind.LIQUID_TAG:
+        return tag.name in LIQUID_INCLUDE_TAGS
+    return tag.kind is TagKind.SHORTCODE and bool(tag.name) and not tag.name.startswith("/")
+
+
+def attributes(text: str, tag: Tag) -> list[Attribute]:
+    """The quoted parameters of an include or shortcode, in order; none for other tags."""
+    if not has_attributes(tag):
+        return []
+    found = []
+    for match in _ATTRIBUTE.finditer(text, tag.span.start, tag.span.end):
+        group = next(index for index in (2, 3, 4) if match.group(index) is not None)
+        value = Span(match.start(group), match.end(group))
+        escaped = group != 4 and "\\" in match.group(group)
+        found.append(Attribute(match.group(1), value, escaped))
+    return found
+
+
+def code_regions(lines: Sequence[str]) -> list[range]:
+    """Line ranges of multi-line code-like regions, opening and closing lines included.
+
+    A region opens on a line that starts (after indentation or ``>``) with
+    ``{% highlight %}``, ``{% raw %}``, ``{% comment %}`` or a code-like
+    shortcode such as ``{{< highlight go >}}``, and closes on the first later
+    line holding its end tag. An opener without an end tag opens nothing.
+    """
+    openers = [
+        re.compile(_LINE_PREFIX + r"\{%-?\s*(" + "|".join(LIQUID_CODE_TAGS) + r")\b"),
+        re.compile(_LINE_PREFIX + r"\{\{[<%]\s*(" + "|".join(SHORTCODE_CODE_NAMES) + r")\b"),
+    ]
+    regions: list[range] = []
+    no_end_after: dict[str, int] = {}
+    index = 0
+    while index < len(lines):
+        end = _region_end(lines, index, openers, no_end_after)
+        if end is None:
+            index += 1
+            continue
+        regions.append(range(index, end + 1))
+        index = end + 1
+    return regions
+
+
+def _region_end(
+    lines: Sequence[str], index: int, openers: list[re.Pattern[str]], no_end_after: dict[str, int]
+) -> int | None:
+    """The closing line of a region opening at ``index``, if one opens there."""
+    for number, opener in enumerate(openers):
+        match = opener.match(lines[index])
+        if match is None:
+            continue
+        name = match.group(1)
+        key = f"{number}:{name}"
+        if key in no_end_after and no_end_after[key] <= index:
+            return None
+        if number == 0:
+            closer = re.compile(r"\{%-?\s*end" + name + r"\s*-?%\}")
+        else:
+            closer = re.compile(r"\{\{[<%]\s*/\s*" + name + r"\s*[>%]\}\}")
+        if closer.search(lines[index], match.end()):
+            return None  # opens and closes on one line: an inline construct
+        for later in range(index + 1, len(lines)):
+            if closer.search(lines[later]):
+                return later
+        no_end_after[key] = index
+        return None
+    return None
