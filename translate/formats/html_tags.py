@@ -7,6 +7,8 @@ tree-construction rules, reduced to what finding translatable text needs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from translate.article import BlockKind
 from translate.formats.html_tokens import Tag
 
@@ -95,18 +97,20 @@ CLOSES_P = frozenset(
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
+@dataclass(frozen=True)
 class Closing:
     """Which open elements a start tag closes, and where the search stops.
 
-    ``closes`` are the open elements that the new one ends implicitly (``<li>``
-    ends an open ``<li>``); the search for them down the stack of open
-    elements gives up at any of ``stops`` (a ``<li>`` in a nested list does
-    not end the outer list's item).
+    Attributes:
+        closes: the open elements that the new one ends implicitly (``<li>``
+            ends an open ``<li>``).
+        stops: elements at which the search down the stack of open elements
+            gives up (a ``<li>`` in a nested list does not end the outer
+            list's item).
     """
 
-    def __init__(self, closes: frozenset[str], stops: frozenset[str]) -> None:
-        self.closes = closes
-        self.stops = stops
+    closes: frozenset[str]
+    stops: frozenset[str]
 
 
 _TABLE_STOPS = frozenset({"table", "html", "template"})

@@ -16,7 +16,7 @@ our own. Everything here is linear in the length of the source.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.entities import html5 as _HTML5_ENTITIES
 
@@ -32,10 +32,6 @@ RAW_TEXT_ELEMENTS = frozenset(
 
 #: Elements whose content is text with character references but no tags.
 ESCAPABLE_RAW_TEXT_ELEMENTS = frozenset({"title", "textarea"})
-
-#: Elements that start foreign (SVG, MathML) content, where ``<style>`` and
-#: ``<title>`` hold markup and ``/>`` closes any element.
-FOREIGN_ELEMENTS = frozenset({"svg", "math"})
 
 _TAG_NAME = re.compile(r"[A-Za-z][^\t\n\f\r />]*")
 _ATTRIBUTE = re.compile(
@@ -128,27 +124,31 @@ def character_references(source: str, span: Span) -> Iterator[Span]:
             yield Span(match.start(), match.end())
 
 
-def tokenize(source: str) -> Iterator[Token]:
-    """Yield the tokens of ``source`` in order; together they cover every character."""
-    foreign_depth = 0
+def _never_foreign() -> bool:
+    return False
+
+
+def tokenize(source: str, in_foreign: Callable[[], bool] = _never_foreign) -> Iterator[Token]:
+    """Yield the tokens of ``source`` in order; together they cover every character.
+
+    Args:
+        source: the HTML text.
+        in_foreign: tells whether the tree built from the tokens so far has
+            SVG or MathML content open. As in the standard, the tree decides:
+            there ``<style>`` holds markup and ``<![CDATA[`` opens a CDATA
+            section. It is asked after the consumer has handled the last token.
+    """
     position = 0
     length = len(source)
     while position < length:
-        text_end, token = _next_markup(source, position, foreign_depth > 0)
+        text_end, token = _next_markup(source, position, in_foreign())
         if text_end > position:
             yield Text(Span(position, text_end))
         if token is None:
             return
         yield token
         position = token.span.end
-        if not isinstance(token, Tag):
-            continue
-        if token.name in FOREIGN_ELEMENTS:
-            if token.end_tag:
-                foreign_depth = max(0, foreign_depth - 1)
-            elif not token.self_closing:
-                foreign_depth += 1
-        elif not token.end_tag and foreign_depth == 0:
+        if isinstance(token, Tag) and not token.end_tag and not in_foreign():
             raw_end = _raw_text_end(source, token.name, position)
             if raw_end > position:
                 yield Text(Span(position, raw_end))
