@@ -26,6 +26,18 @@ from translate.errors import CatalogError, ConflictError
 log = logging.getLogger(__name__)
 
 _POLIB_LINE = re.compile(r"line (\d+)")
+_STRING_LINE = re.compile(r'(?:#~\s*)?(?:#\|\s*)?(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)?\s*"')
+_CLOSED = re.compile(r'(?:^|[^\\])(?:\\\\)*"\s*$')
+
+
+def _unterminated_string(text: str) -> int | None:
+    """Line number of the first string without its closing quote (polib would silently drop it)."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        stripped = line.strip()
+        opening = _STRING_LINE.match(stripped)
+        if opening and not _CLOSED.search(stripped[opening.end() :]):
+            return number
+    return None
 
 
 @dataclass(frozen=True)
@@ -61,6 +73,14 @@ def parse_catalog(data: bytes, path: Path) -> polib.POFile:
         raise CatalogError("is not UTF-8", path=path, line=line, hint="save the catalog as UTF-8 (charset=UTF-8 in its header)") from error
     if not text.strip():
         return polib.POFile(wrapwidth=WRAP_WIDTH, check_for_duplicates=False)
+    bad_line = _unterminated_string(text)
+    if bad_line is not None:
+        raise CatalogError(
+            "is not a valid PO file: a string has no closing quote",
+            path=path,
+            line=bad_line,
+            hint="fix it (msgfmt -c shows the problem) or restore it from version control",
+        )
     try:
         return polib.pofile(text, wrapwidth=WRAP_WIDTH, check_for_duplicates=False)
     except (OSError, ValueError) as error:

@@ -49,7 +49,15 @@ from translate.formats.html_tags import (
     VOID_ELEMENTS,
     is_translate_no,
 )
-from translate.formats.html_tokens import WHITESPACE, Markup, Tag, Text, character_references, tokenize
+from translate.formats.html_tokens import (
+    WHITESPACE,
+    Attribute,
+    Markup,
+    Tag,
+    Text,
+    character_references,
+    tokenize,
+)
 
 __all__ = ["parse"]
 
@@ -119,9 +127,9 @@ class _Draft:
 class _Run:
     """The run of inline content being read: where it lies and what it holds."""
 
-    def __init__(self, kind: BlockKind, owner: str) -> None:
-        self.kind = kind
-        self.owner = owner
+    def __init__(self) -> None:
+        self.kind = BlockKind.PARAGRAPH
+        self.owner = ""
         self.start: int | None = None
         self.end = 0
         self.letters = False
@@ -150,7 +158,7 @@ class _Reader:
         self.attribute_names = tuple(dict.fromkeys(name.lower() for name in options.html_attributes))
         self.stack: list[_Element] = [_ROOT]
         self.open_names: dict[str, int] = {}
-        self.run = _Run(_ROOT.kind, _ROOT.owner)
+        self.run = _Run()
         self.drafts: list[_Draft] = []
         self.marker: LanguageMarker | None = None
         self.seen_html = False
@@ -215,17 +223,11 @@ class _Reader:
         if not element.skipped and not block:
             self._begin_run()
             self.run.extend(tag.span.start, tag.span.end, can_start=name not in BREAKS)
-            if name not in BREAKS:
-                self.run.protect(tag.span)
-            elif self.run.start is not None:
-                self.run.protect(tag.span)
+            self.run.protect(tag.span)
         if not element.skipped and element.protect_from is None:
             self._attributes(tag, block)
-        if name in VOID_ELEMENTS or (tag.self_closing and element.foreign):
-            if block:
-                self._flush()
-            return
-        self._push(element, tag.span.start)
+        if name not in VOID_ELEMENTS and not (tag.self_closing and element.foreign):
+            self._push(element)
 
     def _end_tag(self, tag: Tag) -> None:
         name = tag.name
@@ -234,7 +236,7 @@ class _Reader:
             self._start_tag(replace(tag, end_tag=False))
             return
         if top.foreign or name not in BLOCK_ELEMENTS:
-            index = self._find(frozenset({name}), BLOCK_ELEMENTS)
+            index = self._find(frozenset({name}), None)
             if not top.skipped:
                 self._begin_run()
                 self.run.extend(tag.span.start, tag.span.end, can_start=False)
@@ -249,25 +251,29 @@ class _Reader:
 
     # Open elements
 
-    def _push(self, element: _Element, start: int) -> None:
+    def _push(self, element: _Element) -> None:
         self.stack.append(element)
         self.open_names[element.name] = self.open_names.get(element.name, 0) + 1
 
-    def _find(self, names: frozenset[str], stops: frozenset[str]) -> int | None:
-        """Index of the innermost open element named in ``names``, searching down to ``stops``."""
+    def _find(self, names: frozenset[str], stops: frozenset[str] | None) -> int | None:
+        """Index of the innermost open element named in ``names``.
+
+        The search down the stack gives up at an HTML element named in
+        ``stops``, or at any block-level element when ``stops`` is ``None``.
+        """
         if not any(self.open_names.get(name) for name in names):
             return None
         for index in range(len(self.stack) - 1, 0, -1):
-            name = self.stack[index].name
-            if name in names:
+            element = self.stack[index]
+            if element.name in names:
                 return index
-            if name in stops:
+            if element.block if stops is None else element.name in stops and not element.foreign:
                 return None
         return None
 
     def _pop_to(self, index: int, at: int) -> None:
         """Close the element at ``index`` and all inside it; their content ends at ``at``."""
-        if index >= len(self.stack):
+        if not 1 <= index < len(self.stack):
             return
         for position in range(index, len(self.stack)):
             element = self.stack[position]
@@ -325,8 +331,7 @@ class _Reader:
                 protected=_relative(run.protected, start, end),
             )
             self.drafts.append(_Draft(block, from_h1=run.owner == "h1"))
-        top = self.stack[-1]
-        self.run = _Run(top.kind, top.owner)
+        self.run = _Run()
 
     def _attributes(self, tag: Tag, block: bool) -> None:
         """Make blocks of the tag's translatable attribute values."""

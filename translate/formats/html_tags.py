@@ -94,6 +94,9 @@ CLOSES_P = frozenset(
     }
 )  # fmt: skip
 
+#: Elements that start SVG or MathML content.
+FOREIGN_ELEMENTS = frozenset({"svg", "math"})
+
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 

@@ -84,7 +84,7 @@ class Attribute:
     escaped: bool
 
 
-class _Finder:
+class Finder:
     """The next match of a pattern at or after a position, with the last answer remembered.
 
     Queries made in increasing order of position cost one pass over the text
@@ -111,13 +111,13 @@ class _Finder:
 
 def find_tags(text: str) -> list[Tag]:
     """Every template construct of ``text``, in order and not overlapping."""
-    finders: dict[str, _Finder] = {}
+    finders: dict[str, Finder] = {}
     tags: list[Tag] = []
     position = 0
     while (opener := _OPENERS.search(text, position)) is not None:
         start = opener.start()
         closer = opener.group()
-        finder = finders.setdefault(closer, _Finder(text, re.compile(re.escape(_CLOSERS[closer]))))
+        finder = finders.setdefault(closer, Finder(text, re.compile(re.escape(_CLOSERS[closer]))))
         closing = finder.next(opener.end())
         if closing is None:
             position = start + 1
@@ -128,7 +128,7 @@ def find_tags(text: str) -> list[Tag]:
     return tags
 
 
-def _make_tag(text: str, opener: str, span: Span, finders: dict[str, _Finder]) -> Tag:
+def _make_tag(text: str, opener: str, span: Span, finders: dict[str, Finder]) -> Tag:
     """Name and label a construct; extend code-like Liquid tags to their end tag."""
     if opener == "{%":
         match = _LIQUID_NAME.match(text, span.start, span.end)
@@ -136,7 +136,7 @@ def _make_tag(text: str, opener: str, span: Span, finders: dict[str, _Finder]) -
         if name in LIQUID_CODE_TAGS:
             key = "end" + name
             end_tag = re.compile(r"\{%-?\s*" + key + r"\s*-?%\}")
-            closing = finders.setdefault(key, _Finder(text, end_tag)).next(span.end)
+            closing = finders.setdefault(key, Finder(text, end_tag)).next(span.end)
             if closing is not None:
                 span = Span(span.start, closing.end())
         target = match.group(2) if match and match.group(2) else ""
