@@ -18,13 +18,13 @@ DEFAULT_HTML_ATTRIBUTES = ("alt", "title")
 DEFAULT_SKIP_LINES = (
     r"Logo of .*",
     r"Content image( - .*)?",
-    r"(Advertisement|ADVERTISEMENT|Share this article|Click to share.*)",
+    r"(?i)(advertisement|share this article|click to share.*)",
 )
 
 #: A plain-text line matching one of these starts trailing furniture: it and
 #: everything after it are left out ("MOST VIEWED" teasers, related stories).
 DEFAULT_STOP_AT = (
-    r"(MOST VIEWED|MOST READ|MOST POPULAR|RELATED( ARTICLES| STORIES| NEWS)?|READ MORE|YOU MAY ALSO LIKE)",
+    r"(?i)(most viewed|most read|most popular|related( articles| stories| news)?|read more|you may also like)",
 )
 
 

@@ -127,7 +127,7 @@ def split_sentences(text: str, protected: Sequence[Span] = ()) -> tuple[Span, ..
         return ()
     guard = _Protection(protected)
     library = _library_cuts(text)
-    candidates = {m.end(): m.start("run") for m in _CANDIDATE.finditer(text)}
+    candidates = {m.end(): m.span("run") for m in _CANDIDATE.finditer(text)}
     blank = {_settle_back(text, m.start()) for m in _BLANK_LINE.finditer(text)}
     spans: list[Span] = []
     start = _SPACE.match(text, 0).end()
@@ -168,24 +168,104 @@ def _settle_back(text: str, pos: int) -> int:
     return pos
 
 
-def _cut_at(text: str, end: int, run_start: int | None) -> _Cut:
-    """Describe the boundary at `end` (a whitespace position)."""
+def _cut_at(text: str, end: int, run: tuple[int, int] | None) -> _Cut:
+    """Describe the boundary at `end` (a whitespace position); `run` is its terminal punctuation."""
     following = _SPACE.match(text, end).end()
-    if run_start is None:
+    if run is None:
         return _Cut(end, following, "", end, "", False)
-    run = text[run_start:_CANDIDATE.match(text, run_start).start() + 0 or run_start]
-    run = _run_at(text, run_start)
+    run_start, run_end = run
     token_start = run_start
     lowest = max(0, run_start - _TOKEN_LOOKBACK)
     while token_start > lowest and not text[token_start - 1].isspace():
         token_start -= 1
     word = _LEADING_MARKUP.sub("", text[token_start:run_start])
-    return _Cut(end, following, run, token_start, word, run_start + len(run) < end)
+    return _Cut(end, following, text[run_start:run_end], token_start, word, run_end < end)
 
 
-def _run_at(text: str, run_start: int) -> str:
-    """The terminal punctuation run starting at `run_start`."""
-    end = run_start
-    while end < len(text) and text[end] in _TERMINALS:
-        end += 1
-    return text[run_start:end]
+def _next_at(text: str, pos: int) -> _Next:
+    """Describe the text that starts at `pos`, past any opening quotes, brackets or tags."""
+    opening = _OPENING.match(text, pos)
+    at = opening.end()
+    if at >= len(text):
+        return _Next("", "", False, False)
+    letters = _LETTERS.match(text, at)
+    word = letters.group() if letters else ""
+    initial = len(word) == 1 and text.startswith(".", at + 1)
+    quote = any(q in opening.group() for q in "\"“")
+    return _Next(text[at], word, initial, quote)
+
+
+class _Protection:
+    """Answers whether a boundary falls inside one of the protected ranges."""
+
+    def __init__(self, protected: Sequence[Span]) -> None:
+        ordered = sorted((span.start, span.end) for span in protected if span.end > span.start)
+        self._starts = [start for start, _ in ordered]
+        self._reach: list[int] = []  # the furthest end of the spans up to each index
+        furthest = -1
+        for _, end in ordered:
+            furthest = max(furthest, end)
+            self._reach.append(furthest)
+
+    def blocks(self, cut: _Cut) -> bool:
+        """Whether a protected range overlaps the gap between the two sentences."""
+        before = bisect.bisect_left(self._starts, cut.next)
+        return before > 0 and self._reach[before - 1] > cut.end
+
+
+def _library_ok(text: str, cut: _Cut, sentence_start: int) -> bool:
+    """Whether a boundary that sentencex proposed survives the vetoes."""
+    return not _vetoed(cut, _next_at(text, cut.next), sentence_start)
+
+
+def _added(text: str, cut: _Cut, sentence_start: int) -> bool:
+    """Whether a boundary that sentencex missed is added."""
+    if not cut.run:
+        return False
+    following = _next_at(text, cut.next)
+    if _vetoed(cut, following, sentence_start):
+        return False
+    if cut.run != ".":
+        return True  # "?", "!", an ellipsis
+    word = cut.word.lower()
+    if word in _TIMES:
+        return following.first.isupper()
+    if _ambiguous(cut.word):
+        return following.quote or (following.word.lower() in _STARTERS and not following.initial)
+    return cut.trail and not _abbreviation(cut.word)
+
+
+def _vetoed(cut: _Cut, following: _Next, sentence_start: int) -> bool:
+    """Whether no sentence may end at `cut`, whoever proposed it."""
+    first = following.first
+    if not first:
+        return False
+    if first in ",;:" or first in _TERMINALS or first in _CLOSING_CHARS:
+        return True
+    if first.islower() and not _CAMEL.match(following.word):
+        return True
+    if cut.run != ".":
+        return False
+    word = cut.word.lower()
+    if word in _LATIN or (word in _TITLES and cut.word[:1].isupper()):
+        return True
+    if first.isdigit() and (word in _NUMBERED or _ambiguous(cut.word)):
+        return True
+    if word in _TIMES and following.word.lower() in _TIME_FOLLOWERS:
+        return True
+    return cut.token_start == sentence_start and bool(_LIST_NUMBER.fullmatch(cut.word))
+
+
+def _ambiguous(word: str) -> bool:
+    """Whether `word` + "." is an abbreviation that may or may not end a sentence."""
+    return (
+        word.lower() in _AMBIGUOUS
+        or bool(_INITIALISM.fullmatch(word))
+        or (len(word) == 1 and word.isupper())
+    )
+
+
+def _abbreviation(word: str) -> bool:
+    """Whether `word` + "." is a known abbreviation or an initial."""
+    lower = word.lower()
+    return lower in _TITLES or lower in _LATIN or lower in _NUMBERED or _ambiguous(word)

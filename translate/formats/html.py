@@ -137,7 +137,11 @@ class _Run:
         self.attributes: list[_PendingAttribute] = []
 
     def extend(self, start: int, end: int, *, can_start: bool = True) -> None:
-        """Take ``[start, end)`` of the source into the run."""
+        """Take ``[start, end)`` of the source into the run.
+
+        With ``can_start=False`` (an end tag) it only extends a run that has
+        started already.
+        """
         if self.start is None:
             if not can_start:
                 return
@@ -222,7 +226,8 @@ class _Reader:
         )
         if not element.skipped and not block:
             self._begin_run()
-            self.run.extend(tag.span.start, tag.span.end, can_start=name not in BREAKS)
+            if name not in BREAKS:  # a line break neither starts nor ends a block
+                self.run.extend(tag.span.start, tag.span.end)
             self.run.protect(tag.span)
         if not element.skipped and element.protect_from is None:
             self._attributes(tag, block)
@@ -379,13 +384,13 @@ def _relative(spans: list[Span], start: int, end: int) -> tuple[Span, ...]:
     """Clip source spans to ``[start, end)``, shift them to block offsets and merge overlaps."""
     merged: list[Span] = []
     for span in sorted(spans):
-        low, high = max(span.start, start), min(span.end, end)
+        low, high = max(span.start, start) - start, min(span.end, end) - start
         if low >= high:
             continue
         if merged and low < merged[-1].end:
-            merged[-1] = Span(merged[-1].start, max(high - start, merged[-1].end))
+            merged[-1] = Span(merged[-1].start, max(high, merged[-1].end))
         else:
-            merged.append(Span(low - start, high - start))
+            merged.append(Span(low, high))
     return tuple(merged)
 
 
