@@ -27,7 +27,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import sentencex
 
@@ -47,12 +47,16 @@ _TRAIL = re.compile(r"(?:[\"'”’»)\]}*_~]|</[A-Za-z][\w:.-]*\s*>)*+")
 _OPENING = re.compile(r"(?:[\"'“‘«(\[{*_¿¡]|<[A-Za-z][^<>\n]{0,200}>)*+")
 _LEADING_MARKUP = re.compile(r"^(?:[\"'“‘«(\[{*_¿¡]|<[A-Za-z][^<>]*>)+")
 _SPACE = re.compile(r"\s*+")
+_CONTINUING = frozenset(",;:" + _TERMINALS + "”’»)]}")  # never open a sentence
 _BLANK_LINE = re.compile(r"\n[^\S\n]*+\n")
 _LETTERS = re.compile(r"[^\W\d_]++")
 _CAMEL = re.compile(r"[a-z]++[A-Z]")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _LIST_NUMBER = re.compile(r"\d{1,3}|[A-Za-z]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+# Quotes and brackets, which sentencex pairs up and never splits between; single
+# curly quotes only where they are not apostrophes ("country’s").
+_PAIRED = re.compile(r"[\"“”«»()\[\]{}]|(?<![^\W\d_])[‘’]|[‘’](?![^\W\d_])")
 
 _TOKEN_LOOKBACK = 40
 
@@ -72,6 +76,8 @@ _AMBIGUOUS = frozenset(
     "ph.d mon tue tues wed thu thur thurs fri sat sun".split()
 ) | _MONTHS
 _TIMES = frozenset({"a.m", "p.m"})
+#: Abbreviations that mostly end their sentence when a capitalised word follows.
+_USUALLY_FINAL = frozenset({"etc"})
 #: Words after "a.m."/"p.m." that continue the sentence: "10 a.m. Monday", "5 p.m. ET".
 _TIME_FOLLOWERS = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday january february march "
@@ -88,20 +94,17 @@ _STARTERS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class _Cut:
-    """A possible boundary: the left sentence ends at ``end``, the next one starts at ``next``."""
+class _Cut(NamedTuple):
+    """What precedes a possible boundary at ``end`` (a whitespace position)."""
 
     end: int
-    next: int
     run: str  # terminal punctuation before the closing trail; "" when none
     token_start: int  # where the word before the terminal run starts
     word: str  # that word, without leading markup and the terminal run
-    trail: bool  # whether closing quotes, brackets or markup follow the run
+    closed: bool  # closing quotes, brackets or markup follow the word or the run
 
 
-@dataclass(frozen=True)
-class _Next:
+class _Next(NamedTuple):
     """What follows a possible boundary."""
 
     first: str  # first character after opening markup ("" at the end of the text)
@@ -126,36 +129,41 @@ def split_sentences(text: str, protected: Sequence[Span] = ()) -> tuple[Span, ..
     if not text or text.isspace():
         return ()
     guard = _Protection(protected)
-    library = _library_cuts(text)
-    candidates = {m.end(): m.span("run") for m in _CANDIDATE.finditer(text)}
+    proposed = _library_cuts(text)
+    runs = {m.end(): m.span("run") for m in _CANDIDATE.finditer(text)}
     blank = {_settle_back(text, m.start()) for m in _BLANK_LINE.finditer(text)}
     spans: list[Span] = []
-    start = _SPACE.match(text, 0).end()
-    for end in sorted(library | candidates.keys() | blank):
+    start = _SPACE.match(text).end()
+    for end in sorted(proposed | runs.keys() | blank):
         if end <= start:
             continue
-        cut = _cut_at(text, end, candidates.get(end))
-        if guard.blocks(cut):
+        following = _SPACE.match(text, end).end()
+        if following == len(text) or guard.blocks(end, following):
             continue
-        if end in blank or (end in library and _library_ok(text, cut, start)) or _added(text, cut, start):
-            spans.append(Span(start, cut.end))
-            start = cut.next
-    end = len(text.rstrip())
+        if end in blank or _ends_sentence(text, end, following, runs.get(end), end in proposed, start):
+            spans.append(Span(start, end))
+            start = following
+    end = _settle_back(text, len(text))
     if end > start:
         spans.append(Span(start, end))
     return tuple(spans)
 
 
 def _library_cuts(text: str) -> set[int]:
-    """Boundaries proposed by sentencex, moved past closing markup; those not in whitespace are dropped."""
-    try:
-        pieces = sentencex.get_sentence_boundaries("en", text)
-    except UnicodeEncodeError:  # lone surrogates; same length, so offsets hold
-        pieces = sentencex.get_sentence_boundaries("en", _SURROGATE.sub("\ufffd", text))
+    """Boundaries proposed by sentencex, moved past closing markup; those not in whitespace are dropped.
+
+    Quotes and brackets are masked with spaces first: sentencex never splits
+    between a pair of them, which would keep a quoted paragraph of several
+    sentences in one piece.
+    """
+    masked = _SURROGATE.sub("\ufffd", _PAIRED.sub(" ", text))  # same length, so offsets hold
     cuts = set()
-    for piece in pieces[1:]:
-        end = _settle_back(text, piece["start_index"])
-        end = _TRAIL.match(text, end).end()
+    trail = _TRAIL.match
+    for piece in sentencex.get_sentence_boundaries("en", masked)[:-1]:
+        start, sentence = piece["start_index"], piece["text"]
+        if len(sentence) != piece["end_index"] - start:
+            raise RuntimeError(f"sentencex returned inconsistent offsets at {start}; check its version")
+        end = trail(text, start + len(sentence.rstrip())).end()  # rstrip: also masked quotes
         if end < len(text) and text[end].isspace():
             cuts.add(end)
     return cuts
@@ -168,18 +176,37 @@ def _settle_back(text: str, pos: int) -> int:
     return pos
 
 
+def _ends_sentence(
+    text: str, end: int, following: int, run: tuple[int, int] | None, proposed: bool, sentence_start: int
+) -> bool:
+    """Whether a sentence ends at `end`, the next one starting at `following`.
+
+    A boundary that sentencex proposed stands unless a veto applies; one that it
+    missed is added only by a rule of :func:`_added`.
+    """
+    first = text[following]
+    if first in _CONTINUING or (first.islower() and not _CAMEL.match(text, following)):
+        return False  # the common case, decided before anything is built
+    cut = _cut_at(text, end, run)
+    after = _next_at(text, following)
+    if _vetoed(cut, after, sentence_start):
+        return False
+    return proposed or _added(cut, after)
+
+
 def _cut_at(text: str, end: int, run: tuple[int, int] | None) -> _Cut:
-    """Describe the boundary at `end` (a whitespace position); `run` is its terminal punctuation."""
-    following = _SPACE.match(text, end).end()
+    """Describe what precedes `end`; `run` is the span of its terminal punctuation, if any."""
     if run is None:
-        return _Cut(end, following, "", end, "", False)
+        return _Cut(end, "", end, "", False)
     run_start, run_end = run
-    token_start = run_start
-    lowest = max(0, run_start - _TOKEN_LOOKBACK)
-    while token_start > lowest and not text[token_start - 1].isspace():
-        token_start -= 1
-    word = _LEADING_MARKUP.sub("", text[token_start:run_start])
-    return _Cut(end, following, text[run_start:run_end], token_start, word, run_end < end)
+    word = ""
+    if run_start and not text[run_start - 1].isspace():
+        word = text[max(0, run_start - _TOKEN_LOOKBACK) : run_start].rsplit(None, 1)[-1]
+    token_start = run_start - len(word)
+    if word[:1] in _OPENING_CHARS or word[:1] == "<":
+        word = _LEADING_MARKUP.sub("", word)
+    closed = run_end < end or word[-1:] in _CLOSING_CHARS  # "(See page 3.)", 'read "e".'
+    return _Cut(end, text[run_start:run_end], token_start, word, closed)
 
 
 def _next_at(text: str, pos: int) -> _Next:
@@ -191,8 +218,8 @@ def _next_at(text: str, pos: int) -> _Next:
     letters = _LETTERS.match(text, at)
     word = letters.group() if letters else ""
     initial = len(word) == 1 and text.startswith(".", at + 1)
-    quote = any(q in opening.group() for q in "\"“")
-    return _Next(text[at], word, initial, quote)
+    marks = opening.group()
+    return _Next(text[at], word, initial, '"' in marks or "“" in marks)
 
 
 class _Protection:
@@ -207,42 +234,18 @@ class _Protection:
             furthest = max(furthest, end)
             self._reach.append(furthest)
 
-    def blocks(self, cut: _Cut) -> bool:
-        """Whether a protected range overlaps the gap between the two sentences."""
-        before = bisect.bisect_left(self._starts, cut.next)
-        return before > 0 and self._reach[before - 1] > cut.end
+    def blocks(self, end: int, following: int) -> bool:
+        """Whether a protected range overlaps the gap from `end` to `following`."""
+        before = bisect.bisect_left(self._starts, following)
+        return before > 0 and self._reach[before - 1] > end
 
 
-def _library_ok(text: str, cut: _Cut, sentence_start: int) -> bool:
-    """Whether a boundary that sentencex proposed survives the vetoes."""
-    return not _vetoed(cut, _next_at(text, cut.next), sentence_start)
-
-
-def _added(text: str, cut: _Cut, sentence_start: int) -> bool:
-    """Whether a boundary that sentencex missed is added."""
-    if not cut.run:
-        return False
-    following = _next_at(text, cut.next)
-    if _vetoed(cut, following, sentence_start):
-        return False
-    if cut.run != ".":
-        return True  # "?", "!", an ellipsis
-    word = cut.word.lower()
-    if word in _TIMES:
-        return following.first.isupper()
-    if _ambiguous(cut.word):
-        return following.quote or (following.word.lower() in _STARTERS and not following.initial)
-    return cut.trail and not _abbreviation(cut.word)
-
-
-def _vetoed(cut: _Cut, following: _Next, sentence_start: int) -> bool:
+def _vetoed(cut: _Cut, after: _Next, sentence_start: int) -> bool:
     """Whether no sentence may end at `cut`, whoever proposed it."""
-    first = following.first
+    first = after.first
     if not first:
         return False
-    if first in ",;:" or first in _TERMINALS or first in _CLOSING_CHARS:
-        return True
-    if first.islower() and not _CAMEL.match(following.word):
+    if first in _CONTINUING or (first.islower() and not _CAMEL.match(after.word)):
         return True
     if cut.run != ".":
         return False
@@ -251,9 +254,23 @@ def _vetoed(cut: _Cut, following: _Next, sentence_start: int) -> bool:
         return True
     if first.isdigit() and (word in _NUMBERED or _ambiguous(cut.word)):
         return True
-    if word in _TIMES and following.word.lower() in _TIME_FOLLOWERS:
+    if word in _TIMES and after.word.lower() in _TIME_FOLLOWERS:
         return True
     return cut.token_start == sentence_start and bool(_LIST_NUMBER.fullmatch(cut.word))
+
+
+def _added(cut: _Cut, after: _Next) -> bool:
+    """Whether a boundary that sentencex missed is added (the vetoes already passed)."""
+    if not cut.run:
+        return False
+    if cut.run != ".":
+        return True  # "?", "!", an ellipsis
+    word = cut.word.lower()
+    if word in _TIMES or word in _USUALLY_FINAL:
+        return after.first.isupper()
+    if _ambiguous(cut.word):
+        return after.quote or (after.word.lower() in _STARTERS and not after.initial)
+    return cut.closed and not _abbreviation(cut.word)
 
 
 def _ambiguous(word: str) -> bool:

@@ -123,18 +123,20 @@ def _read_yaml(inside: _Text, line_count: int, options: ReadOptions, path: str) 
             hint="write it as 'key: value' lines",
         )
     blocks: list[Block] = []
-    marker: LanguageMarker | None = None
+    markers: list[LanguageMarker | None] = []
     keys: set[str] = set()
     for key_node, value_node in root.value:
         if not isinstance(key_node, yaml.ScalarNode):
             continue
         key = key_node.value
         keys.add(key)
-        if key in LANGUAGE_KEYS and marker is None and isinstance(value_node, yaml.ScalarNode):
-            marker = _yaml_marker(inside, value_node)
+        if key in LANGUAGE_KEYS:
+            markers.append(_yaml_marker(inside, value_node))
         if key in options.front_matter_keys:
             blocks.extend(_yaml_blocks(inside, key, value_node))
-    return FrontMatter(tuple(blocks), marker or insertion, line_count, "title" in keys)
+    # A language key that is not a scalar cannot be rewritten, and adding a second one would be wrong.
+    marker = markers[0] if markers else insertion
+    return FrontMatter(tuple(blocks), marker, line_count, "title" in keys)
 
 
 def _compose(inside: _Text, path: str) -> yaml.Node | None:
@@ -168,8 +170,10 @@ def _compose(inside: _Text, path: str) -> yaml.Node | None:
         raise InputError(f"front matter is not valid YAML: {problem}", path=path, line=line, hint=_YAML_HINT) from error
 
 
-def _yaml_marker(inside: _Text, node: yaml.ScalarNode) -> LanguageMarker:
+def _yaml_marker(inside: _Text, node: yaml.Node) -> LanguageMarker | None:
     """The language marker for a ``lang:`` value (an empty value gets one inserted)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
     span = _scalar_span(inside, node)
     if not len(span):
         return LanguageMarker(span, " {lang}")
@@ -218,17 +222,17 @@ def _read_toml(inside: _Text, line_count: int, options: ReadOptions, path: str) 
     insert_at = inside.closing_offset
     offset = inside.offset
     in_multiline = False
-    for line in inside.text.split("\n"):
-        line_start, offset = offset, offset + len(line) + 1
-        if line.count('"""') % 2 or line.count("'''") % 2:
+    for text_line in inside.text.split("\n"):
+        line_start, offset = offset, offset + len(text_line) + 1
+        if text_line.count('"""') % 2 or text_line.count("'''") % 2:
             in_multiline = not in_multiline
             continue
         if in_multiline:
             continue
-        if _TOML_TABLE.match(line):
+        if _TOML_TABLE.match(text_line):
             insert_at = line_start
             break
-        match = _TOML_STRING.fullmatch(line)
+        match = _TOML_STRING.fullmatch(text_line)
         if match is None:
             continue
         key = match.group("key").strip('"')
@@ -242,7 +246,8 @@ def _read_toml(inside: _Text, line_count: int, options: ReadOptions, path: str) 
             blocks.append(
                 Block(BlockKind.FRONT_MATTER, value, (span,), Slot.YAML, context=key, protected=protected(scan(value)))
             )
-    marker = marker or LanguageMarker(Span(insert_at, insert_at), 'lang = "{lang}"\n')
+    if marker is None and not any(key in data for key in LANGUAGE_KEYS):
+        marker = LanguageMarker(Span(insert_at, insert_at), 'lang = "{lang}"\n')
     return FrontMatter(tuple(blocks), marker, line_count, "title" in data)
 
 

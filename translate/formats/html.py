@@ -19,7 +19,8 @@ end. Decisions worth knowing:
   yield no block. Inside a sentence, ``<code>``, ``<kbd>``, ``<samp>``,
   ``<var>``, ``<svg>``, ``<math>`` and inline elements marked not to be
   translated stay in the block as protected text; a run made only of them is
-  no block.
+  no block. ``translate="yes"`` inside an element marked not to be
+  translated does not bring its content back.
 * A translatable attribute on a tag inside a block's text stays part of that
   text (two blocks may not overlap): the block's comment names it.
 * Comments inside a run of text stay in the block, protected; comments
@@ -31,27 +32,31 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, replace
 
-from translate.article import Block, BlockKind, LanguageMarker, Parsed, Slot, Span
+from translate.article import Block, BlockKind, LanguageMarker, Parsed, Span
 from translate.config import ReadOptions
 from translate.formats.html_tags import (
     BLOCK_ELEMENTS,
     BREAKS,
     CLOSES_P,
-    FOREIGN_ELEMENTS,
+    FOREIGN_BREAKOUT,
     HEAD_ELEMENTS,
     HEADINGS,
     HIDDEN_ELEMENTS,
     IMPLIED_CLOSINGS,
-    KINDS,
-    META_NAMES,
-    NEVER_TRANSLATED,
+    ROOT,
     SCOPE_BOUNDARIES,
+    TABLE_PARTS,
+    TABLE_SCOPE,
     VOID_ELEMENTS,
-    is_translate_no,
+    Element,
+    attribute_block,
+    has_letters,
+    language_marker,
+    meta_block,
+    open_element,
 )
 from translate.formats.html_tokens import (
     WHITESPACE,
-    Attribute,
     Markup,
     Tag,
     Text,
@@ -78,34 +83,6 @@ def parse(source: str, options: ReadOptions, path: str) -> Parsed:
     broken markup is read the way browsers read it, as far as blocks go.
     """
     return _Reader(source, options).read()
-
-
-@dataclass(frozen=True)
-class _Element:
-    """An open element and what it means for the content inside it.
-
-    Attributes:
-        name: the tag name.
-        block: whether it is block-level (its content is cut off from the
-            text around it).
-        kind: the kind of text inside it.
-        owner: the innermost block-level element it is in (or itself).
-        skipped: its content is never translated and not part of any block.
-        protect_from: inside an inline element that is never translated, the
-            offset where the outermost such element starts.
-        foreign: it is SVG or MathML content.
-    """
-
-    name: str
-    block: bool
-    kind: BlockKind
-    owner: str
-    skipped: bool = False
-    protect_from: int | None = None
-    foreign: bool = False
-
-
-_ROOT = _Element(name="", block=True, kind=BlockKind.PARAGRAPH, owner="")
 
 
 @dataclass(frozen=True)
@@ -160,7 +137,7 @@ class _Reader:
     def __init__(self, source: str, options: ReadOptions) -> None:
         self.source = source
         self.attribute_names = tuple(dict.fromkeys(name.lower() for name in options.html_attributes))
-        self.stack: list[_Element] = [_ROOT]
+        self.stack: list[Element] = [ROOT]
         self.open_names: dict[str, int] = {}
         self.run = _Run()
         self.drafts: list[_Draft] = []
@@ -201,29 +178,21 @@ class _Reader:
         for reference in character_references(self.source, Span(start, end)):
             self.run.protect(reference)
         if not self.run.letters:
-            self.run.letters = _has_letters(html.unescape(stripped))
+            self.run.letters = has_letters(html.unescape(stripped))
 
     def _start_tag(self, tag: Tag) -> None:
         name = tag.name
         if name == "html" and not self.seen_html:
             self.seen_html = True
-            self.marker = _language_marker(tag)
-        if not self.stack[-1].foreign:
+            self.marker = language_marker(tag)
+        if self.stack[-1].holds_foreign and name in FOREIGN_BREAKOUT:
+            self._pop_to(self._foreign_root(), tag.span.start)
+        if not self.stack[-1].holds_foreign:
             self._close_implied(name, tag.span.start)
-        parent = self.stack[-1]
-        block = name in BLOCK_ELEMENTS and not parent.foreign
-        never = name in NEVER_TRANSLATED or is_translate_no(tag)
+        element = open_element(tag, self.stack[-1])
+        block = element.block
         if block:
             self._flush()
-        element = _Element(
-            name=name,
-            block=block,
-            kind=KINDS.get(name, parent.kind),
-            owner=name if block else parent.owner,
-            skipped=parent.skipped or (block and (never or parent.protect_from is not None)),
-            protect_from=_protect_from(parent, block, never, tag.span.start),
-            foreign=parent.foreign or name in FOREIGN_ELEMENTS,
-        )
         if not element.skipped and not block:
             self._begin_run()
             if name not in BREAKS:  # a line break neither starts nor ends a block
@@ -240,23 +209,28 @@ class _Reader:
         if name == "br" and not top.foreign:
             self._start_tag(replace(tag, end_tag=False))
             return
-        if top.foreign or name not in BLOCK_ELEMENTS:
-            index = self._find(frozenset({name}), None)
-            if not top.skipped:
-                self._begin_run()
-                self.run.extend(tag.span.start, tag.span.end, can_start=False)
-                self.run.protect(tag.span)
+        if not top.foreign and name in BLOCK_ELEMENTS:
+            scope = TABLE_SCOPE if name in TABLE_PARTS else SCOPE_BOUNDARIES
+            index = self._find(frozenset({name}), scope)
             if index is not None:
-                self._pop_to(index, tag.span.end)
-            return
-        index = self._find(frozenset({name}), SCOPE_BOUNDARIES)
+                self._pop_to(index, tag.span.start)
+                return
+            if name == "p":  # browsers make an empty paragraph of a stray </p>
+                self._flush()
+                return
+        # An inline end tag, or a stray one that browsers ignore: part of the text.
+        index = self._find(frozenset({name}), None)
+        if not top.skipped:
+            self._begin_run()
+            self.run.extend(tag.span.start, tag.span.end, can_start=False)
+            self.run.protect(tag.span)
         if index is not None:
-            self._pop_to(index, tag.span.start)
-        self._flush()
+            self._pop_to(index, tag.span.end)
 
     # Open elements
 
-    def _push(self, element: _Element) -> None:
+    def _push(self, element: Element) -> None:
+        """Open ``element``."""
         self.stack.append(element)
         self.open_names[element.name] = self.open_names.get(element.name, 0) + 1
 
@@ -272,9 +246,16 @@ class _Reader:
             element = self.stack[index]
             if element.name in names:
                 return index
-            if element.block if stops is None else element.name in stops and not element.foreign:
+            if element.block if stops is None else (element.name in stops and not element.foreign):
                 return None
         return None
+
+    def _foreign_root(self) -> int:
+        """Index of the outermost element of the SVG or MathML content now open."""
+        index = len(self.stack) - 1
+        while self.stack[index - 1].holds_foreign:
+            index -= 1
+        return index
 
     def _pop_to(self, index: int, at: int) -> None:
         """Close the element at ``index`` and all inside it; their content ends at ``at``."""
@@ -303,6 +284,7 @@ class _Reader:
             self._pop_to(len(self.stack) - 1, at)
 
     def _close(self, names: frozenset[str], stops: frozenset[str], at: int) -> None:
+        """Close the innermost open element named in ``names``, if the search finds one."""
         index = self._find(names, stops)
         if index is not None:
             self._pop_to(index, at)
@@ -332,7 +314,7 @@ class _Reader:
                 kind=run.kind,
                 text=self.source[start:end],
                 pieces=(Span(start, end),),
-                comment="translate in place: " + "; ".join(notes) if notes else None,
+                comment=("translate in place: " + "; ".join(notes)) if notes else None,
                 protected=_relative(run.protected, start, end),
             )
             self.drafts.append(_Draft(block, from_h1=run.owner == "h1"))
@@ -342,12 +324,12 @@ class _Reader:
         """Make blocks of the tag's translatable attribute values."""
         found: list[Block] = []
         if tag.name == "meta":
-            found.extend(_meta_content(tag))
+            found.extend(meta_block(tag))
         elif tag.name not in HIDDEN_ELEMENTS:
             for name in self.attribute_names:
                 attribute = tag.attribute(name)
                 if attribute is not None:
-                    found.extend(_attribute_block(attribute, f"{name} of <{tag.name}>"))
+                    found.extend(attribute_block(attribute, f"{name} of <{tag.name}>"))
         for found_block in found:
             if block:
                 self.drafts.append(_Draft(found_block))
@@ -366,20 +348,6 @@ class _Reader:
         return tuple(blocks)
 
 
-def _protect_from(parent: _Element, block: bool, never: bool, start: int) -> int | None:
-    """Where the protected inline content that a new element is in starts, if it is."""
-    if block:
-        return None
-    if parent.protect_from is not None:
-        return parent.protect_from
-    return start if never else None
-
-
-def _has_letters(text: str) -> bool:
-    """Whether ``text`` holds a letter or digit of any script."""
-    return any(character.isalnum() for character in text)
-
-
 def _relative(spans: list[Span], start: int, end: int) -> tuple[Span, ...]:
     """Clip source spans to ``[start, end)``, shift them to block offsets and merge overlaps."""
     merged: list[Span] = []
@@ -392,42 +360,3 @@ def _relative(spans: list[Span], start: int, end: int) -> tuple[Span, ...]:
         else:
             merged.append(Span(low, high))
     return tuple(merged)
-
-
-def _attribute_block(attribute: Attribute, comment: str) -> list[Block]:
-    """The block for an attribute value, or none when it holds no letters or digits."""
-    if attribute.value_span is None:
-        return []
-    text = html.unescape(attribute.value)
-    if not _has_letters(text):
-        return []
-    return [
-        Block(
-            kind=BlockKind.ATTRIBUTE,
-            text=text,
-            pieces=(attribute.value_span,),
-            slot=Slot.HTML_ATTRIBUTE,
-            comment=comment,
-        )
-    ]
-
-
-def _meta_content(tag: Tag) -> list[Block]:
-    """The block for the ``content`` of a description or Open Graph ``<meta>``."""
-    content = tag.attribute("content")
-    if content is None:
-        return []
-    for key in ("name", "property"):
-        attribute = tag.attribute(key)
-        if attribute is not None and attribute.value.strip().lower() in META_NAMES:
-            return _attribute_block(content, f'content of <meta {key}="{attribute.value.strip()}">')
-    return []
-
-
-def _language_marker(tag: Tag) -> LanguageMarker:
-    """Where ``<html>`` states the language, or where to insert ``lang``."""
-    lang = tag.attribute("lang")
-    if lang is not None and lang.value_span is not None:
-        return LanguageMarker(span=lang.value_span, template="{lang}")
-    after_name = tag.span.start + len("<html")
-    return LanguageMarker(span=Span(after_name, after_name), template=' lang="{lang}"')

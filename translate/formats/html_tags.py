@@ -1,5 +1,6 @@
 """What the HTML reader knows about elements: which hold blocks, which are never
-translated, which are void, and which open and close one another implicitly.
+translated, which are void, which open and close one another implicitly, and
+which attribute values are blocks of their own.
 
 The tables follow the WHATWG HTML standard's content categories and its
 tree-construction rules, reduced to what finding translatable text needs.
@@ -7,10 +8,11 @@ tree-construction rules, reduced to what finding translatable text needs.
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
-from translate.article import BlockKind
-from translate.formats.html_tokens import Tag
+from translate.article import Block, BlockKind, LanguageMarker, Slot, Span
+from translate.formats.html_tokens import Attribute, Tag
 
 #: Elements without content or end tag.
 VOID_ELEMENTS = frozenset(
@@ -79,9 +81,7 @@ META_NAMES = frozenset(
 )  # fmt: skip
 
 #: Elements that may stay in ``<head>``; any other start tag ends the head.
-HEAD_ELEMENTS = frozenset(
-    {"base", "link", "meta", "noscript", "script", "style", "template", "title"}
-)
+HEAD_ELEMENTS = frozenset({"base", "link", "meta", "noscript", "script", "style", "template", "title"})
 
 #: Start tags that close an open ``<p>`` (the standard's list, plus list items).
 CLOSES_P = frozenset(
@@ -96,6 +96,19 @@ CLOSES_P = frozenset(
 
 #: Elements that start SVG or MathML content.
 FOREIGN_ELEMENTS = frozenset({"svg", "math"})
+
+#: SVG and MathML elements whose children are HTML again.
+INTEGRATION_POINTS = frozenset({"foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext", "annotation-xml"})
+
+#: HTML start tags that end SVG or MathML content left open.
+FOREIGN_BREAKOUT = frozenset(
+    {
+        "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl",
+        "dt", "em", "embed", "h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i",
+        "img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre", "ruby", "s",
+        "small", "span", "strike", "strong", "sub", "sup", "table", "tt", "u", "ul", "var",
+    }
+)  # fmt: skip
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
@@ -116,7 +129,10 @@ class Closing:
     stops: frozenset[str]
 
 
-_TABLE_STOPS = frozenset({"table", "html", "template"})
+#: Elements that bound the search for an open table part (the standard's table scope).
+TABLE_SCOPE = frozenset({"table", "html", "template"})
+TABLE_PARTS = frozenset({"caption", "table", "tbody", "td", "tfoot", "th", "thead", "tr"})
+_TABLE_STOPS = TABLE_SCOPE
 _LIST_STOPS = frozenset(
     {"ul", "ol", "menu", "dir", "dl", "table", "td", "th", "blockquote", "section",
      "article", "aside", "nav", "figure", "html", "body", "template", "details"}
@@ -138,9 +154,63 @@ IMPLIED_CLOSINGS = {
 }
 
 #: Elements that bound the search for the element an end tag closes.
-SCOPE_BOUNDARIES = frozenset(
-    {"applet", "caption", "html", "marquee", "object", "table", "td", "template", "th"}
-)
+SCOPE_BOUNDARIES = frozenset({"applet", "caption", "html", "marquee", "object", "table", "td", "template", "th"})
+
+
+@dataclass(frozen=True)
+class Element:
+    """An open element and what it means for the content inside it.
+
+    Attributes:
+        name: the tag name.
+        block: whether it is block-level (its content is cut off from the
+            text around it).
+        kind: the kind of text inside it.
+        owner: the innermost block-level element it is in (or itself).
+        skipped: its content is never translated and not part of any block.
+        protect_from: inside an inline element that is never translated, the
+            offset where the outermost such element starts.
+        foreign: it is an SVG or MathML element.
+    """
+
+    name: str
+    block: bool
+    kind: BlockKind
+    owner: str
+    skipped: bool = False
+    protect_from: int | None = None
+    foreign: bool = False
+
+    @property
+    def holds_foreign(self) -> bool:
+        """Whether its children are SVG or MathML elements."""
+        return self.foreign and self.name not in INTEGRATION_POINTS
+
+
+#: What stands for the document itself, below every open element.
+ROOT = Element(name="", block=True, kind=BlockKind.PARAGRAPH, owner="")
+
+
+def open_element(tag: Tag, parent: Element) -> Element:
+    """What the element that ``tag`` starts inside ``parent`` means for its content."""
+    name = tag.name
+    block = name in BLOCK_ELEMENTS and not parent.holds_foreign
+    never = name in NEVER_TRANSLATED or is_translate_no(tag)
+    if block:
+        protect_from = None
+    elif parent.protect_from is not None:
+        protect_from = parent.protect_from
+    else:
+        protect_from = tag.span.start if never else None
+    return Element(
+        name=name,
+        block=block,
+        kind=KINDS.get(name, parent.kind),
+        owner=name if block else parent.owner,
+        skipped=parent.skipped or (block and (never or parent.protect_from is not None)),
+        protect_from=protect_from,
+        foreign=parent.holds_foreign or name in FOREIGN_ELEMENTS,
+    )
 
 
 def is_translate_no(tag: Tag) -> bool:
@@ -150,3 +220,47 @@ def is_translate_no(tag: Tag) -> bool:
         return True
     classes = tag.attribute("class")
     return classes is not None and "notranslate" in classes.value.split()
+
+
+def has_letters(text: str) -> bool:
+    """Whether ``text`` holds a letter or digit of any script."""
+    return any(character.isalnum() for character in text)
+
+
+def attribute_block(attribute: Attribute, comment: str) -> list[Block]:
+    """The block for an attribute value, or none when it holds no letters or digits."""
+    if attribute.value_span is None:
+        return []
+    text = html.unescape(attribute.value)
+    if not has_letters(text):
+        return []
+    return [
+        Block(
+            kind=BlockKind.ATTRIBUTE,
+            text=text,
+            pieces=(attribute.value_span,),
+            slot=Slot.HTML_ATTRIBUTE,
+            comment=comment,
+        )
+    ]
+
+
+def meta_block(tag: Tag) -> list[Block]:
+    """The block for the ``content`` of a description or Open Graph ``<meta>``."""
+    content = tag.attribute("content")
+    if content is None:
+        return []
+    for key in ("name", "property"):
+        attribute = tag.attribute(key)
+        if attribute is not None and attribute.value.strip().lower() in META_NAMES:
+            return attribute_block(content, f'content of <meta {key}="{attribute.value.strip()}">')
+    return []
+
+
+def language_marker(tag: Tag) -> LanguageMarker:
+    """Where ``<html>`` states the language, or where to insert ``lang``."""
+    lang = tag.attribute("lang")
+    if lang is not None and lang.value_span is not None:
+        return LanguageMarker(span=lang.value_span, template="{lang}")
+    after_name = tag.span.start + len("<html")
+    return LanguageMarker(span=Span(after_name, after_name), template=' lang="{lang}"')

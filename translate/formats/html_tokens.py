@@ -26,9 +26,7 @@ from translate.article import Span
 WHITESPACE = " \t\n\r\f"
 
 #: Elements whose content is raw text: no tags, no character references.
-RAW_TEXT_ELEMENTS = frozenset(
-    {"script", "style", "xmp", "iframe", "noembed", "noframes", "noscript"}
-)
+RAW_TEXT_ELEMENTS = frozenset({"script", "style", "xmp", "iframe", "noembed", "noframes", "noscript"})
 
 #: Elements whose content is text with character references but no tags.
 ESCAPABLE_RAW_TEXT_ELEMENTS = frozenset({"title", "textarea"})

@@ -36,8 +36,8 @@ _INLINE_TAIL = re.compile(
 _REFERENCE_TAIL = re.compile(r"\[([^\[\]\\]*+(?:\\.[^\[\]\\]*+)*+)\]", re.DOTALL)
 _AUTOLINK = re.compile(
     r"<[A-Za-z][A-Za-z0-9+.-]{1,31}+:[^\s<>]*+>"
-    r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]++@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}+[A-Za-z0-9])?+"
-    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}+[A-Za-z0-9])?+)*+>"
+    r"|<[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]++@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*>"
 )
 _HTML_TAG = re.compile(
     r"""<[A-Za-z][A-Za-z0-9-]*+"""

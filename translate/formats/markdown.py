@@ -1,0 +1,372 @@
+"""Reader for Markdown articles (Jekyll, Hugo): front matter plus CommonMark with GFM tables.
+
+markdown-it-py finds the block structure (its tokens carry line ranges); each
+block's content lines are then found in the source lines, so every block knows
+its exact characters. A paragraph is split into runs of lines: lines holding
+only images or template tags (``{% include figure.html caption="..." %}``,
+``{{< figure ... >}}``) are not prose; their image alt texts and configured tag
+attributes become blocks of their own, and the prose lines around them form
+paragraphs.
+
+Decisions:
+    * The first level-1 heading outside lists and quotes is the TITLE when the
+      front matter has no ``title`` key; other headings are HEADING.
+    * GFM table cells are TABLE_CELL blocks (header cells included).
+    * A paragraph wholly in emphasis (``*Photo: Reuters*``) right after an
+      image, or after a figure include or shortcode, is a CAPTION.
+    * An image alone on its lines gives an ATTRIBUTE block for its alt text.
+    * TOML and JSON front matter: see :mod:`translate.formats.frontmatter`.
+
+Left untouched: fenced and indented code, HTML blocks, link reference
+definitions, thematic breaks, front-matter keys not configured, Liquid and
+shortcode tags (except configured attributes of includes and shortcodes),
+multi-line ``{% highlight %}``/``{% raw %}``/``{% comment %}`` regions and
+code-like shortcodes (``{{< highlight >}}`` ... ``{{< /highlight >}}``),
+``$$`` math blocks, and any text with no letters once markup is removed.
+"""
+
+from __future__ import annotations
+
+import bisect
+import logging
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from translate.article import Block, BlockKind, Parsed, Span
+from translate.config import ReadOptions
+from translate.formats import frontmatter
+from translate.formats.markdown_inline import Inline, InlineKind, has_letters, markup_free, protected, scan, shift
+from translate.formats.tags import attributes, code_regions
+
+logger = logging.getLogger(__name__)
+
+_MATH_FENCE = re.compile(r"[ \t>]*\$\$[ \t]*")
+_CELL_SPLIT = re.compile(r"\\.|\|")
+_ATX_MARKER = re.compile(r"#+")
+_FIGURE_NAME = re.compile(r"(?i)figure|image|img|photo|picture")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?!\s)(?:(?!\1).)+(?<!\s)\1", re.DOTALL)
+_CONTAINERS = {"blockquote_open": BlockKind.QUOTE, "list_item_open": BlockKind.LIST_ITEM}
+_KEEPS_IMAGE_STATE = ("paragraph_open", "paragraph_close", "inline")
+
+
+@cache
+def _parser() -> MarkdownIt:
+    """CommonMark with GFM tables, block structure only (inline parsing is done here)."""
+    return MarkdownIt("commonmark").enable("table").disable("inline")
+
+
+def parse(source: str, options: ReadOptions, path: str) -> Parsed:
+    """Read a Markdown article.
+
+    Args:
+        source: the decoded text, with ``"\\n"`` line ends.
+        options: which front-matter keys and tag attributes are translated.
+        path: the file name, for error messages.
+
+    Returns:
+        The translatable blocks in source order, and the language marker
+        (None without YAML or TOML front matter).
+
+    Raises:
+        InputError: the front matter is malformed.
+    """
+    front = frontmatter.read(source, options, path)
+    body = _Reader(source, options, front)
+    return Parsed(blocks=front.blocks + body.read(), marker=front.marker)
+
+
+class _Reader:
+    """Walks markdown-it's block tokens and collects the blocks of the body."""
+
+    def __init__(self, source: str, options: ReadOptions, front: frontmatter.FrontMatter) -> None:
+        self.source = source
+        self.options = options
+        # Same length as the source, line by line, as markdown-it will see it.
+        self.lines = source.replace("\r", " ").replace("\0", "\ufffd").split("\n")
+        self.starts: list[int] = []
+        offset = 0
+        for line in self.lines:
+            self.starts.append(offset)
+            offset += len(line) + 1
+        self.skipped = _skipped_lines(self.lines, front.line_count)
+        self.title_pending = not front.has_title
+        self.after_image = False
+        self.containers: list[BlockKind] = []
+        self.references: dict[str, object] = {}
+        self.blocks: list[Block] = []
+
+    def read(self) -> tuple[Block, ...]:
+        """Blocks of the body, in source order."""
+        fed = ["" if index in self.skipped else line for index, line in enumerate(self.lines)]
+        env: dict[str, dict[str, object]] = {}
+        tokens = _parser().parse("\n".join(fed), env)
+        self.references = env.get("references", {})
+        for index, token in enumerate(tokens):
+            if token.type not in _KEEPS_IMAGE_STATE:
+                self.after_image = False
+            if token.type in _CONTAINERS:
+                self.containers.append(_CONTAINERS[token.type])
+            elif token.type in ("blockquote_close", "list_item_close"):
+                self.containers.pop()
+            elif token.type == "heading_open":
+                self._heading(token, tokens[index + 1])
+            elif token.type == "paragraph_open":
+                self._paragraph(token, tokens[index + 1])
+            elif token.type == "tr_open":
+                self._row(token, _row_contents(tokens, index + 1))
+        return tuple(self.blocks)
+
+    # -- locating text ---------------------------------------------------
+
+    def _locate(self, content: str, first: int, atx: bool = False) -> list[Span] | None:
+        """Source spans of each content line (prefix and surrounding whitespace left out)."""
+        pieces = []
+        for number, part in enumerate(content.split("\n")):
+            core = part.strip()
+            index = first + number
+            if not core or index >= len(self.lines):
+                return None
+            line = self.lines[index]
+            if atx:
+                hashes = _ATX_MARKER.search(line)
+                after = hashes.end() if hashes else 0
+                start = line.find(core, after)
+                if start < 0 or line[after:start].strip():
+                    return None
+            else:
+                trimmed = line.rstrip()
+                if not trimmed.endswith(core):
+                    return None
+                start = len(trimmed) - len(core)
+            pieces.append(Span(self.starts[index] + start, self.starts[index] + start + len(core)))
+        return pieces
+
+    def _text(self, pieces: list[Span]) -> str:
+        return "\n".join(self.source[piece.start : piece.end] for piece in pieces)
+
+    def _unlocated(self, token: Token) -> None:
+        line = token.map[0] + 1 if token.map else "?"
+        logger.warning("line %s: cannot find the text of this %s in the source; left untranslated", line, token.type)
+
+    # -- block kinds ------------------------------------------------------
+
+    def _heading(self, opening: Token, inline: Token) -> None:
+        if not inline.content.strip() or opening.map is None:
+            return
+        atx = opening.markup.startswith("#")
+        pieces = self._locate(inline.content, opening.map[0], atx=atx)
+        if pieces is None:
+            self._unlocated(opening)
+            return
+        text = self._text(pieces)
+        inlines = scan(text, self.references)
+        if not has_letters(markup_free(text, inlines)):
+            return
+        kind = BlockKind.HEADING
+        if opening.tag == "h1" and self.title_pending and not self.containers:
+            kind = BlockKind.TITLE
+            self.title_pending = False
+        self.blocks.append(Block(kind, text, tuple(pieces), protected=protected(inlines)))
+
+    def _paragraph(self, opening: Token, inline: Token) -> None:
+        if opening.map is None:
+            return
+        pieces = self._locate(inline.content, opening.map[0])
+        if pieces is None:
+            self._unlocated(opening)
+            return
+        text = self._text(pieces)
+        inlines = scan(text, self.references)
+        line_starts = _line_starts(text)
+        for run in _runs(text, inlines, line_starts):
+            if run.prose:
+                self._prose(pieces[run.first : run.last + 1], shift(inlines, run.start, run.end))
+            else:
+                self._figures(_Lines(text, pieces, line_starts), run, inlines)
+
+    def _prose(self, pieces: list[Span], inlines: list[Inline]) -> None:
+        """A paragraph, list item, quote or caption made of prose lines."""
+        text = self._text(pieces)
+        after_image, self.after_image = self.after_image, False
+        if not has_letters(markup_free(text, inlines)):
+            return
+        kind = self.containers[-1] if self.containers else BlockKind.PARAGRAPH
+        if after_image and _emphasised(text):
+            kind = BlockKind.CAPTION
+        self.blocks.append(Block(kind, text, tuple(pieces), protected=protected(inlines)))
+
+    def _figures(self, lines: _Lines, run: _Run, inlines: list[Inline]) -> None:
+        """Alt texts of images and configured attributes of tags on non-prose lines."""
+        self.after_image = False
+        for inline in inlines:
+            if not run.start <= inline.span.start < run.end:
+                continue
+            if inline.kind is InlineKind.IMAGE and inline.label is not None:
+                self.after_image = True
+                self._add_value(lines, inline.label, BlockKind.ATTRIBUTE, "alt text of an image")
+            elif inline.kind is InlineKind.TEMPLATE and inline.tag is not None:
+                tag = inline.tag
+                if _FIGURE_NAME.search(tag.label):
+                    self.after_image = True
+                for attribute in attributes(lines.text, tag):
+                    if attribute.name not in self.options.tag_attributes or attribute.escaped:
+                        continue
+                    kind = BlockKind.CAPTION if attribute.name == "caption" else BlockKind.ATTRIBUTE
+                    comment = f"{attribute.name} of {tag.label}"
+                    self._add_value(lines, attribute.value, kind, comment)
+
+    def _add_value(self, lines: _Lines, span: Span, kind: BlockKind, comment: str) -> None:
+        """A one-piece block for ``span`` of a paragraph's text (it must not cross lines)."""
+        value = lines.text[span.start : span.end]
+        inlines = scan(value, self.references)
+        if "\n" in value or not has_letters(markup_free(value, inlines)):
+            return
+        line = bisect.bisect_right(lines.starts, span.start) - 1
+        start = lines.pieces[line].start + span.start - lines.starts[line]
+        piece = Span(start, start + len(value))
+        self.blocks.append(Block(kind, value, (piece,), comment=comment, protected=protected(inlines)))
+
+    def _row(self, opening: Token, contents: list[str]) -> None:
+        """TABLE_CELL blocks for the cells of one table row."""
+        if opening.map is None:
+            return
+        index = opening.map[0]
+        for content, piece in zip(contents, _cells(self.lines[index], self.starts[index])):
+            if not content.strip():
+                continue
+            text = self.source[piece.start : piece.end]
+            if text.replace("\\|", "|") != content.strip():
+                logger.warning("line %d: cannot find a table cell in the source; left untranslated", index + 1)
+                continue
+            inlines = scan(text, self.references)
+            if has_letters(markup_free(text, inlines)):
+                self.blocks.append(Block(BlockKind.TABLE_CELL, text, (piece,), protected=protected(inlines)))
+
+
+@dataclass(frozen=True)
+class _Lines:
+    """A paragraph's text with the source span and text offset of each of its lines."""
+
+    text: str
+    pieces: list[Span]
+    starts: list[int]
+
+
+@dataclass(frozen=True)
+class _Run:
+    """Consecutive lines of a paragraph that are all prose or all figures.
+
+    ``first``/``last`` are line numbers within the paragraph, ``start``/``end``
+    the offsets of the run in the paragraph's text.
+    """
+
+    first: int
+    last: int
+    start: int
+    end: int
+    prose: bool
+
+
+def _row_contents(tokens: list[Token], index: int) -> list[str]:
+    """The cell contents of the table row whose tokens start at ``index``."""
+    contents = []
+    while index < len(tokens) and tokens[index].type != "tr_close":
+        if tokens[index].type == "inline":
+            contents.append(tokens[index].content)
+        index += 1
+    return contents
+
+
+def _line_starts(text: str) -> list[int]:
+    """Offsets at which the lines of ``text`` start."""
+    starts = [0]
+    position = text.find("\n")
+    while position >= 0:
+        starts.append(position + 1)
+        position = text.find("\n", position + 1)
+    return starts
+
+
+def _runs(text: str, inlines: list[Inline], starts: list[int]) -> list[_Run]:
+    """Split a paragraph's lines into prose runs and figure runs.
+
+    A line is a figure line when it holds an image or a template tag and no
+    letters outside markup. A construct spanning several lines puts them all
+    on the prose side if any of them is prose.
+    """
+    ends = [start - 1 for start in starts[1:]] + [len(text)]
+    clean = markup_free(text, inlines)
+    figure = [False] * len(starts)
+    spans: list[Span] = []
+    for inline in inlines:
+        first = bisect.bisect_right(starts, inline.span.start) - 1
+        last = bisect.bisect_right(starts, max(inline.span.end - 1, inline.span.start)) - 1
+        if inline.kind in (InlineKind.IMAGE, InlineKind.TEMPLATE):
+            figure[first : last + 1] = [True] * (last + 1 - first)
+        if last > first:
+            spans.append(Span(first, last + 1))
+    prose = [not figure[k] or has_letters(clean[starts[k] : ends[k]]) for k in range(len(starts))]
+    for group in _merge(spans):
+        joined = any(prose[group.start : group.end])
+        prose[group.start : group.end] = [joined] * len(group)
+    runs: list[_Run] = []
+    first = 0
+    for index in range(1, len(starts) + 1):
+        if index == len(starts) or prose[index] != prose[first]:
+            runs.append(_Run(first, index - 1, starts[first], ends[index - 1], prose[first]))
+            first = index
+    return runs
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    """Merge overlapping ranges."""
+    merged: list[Span] = []
+    for span in sorted(spans):
+        if merged and span.start < merged[-1].end:
+            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
+        else:
+            merged.append(span)
+    return merged
+
+
+def _emphasised(text: str) -> bool:
+    """Whether the whole of ``text`` is one emphasis: ``*Photo: Reuters*``."""
+    return _EMPHASIS.fullmatch(text) is not None
+
+
+def _cells(line: str, line_start: int) -> list[Span]:
+    """Source spans of the cells of a table row line (pipes escaped with ``\\`` stay in cells)."""
+    bounds = [-1] + [match.start() for match in _CELL_SPLIT.finditer(line) if match.group() == "|"] + [len(line)]
+    segments = [(bounds[index] + 1, bounds[index + 1]) for index in range(len(bounds) - 1)]
+    if len(segments) > 1 and not line[segments[0][0] : segments[0][1]].strip(" \t>"):
+        segments = segments[1:]
+    if len(segments) > 1 and not line[segments[-1][0] : segments[-1][1]].strip():
+        segments = segments[:-1]
+    cells = []
+    for number, (start, end) in enumerate(segments):
+        segment = line[start:end]
+        stripped = segment.lstrip(" \t>" if number == 0 else None)
+        lead = start + len(segment) - len(stripped)
+        cells.append(Span(line_start + lead, line_start + lead + len(stripped.rstrip())))
+    return cells
+
+
+def _skipped_lines(lines: list[str], front_count: int) -> set[int]:
+    """Lines hidden from markdown-it: front matter, code-like tag regions, ``$$`` math blocks."""
+    skipped = set(range(front_count))
+    body = lines[front_count:]
+    for region in code_regions(body):
+        skipped.update(index + front_count for index in region)
+    fence: int | None = None
+    for index, line in enumerate(body):
+        if _MATH_FENCE.fullmatch(line):
+            if fence is None:
+                fence = index
+            else:
+                skipped.update(range(fence + front_count, index + front_count + 1))
+                fence = None
+    return skipped
