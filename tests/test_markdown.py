@@ -505,7 +505,21 @@ def test_caption_only_right_after_an_image() -> None:
     ]
 
 
-def test_footnote_definition_and_tables_in_quotes() -> None:
+def test_caption_after_a_figure_tag_or_on_the_image_paragraph() -> None:
+    source = (
+        '{{< figure src="/a.jpg" >}}\n\n_Photo: AP_\n\n'
+        "![A boat](b.png)\n**Photo: Reuters**\n\n"
+        "{{< youtube id >}}\n\n*Not one*\n"
+    )
+    assert kinds_and_texts(source) == [
+        (BlockKind.CAPTION, "_Photo: AP_"),
+        (BlockKind.ATTRIBUTE, "A boat"),
+        (BlockKind.CAPTION, "**Photo: Reuters**"),
+        (BlockKind.PARAGRAPH, "*Not one*"),
+    ]
+
+
+def test_table_in_a_quote() -> None:
     source = "> | Town | People |\n> |---|---|\n> | Ta Khmau | 75,000 |\n"
     assert [text for _, text in kinds_and_texts(source)] == ["Town", "People", "Ta Khmau"]
 
@@ -641,6 +655,9 @@ def test_one_megabyte_paragraph() -> None:
         "".join("`" * (index % 1000 + 1) + "x" for index in range(2000)),
         "http://" + "a" * 1_000_000,
         "a(" * 500_000,
+        "![Flood](a.png)\nText line.\n" * 40_000,
+        "{% include x.html caption='A' %}\n" * 30_000,
+        "> line\n" * 140_000,
     ],
     ids=lambda text: repr(text[:6]),
 )

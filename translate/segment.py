@@ -25,6 +25,7 @@ out exactly as they went in.
 from __future__ import annotations
 
 import bisect
+import logging
 import re
 from collections.abc import Sequence
 from typing import NamedTuple
@@ -32,6 +33,8 @@ from typing import NamedTuple
 import sentencex
 
 from translate.article import Span
+
+_log = logging.getLogger(__name__)
 
 _TERMINALS = ".!?…‽"
 _CLOSING_CHARS = "\"'”’»)]}*_~"
@@ -53,10 +56,17 @@ _LETTERS = re.compile(r"[^\W\d_]++")
 _CAMEL = re.compile(r"[a-z]++[A-Z]")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _LIST_NUMBER = re.compile(r"\d{1,3}|[A-Za-z]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-# Quotes and brackets, which sentencex pairs up and never splits between; single
-# curly quotes only where they are not apostrophes ("country’s").
-_PAIRED = re.compile(r"[\"“”«»()\[\]{}]|(?<![^\W\d_])[‘’]|[‘’](?![^\W\d_])")
+# What sentencex sees instead of the text, character for character: quotes and
+# brackets (which it pairs up and never splits between, so a quoted paragraph of
+# several sentences would stay in one piece) and whitespace other than " " and
+# "\n" (sentencex 1.0 panics on "A\u00a0.") become spaces; lone surrogates, which
+# cannot cross into Rust, become U+FFFD.
+_MASK = str.maketrans(
+    dict.fromkeys('"“”«»()[]{}\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000', " ")
+    | dict.fromkeys(map(chr, range(0x2000, 0x200B)), " ")
+    | dict.fromkeys(map(chr, range(0xD800, 0xE000)), "\ufffd")
+)
+_SINGLE_QUOTE = re.compile(r"(?<![^\W\d_])[‘’]|[‘’](?![^\W\d_])")  # not the apostrophe in "country’s"
 
 _TOKEN_LOOKBACK = 40
 
@@ -129,18 +139,19 @@ def split_sentences(text: str, protected: Sequence[Span] = ()) -> tuple[Span, ..
     if not text or text.isspace():
         return ()
     guard = _Protection(protected)
-    proposed = _library_cuts(text)
     runs = {m.end(): m.span("run") for m in _CANDIDATE.finditer(text)}
+    proposed = _library_cuts(text)
     blank = {_settle_back(text, m.start()) for m in _BLANK_LINE.finditer(text)}
     spans: list[Span] = []
     start = _SPACE.match(text).end()
-    for end in sorted(proposed | runs.keys() | blank):
+    for end in sorted((proposed or set()) | runs.keys() | blank):
         if end <= start:
             continue
         following = _SPACE.match(text, end).end()
         if following == len(text) or guard.blocks(end, following):
             continue
-        if end in blank or _ends_sentence(text, end, following, runs.get(end), end in proposed, start):
+        says = None if proposed is None else end in proposed
+        if end in blank or _ends_sentence(text, end, following, runs.get(end), says, start):
             spans.append(Span(start, end))
             start = following
     end = _settle_back(text, len(text))
@@ -149,20 +160,24 @@ def split_sentences(text: str, protected: Sequence[Span] = ()) -> tuple[Span, ..
     return tuple(spans)
 
 
-def _library_cuts(text: str) -> set[int]:
+def _library_cuts(text: str) -> set[int] | None:
     """Boundaries proposed by sentencex, moved past closing markup; those not in whitespace are dropped.
 
-    Quotes and brackets are masked with spaces first: sentencex never splits
-    between a pair of them, which would keep a quoted paragraph of several
-    sentences in one piece.
+    Returns ``None`` when sentencex fails on the text (it is a Rust extension: a
+    bug in it raises a panic); the rules then decide alone.
     """
-    masked = _SURROGATE.sub("\ufffd", _PAIRED.sub(" ", text))  # same length, so offsets hold
+    masked = _SINGLE_QUOTE.sub(" ", text.translate(_MASK))  # same length, so offsets hold
+    try:
+        pieces = sentencex.get_sentence_boundaries("en", masked)
+    except BaseException as error:  # a Rust panic is a BaseException
+        if type(error).__name__ != "PanicException":
+            raise
+        _log.warning("sentencex failed on a text of %d characters (%s); using the rules alone", len(text), error)
+        return None
     cuts = set()
     trail = _TRAIL.match
-    for piece in sentencex.get_sentence_boundaries("en", masked)[:-1]:
+    for piece in pieces[:-1]:
         start, sentence = piece["start_index"], piece["text"]
-        if len(sentence) != piece["end_index"] - start:
-            raise RuntimeError(f"sentencex returned inconsistent offsets at {start}; check its version")
         end = trail(text, start + len(sentence.rstrip())).end()  # rstrip: also masked quotes
         if end < len(text) and text[end].isspace():
             cuts.add(end)
@@ -177,12 +192,14 @@ def _settle_back(text: str, pos: int) -> int:
 
 
 def _ends_sentence(
-    text: str, end: int, following: int, run: tuple[int, int] | None, proposed: bool, sentence_start: int
+    text: str, end: int, following: int, run: tuple[int, int] | None, proposed: bool | None, sentence_start: int
 ) -> bool:
     """Whether a sentence ends at `end`, the next one starting at `following`.
 
     A boundary that sentencex proposed stands unless a veto applies; one that it
-    missed is added only by a rule of :func:`_added`.
+    missed is added only by a rule of :func:`_added`. `proposed` is ``None`` when
+    sentencex failed: then a period after a word that is no abbreviation ends a
+    sentence too.
     """
     first = text[following]
     if first in _CONTINUING or (first.islower() and not _CAMEL.match(text, following)):
@@ -191,6 +208,8 @@ def _ends_sentence(
     after = _next_at(text, following)
     if _vetoed(cut, after, sentence_start):
         return False
+    if proposed is None:
+        return _added(cut, after) or (cut.run == "." and not _abbreviation(cut.word))
     return proposed or _added(cut, after)
 
 
@@ -283,6 +302,10 @@ def _ambiguous(word: str) -> bool:
 
 
 def _abbreviation(word: str) -> bool:
-    """Whether `word` + "." is a known abbreviation or an initial."""
+    """Whether `word` + "." is a title, a Latin or an ambiguous abbreviation, or an initial.
+
+    Abbreviations of :data:`_NUMBERED` are left out: before a number a veto keeps
+    them, anywhere else they are ordinary words ("The answer was no.").
+    """
     lower = word.lower()
-    return lower in _TITLES or lower in _LATIN or lower in _NUMBERED or _ambiguous(word)
+    return lower in _TITLES or lower in _LATIN or _ambiguous(word)

@@ -181,12 +181,14 @@ class _Reader:
             return
         text = self._text(pieces)
         inlines = scan(text, self.references)
+        inline_starts = [inline.span.start for inline in inlines]
         line_starts = _line_starts(text)
         for run in _runs(text, inlines, line_starts):
+            within = inlines[bisect.bisect_left(inline_starts, run.start) : bisect.bisect_left(inline_starts, run.end)]
             if run.prose:
-                self._prose(pieces[run.first : run.last + 1], shift(inlines, run.start, run.end))
+                self._prose(pieces[run.first : run.last + 1], shift(within, run.start, run.end))
             else:
-                self._figures(_Lines(text, pieces, line_starts), run, inlines)
+                self._figures(_Lines(text, pieces, line_starts), within)
 
     def _prose(self, pieces: list[Span], inlines: list[Inline]) -> None:
         """A paragraph, list item, quote or caption made of prose lines."""
@@ -199,12 +201,10 @@ class _Reader:
             kind = BlockKind.CAPTION
         self.blocks.append(Block(kind, text, tuple(pieces), protected=protected(inlines)))
 
-    def _figures(self, lines: _Lines, run: _Run, inlines: list[Inline]) -> None:
-        """Alt texts of images and configured attributes of tags on non-prose lines."""
+    def _figures(self, lines: _Lines, inlines: list[Inline]) -> None:
+        """Alt texts of images and configured attributes of tags on a run of non-prose lines."""
         self.after_image = False
         for inline in inlines:
-            if not run.start <= inline.span.start < run.end:
-                continue
             if inline.kind is InlineKind.IMAGE and inline.label is not None:
                 self.after_image = True
                 self._add_value(lines, inline.label, BlockKind.ATTRIBUTE, "alt text of an image")
