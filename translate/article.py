@@ -46,15 +46,21 @@ class BlockKind(StrEnum):
 class Slot(StrEnum):
     """How translated text is written back into the source.
 
-    ``RAW``: the text goes in as it is (plain text, Markdown, HTML element content).
-    ``YAML``: the block's piece is a whole YAML scalar; a translation is written as a
-    double-quoted YAML string. ``HTML_ATTRIBUTE``: the piece is an attribute value
-    between its quotes; a translation is HTML-escaped.
+    ``RAW``: the text goes in as it is (plain text, Markdown, HTML element content);
+    a block that was one line stays one line.
+    ``YAML``: the block's piece is a whole YAML scalar (or TOML basic string); a
+    translation is written as a double-quoted string, valid in both.
+    ``HTML_ATTRIBUTE``: the piece is an attribute value (between its quotes, if
+    any); a translation is HTML-escaped.
+    ``TAG_ATTRIBUTE``: the piece is a quoted string attribute of a Liquid
+    include or Hugo shortcode; its quote character becomes an HTML entity (the
+    value ends up in HTML) and line breaks become spaces.
     """
 
     RAW = "raw"
     YAML = "yaml"
     HTML_ATTRIBUTE = "html-attribute"
+    TAG_ATTRIBUTE = "tag-attribute"
 
 
 @dataclass(frozen=True, order=True)

@@ -17,15 +17,22 @@ from translate.article import Block, LanguageMarker, Slot, Span
 def encode(block: Block, text: str, source: str) -> str:
     """Encode ``text`` for the slot that ``block`` fills in ``source``."""
     if block.slot is Slot.YAML:
-        return json.dumps(text, ensure_ascii=False)
+        # JSON strings are valid YAML and TOML basic strings, except a raw DEL in TOML.
+        return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
     if block.slot is Slot.HTML_ATTRIBUTE:
         escaped = html.escape(text, quote=True)
         start = block.pieces[0].start
         quoted = start > 0 and source[start - 1] in "\"'"
         return escaped if quoted else f'"{escaped}"'
-    if len(block.pieces) > 1:
+    if block.slot is Slot.TAG_ATTRIBUTE:
+        start = block.pieces[0].start
+        quote = source[start - 1] if start > 0 else '"'
+        entity = {'"': "&quot;", "'": "&#39;", "`": "&#96;"}.get(quote, "&quot;")
+        return " ".join(text.replace(quote, entity).split("\n"))
+    if len(block.pieces) > 1 or "\n" not in block.text:
         # Later pieces (and the container prefixes between them) are dropped,
-        # so the new text must stay on the first piece's line.
+        # and a one-line slot (heading, table cell, alt text) must stay one
+        # line, so the new text goes on the first piece's line.
         return " ".join(text.split("\n"))
     return text
 

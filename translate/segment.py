@@ -177,8 +177,10 @@ def _library_cuts(text: str) -> set[int] | None:
     cuts = set()
     trail = _TRAIL.match
     for piece in pieces[:-1]:
-        start, sentence = piece["start_index"], piece["text"]
-        end = trail(text, start + len(sentence.rstrip())).end()  # rstrip: also masked quotes
+        start, sentence = piece["start_index"], piece["text"].rstrip()  # also masked quotes
+        if not sentence:
+            continue  # a paragraph break: the piece before it ends there
+        end = trail(text, start + len(sentence)).end()
         if end < len(text) and text[end].isspace():
             cuts.add(end)
     return cuts

@@ -36,7 +36,7 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from translate.article import Block, BlockKind, Parsed, Span
+from translate.article import Block, BlockKind, Parsed, Slot, Span
 from translate.config import ReadOptions
 from translate.formats import frontmatter
 from translate.formats.markdown_inline import Inline, InlineKind, has_letters, markup_free, protected, scan, shift
@@ -217,9 +217,9 @@ class _Reader:
                         continue
                     kind = BlockKind.CAPTION if attribute.name == "caption" else BlockKind.ATTRIBUTE
                     comment = f"{attribute.name} of {tag.label}"
-                    self._add_value(lines, attribute.value, kind, comment)
+                    self._add_value(lines, attribute.value, kind, comment, Slot.TAG_ATTRIBUTE)
 
-    def _add_value(self, lines: _Lines, span: Span, kind: BlockKind, comment: str) -> None:
+    def _add_value(self, lines: _Lines, span: Span, kind: BlockKind, comment: str, slot: Slot = Slot.RAW) -> None:
         """A one-piece block for ``span`` of a paragraph's text (it must not cross lines)."""
         value = lines.text[span.start : span.end]
         inlines = scan(value, self.references)
@@ -228,7 +228,7 @@ class _Reader:
         line = bisect.bisect_right(lines.starts, span.start) - 1
         start = lines.pieces[line].start + span.start - lines.starts[line]
         piece = Span(start, start + len(value))
-        self.blocks.append(Block(kind, value, (piece,), comment=comment, protected=protected(inlines)))
+        self.blocks.append(Block(kind, value, (piece,), slot=slot, comment=comment, protected=protected(inlines)))
 
     def _row(self, opening: Token, contents: list[str]) -> None:
         """TABLE_CELL blocks for the cells of one table row."""
