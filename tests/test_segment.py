@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import random
@@ -49,7 +50,7 @@ def check_contract(text: str, spans: tuple[Span, ...], protected: tuple[Span, ..
         position = span.end
     assert text[position:].strip() == "", "only whitespace after the last span"
     assert bool(spans) == bool(text.strip())
-    for left, right in zip(spans, spans[1:]):
+    for left, right in itertools.pairwise(spans):
         for guard in protected:  # an empty range protects nothing
             assert not (guard.start < right.start and guard.end > max(left.end, guard.start)), f"split in {guard}"
 
@@ -207,22 +208,33 @@ class PanicException(BaseException):
     """Stands in for pyo3's panic, which is a BaseException of this name."""
 
 
-def test_rules_decide_alone_when_sentencex_panics(monkeypatch: pytest.MonkeyPatch, caplog) -> None:
-    def panic(language: str, text: str) -> list[dict]:
+def test_rules_decide_alone_when_sentencex_panics(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def panic(language: str, text: str) -> list[str]:
         raise PanicException("index out of bounds")
 
-    monkeypatch.setattr(segment.sentencex, "get_sentence_boundaries", panic)
+    monkeypatch.setattr(segment.sentencex, "segment", panic)
     with caplog.at_level(logging.WARNING, logger="translate.segment"):
         found = sentences("Mr. Smith moved to the U.S. He said “No. Never.” Then he left at 5 p.m. Officials stayed.")
     assert found == ["Mr. Smith moved to the U.S.", "He said “No.", "Never.”", "Then he left at 5 p.m.", "Officials stayed."]
     assert "sentencex failed" in caplog.text
 
 
+def test_rules_decide_alone_when_sentencex_changes_the_text(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(segment.sentencex, "segment", lambda language, text: ["something else"])
+    with caplog.at_level(logging.WARNING, logger="translate.segment"):
+        assert sentences("He left. She stayed.") == ["He left.", "She stayed."]
+    assert "sentencex changed" in caplog.text
+
+
 def test_other_errors_from_sentencex_propagate(monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(language: str, text: str) -> list[dict]:
+    def interrupted(language: str, text: str) -> list[str]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(segment.sentencex, "get_sentence_boundaries", interrupted)
+    monkeypatch.setattr(segment.sentencex, "segment", interrupted)
     with pytest.raises(KeyboardInterrupt):
         split_sentences("One. Two.")
 

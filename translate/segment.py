@@ -30,7 +30,7 @@ import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
-import sentencex
+import sentencex  # type: ignore[import-untyped]
 
 from translate.article import Span
 
@@ -61,46 +61,63 @@ _LIST_NUMBER = re.compile(r"\d{1,3}|[A-Za-z]")
 # several sentences would stay in one piece) and whitespace other than " " and
 # "\n" (sentencex 1.0 panics on "A\u00a0.") become spaces; lone surrogates, which
 # cannot cross into Rust, become U+FFFD.
-_MASK = str.maketrans(
-    dict.fromkeys('"“”«»()[]{}\t\x0b\x0c\r\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000', " ")
-    | dict.fromkeys(map(chr, range(0x2000, 0x200B)), " ")
-    | dict.fromkeys(map(chr, range(0xD800, 0xE000)), "\ufffd")
+_MASKED = re.compile(
+    "[\"“”«»()\\[\\]{}\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 )
-_SINGLE_QUOTE = re.compile(r"(?<![^\W\d_])[‘’]|[‘’](?![^\W\d_])")  # not the apostrophe in "country’s"
+_SINGLE_QUOTE = re.compile(r"[‘’](?:(?<![^\W\d_][‘’])|(?![^\W\d_]))")  # not the apostrophe in "country’s"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 _TOKEN_LOOKBACK = 40
 
 #: Titles before a name; they never end a sentence (only when capitalised: "ft." is feet).
 _TITLES = frozenset(
-    "mr mrs ms messrs mmes dr prof gen lt col maj capt cmdr adm brig sgt cpl pvt "
-    "gov rep rev hon pres supt insp det amb atty fr mt ft".split()
+    {
+        "mr", "mrs", "ms", "messrs", "mmes", "dr", "prof", "gen", "lt", "col", "maj", "capt",
+        "cmdr", "adm", "brig", "sgt", "cpl", "pvt", "gov", "rep", "rev", "hon", "pres", "supt",
+        "insp", "det", "amb", "atty", "fr", "mt", "ft",
+    }
 )
 #: Latin abbreviations inside a sentence.
-_LATIN = frozenset("e.g i.e vs v cf viz".split())
+_LATIN = frozenset({"e.g", "i.e", "vs", "v", "cf", "viz"})
 #: Abbreviations that announce a number: "No. 5", "pp. 12-14", "approx. 3".
-_NUMBERED = frozenset("no nos nr art vol vols p pp fig figs ch chap sec para approx ca tel ext".split())
-_MONTHS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
+_NUMBERED = frozenset(
+    {
+        "no", "nos", "nr", "art", "vol", "vols", "p", "pp", "fig", "figs", "ch", "chap", "sec",
+        "para", "approx", "ca", "tel", "ext",
+    }
+)
+_MONTHS = frozenset({"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"})
 #: Abbreviations that may end a sentence but often do not ("the U.S. Embassy", "Apple Inc. Chief").
 _AMBIGUOUS = frozenset(
-    "inc ltd co corp llc plc bros jr sr st sen dept univ assn est ave blvd rd "
-    "ph.d mon tue tues wed thu thur thurs fri sat sun".split()
+    {
+        "inc", "ltd", "co", "corp", "llc", "plc", "bros", "jr", "sr", "st", "sen", "dept",
+        "univ", "assn", "est", "ave", "blvd", "rd", "ph.d", "mon", "tue", "tues", "wed", "thu",
+        "thur", "thurs", "fri", "sat", "sun",
+    }
 ) | _MONTHS
 _TIMES = frozenset({"a.m", "p.m"})
 #: Abbreviations that mostly end their sentence when a capitalised word follows.
 _USUALLY_FINAL = frozenset({"etc"})
 #: Words after "a.m."/"p.m." that continue the sentence: "10 a.m. Monday", "5 p.m. ET".
 _TIME_FOLLOWERS = frozenset(
-    "monday tuesday wednesday thursday friday saturday sunday january february march "
-    "april may june july august september october november december et est edt ct cst "
-    "cdt mt mst mdt pt pst pdt gmt utc ict bst cet cest jst hkt aest".split()
+    {
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+        "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december", "et", "est", "edt", "ct", "cst", "cdt", "mt", "mst", "mdt",
+        "pt", "pst", "pdt", "gmt", "utc", "ict", "bst", "cet", "cest", "jst", "hkt", "aest",
+    }
 ) | _MONTHS
 #: Words that open a new sentence after an ambiguous abbreviation ("... the U.S. He said").
 _STARTERS = frozenset(
-    "the a an he she it they we i you his her its their our my your this that these those "
-    "there here but and or so yet however meanwhile also still in on at for after before "
-    "when while although though if as since because some many most all both each every "
-    "no not now then today yesterday earlier later according what why how who where which "
-    "one two three".split()
+    {
+        "the", "a", "an", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its",
+        "their", "our", "my", "your", "this", "that", "these", "those", "there", "here", "but",
+        "and", "or", "so", "yet", "however", "meanwhile", "also", "still", "in", "on", "at",
+        "for", "after", "before", "when", "while", "although", "though", "if", "as", "since",
+        "because", "some", "many", "most", "all", "both", "each", "every", "no", "not", "now",
+        "then", "today", "yesterday", "earlier", "later", "according", "what", "why", "how",
+        "who", "where", "which", "one", "two", "three",
+    }
 )
 
 
@@ -138,17 +155,17 @@ def split_sentences(text: str, protected: Sequence[Span] = ()) -> tuple[Span, ..
     """
     if not text or text.isspace():
         return ()
-    guard = _Protection(protected)
+    blocks = _Protection(protected).blocks if protected else None
     runs = {m.end(): m.span("run") for m in _CANDIDATE.finditer(text)}
     proposed = _library_cuts(text)
     blank = {_settle_back(text, m.start()) for m in _BLANK_LINE.finditer(text)}
     spans: list[Span] = []
-    start = _SPACE.match(text).end()
+    start = _skip(_SPACE, text, 0)
     for end in sorted((proposed or set()) | runs.keys() | blank):
         if end <= start:
             continue
-        following = _SPACE.match(text, end).end()
-        if following == len(text) or guard.blocks(end, following):
+        following = _skip(_SPACE, text, end)
+        if following == len(text) or (blocks and blocks(end, following)):
             continue
         says = None if proposed is None else end in proposed
         if end in blank or _ends_sentence(text, end, following, runs.get(end), says, start):
@@ -166,24 +183,41 @@ def _library_cuts(text: str) -> set[int] | None:
     Returns ``None`` when sentencex fails on the text (it is a Rust extension: a
     bug in it raises a panic); the rules then decide alone.
     """
-    masked = _SINGLE_QUOTE.sub(" ", text.translate(_MASK))  # same length, so offsets hold
+    masked = _mask(text)
     try:
-        pieces = sentencex.get_sentence_boundaries("en", masked)
+        pieces = sentencex.segment("en", masked)
     except BaseException as error:  # a Rust panic is a BaseException
         if type(error).__name__ != "PanicException":
             raise
         _log.warning("sentencex failed on a text of %d characters (%s); using the rules alone", len(text), error)
         return None
     cuts = set()
-    trail = _TRAIL.match
-    for piece in pieces[:-1]:
-        start, sentence = piece["start_index"], piece["text"].rstrip()  # also masked quotes
+    position = 0
+    for piece in pieces:  # the pieces in order, without some of the whitespace between them
+        sentence = piece.strip()  # also masked quotes and brackets
         if not sentence:
-            continue  # a paragraph break: the piece before it ends there
-        end = trail(text, start + len(sentence)).end()
+            continue
+        start = masked.find(sentence, position)
+        if start < 0:
+            _log.warning("sentencex changed a text of %d characters; using the rules alone", len(text))
+            return None
+        position = start + len(sentence)
+        end = _skip(_TRAIL, text, position)
         if end < len(text) and text[end].isspace():
             cuts.add(end)
     return cuts
+
+
+def _mask(text: str) -> str:
+    """What sentencex sees instead of `text`: the same length, so offsets hold."""
+    masked = _SINGLE_QUOTE.sub(" ", _MASKED.sub(" ", text))
+    return _SURROGATE.sub("\ufffd", masked) if _SURROGATE.search(masked) else masked
+
+
+def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """Where a match of `pattern` (one that may be empty) starting at `pos` ends."""
+    match = pattern.match(text, pos)
+    return match.end() if match else pos
 
 
 def _settle_back(text: str, pos: int) -> int:
@@ -232,14 +266,13 @@ def _cut_at(text: str, end: int, run: tuple[int, int] | None) -> _Cut:
 
 def _next_at(text: str, pos: int) -> _Next:
     """Describe the text that starts at `pos`, past any opening quotes, brackets or tags."""
-    opening = _OPENING.match(text, pos)
-    at = opening.end()
+    at = _skip(_OPENING, text, pos)
     if at >= len(text):
         return _Next("", "", False, False)
     letters = _LETTERS.match(text, at)
     word = letters.group() if letters else ""
     initial = len(word) == 1 and text.startswith(".", at + 1)
-    marks = opening.group()
+    marks = text[pos:at]
     return _Next(text[at], word, initial, '"' in marks or "“" in marks)
 
 
