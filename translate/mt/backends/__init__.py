@@ -1,0 +1,1 @@
+"""MT backends: each module defines one engine class, imported on demand."""

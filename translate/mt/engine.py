@@ -1,0 +1,74 @@
+"""The engine interface and a lazy registry of backends.
+
+An engine translates a list of sentences from one language into another with
+one loaded model. Backends are imported only when asked for, so a command that
+does not translate never imports torch, transformers or ctranslate2.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from translate.errors import ConfigError
+from translate.languages import Language
+from translate.mt.decoding import DecodingConfig
+from translate.mt.families import Family
+from translate.mt.types import Translation
+
+#: Backend name -> "module:class", imported on first use.
+BACKENDS = {
+    "transformers": "translate.mt.backends.transformers:TransformersEngine",
+    "fake": "translate.mt.backends.fake:FakeEngine",
+}
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model ready to load: where it is and what it is.
+
+    Attributes:
+        name: the name in models.lock, or the folder name of a local model.
+        path: the local folder (``from_pretrained`` layout).
+        family: the model family (language-code conventions).
+        revision: the pinned commit, or ``local-<hash>`` for a local folder.
+        license: the model's license, as recorded.
+    """
+
+    name: str
+    path: str
+    family: Family
+    revision: str
+    license: str = ""
+
+
+class Engine(Protocol):
+    """What every backend provides."""
+
+    backend: str
+    model: ModelRef
+    config: DecodingConfig
+    #: number of times the model was run (one per batch), for reports and tests
+    model_calls: int
+
+    def translate(self, sentences: Sequence[str], src: Language, tgt: Language) -> list[Translation]:
+        """Translate each sentence; the result has one Translation per input, in order."""
+        ...
+
+
+def create_engine(backend: str, model: ModelRef, config: DecodingConfig | None = None) -> Engine:
+    """Load ``model`` with the named backend.
+
+    Raises:
+        ConfigError: an unknown backend.
+        TranslateError: the model cannot be loaded (missing files, missing packages).
+    """
+    target = BACKENDS.get(backend)
+    if target is None:
+        raise ConfigError(f"unknown MT backend {backend!r}", hint="use one of: " + ", ".join(sorted(BACKENDS)))
+    module_name, class_name = target.split(":")
+    engine_class = getattr(importlib.import_module(module_name), class_name)
+    engine: Engine = engine_class(model, config or DecodingConfig())
+    return engine

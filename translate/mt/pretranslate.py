@@ -1,0 +1,183 @@
+"""Pre-translate catalog entries: which entries to fill, and filling them safely.
+
+Machine output goes in as ``#, fuzzy`` with its provenance in a translator
+comment, which survives ``msgmerge`` and our own updates::
+
+    # mt: nllb-200-distilled-600m@5e1b3c0d transformers|beam:4|... sha256:1a2b3c4d5e6f
+    # mt-issues: repetition
+
+The digest is that of the machine text itself, so an entry whose msgstr no
+longer matches it was edited by a person and is never replaced. Reviewed
+(non-fuzzy) entries are never touched. Reviewed human translations of the same
+sentence found in other catalogs are reused first, as a gettext compendium
+would be, and say so (``# tm: reviewed translation from <catalog>``).
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+import polib
+
+from translate.catalog.stats import is_translated
+from translate.mt.types import Issue
+
+_MT = "mt: "
+_MT_ISSUES = "mt-issues: "
+_TM = "tm: "
+_OURS = (_MT, _MT_ISSUES, _TM)
+
+
+def text_digest(text: str) -> str:
+    """A short digest of a translation, to tell later whether someone edited it."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a machine translation came from.
+
+    Attributes:
+        model: model name.
+        revision: model revision (commit).
+        settings: backend and decoding-settings signature.
+        digest: :func:`text_digest` of the machine text as written.
+    """
+
+    model: str
+    revision: str
+    settings: str
+    digest: str
+
+    def line(self) -> str:
+        return f"{_MT}{self.model}@{self.revision[:12]} {self.settings} sha256:{self.digest}"
+
+    @classmethod
+    def parse(cls, comment: str) -> Provenance | None:
+        """The provenance recorded in a translator comment, if any."""
+        for line in comment.splitlines():
+            if line.startswith(_MT) and not line.startswith(_MT_ISSUES):
+                fields = line[len(_MT) :].split(" ")
+                if len(fields) == 3 and "@" in fields[0] and fields[2].startswith("sha256:"):
+                    model, revision = fields[0].rsplit("@", 1)
+                    return cls(model, revision, fields[1], fields[2][len("sha256:") :])
+        return None
+
+
+class Origin(StrEnum):
+    """Where a suggestion comes from."""
+
+    MACHINE = "machine"
+    REVIEWED = "reviewed"
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A translation to write into an entry.
+
+    Attributes:
+        text: the translation.
+        origin: machine output, or a reviewed translation from another catalog.
+        provenance: for machine output, its provenance (digest filled in when written).
+        issues: problems detected in machine output.
+        source_catalog: for reviewed translations, the catalog it comes from.
+    """
+
+    text: str
+    origin: Origin
+    provenance: Provenance | None = None
+    issues: tuple[Issue, ...] = ()
+    source_catalog: str = ""
+
+
+def machine_text_untouched(entry: polib.POEntry) -> bool:
+    """Whether the entry's msgstr is still exactly what a machine wrote."""
+    provenance = Provenance.parse(entry.tcomment or "")
+    return provenance is not None and provenance.digest == text_digest(entry.msgstr)
+
+
+def needs_translation(entry: polib.POEntry, *, retranslate_machine: bool = False) -> bool:
+    """Whether ``mt`` should fill this entry.
+
+    Untranslated entries are filled; with ``retranslate_machine``, so are fuzzy
+    entries whose text is still the machine's own. Everything else (reviewed
+    entries, text a person wrote or edited) is left alone.
+    """
+    if entry.obsolete or entry.msgid_plural:
+        return False
+    if not is_translated(entry):
+        return True
+    return retranslate_machine and "fuzzy" in entry.flags and machine_text_untouched(entry)
+
+
+def pending(catalog: polib.POFile, *, retranslate_machine: bool = False) -> list[str]:
+    """The distinct msgids of a catalog that need a translation, in catalog order."""
+    seen: dict[str, None] = {}
+    for entry in catalog:
+        if needs_translation(entry, retranslate_machine=retranslate_machine):
+            seen.setdefault(entry.msgid, None)
+    return list(seen)
+
+
+def _comment(existing: str, ours: Iterable[str]) -> str:
+    kept = [line for line in (existing or "").splitlines() if not line.startswith(_OURS)]
+    return "\n".join(kept + list(ours))
+
+
+def _apply(entry: polib.POEntry, suggestion: Suggestion) -> None:
+    entry.msgstr = suggestion.text
+    entry.previous_msgid = None
+    entry.previous_msgctxt = None
+    if suggestion.origin is Origin.REVIEWED:
+        entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
+        entry.tcomment = _comment(entry.tcomment, [f"{_TM}reviewed translation from {suggestion.source_catalog}"])
+        return
+    if "fuzzy" not in entry.flags:
+        entry.flags.insert(0, "fuzzy")
+    assert suggestion.provenance is not None
+    provenance = Provenance(suggestion.provenance.model, suggestion.provenance.revision, suggestion.provenance.settings, text_digest(suggestion.text))
+    lines = [provenance.line()]
+    if suggestion.issues:
+        lines.append(_MT_ISSUES + ", ".join(suggestion.issues))
+    entry.tcomment = _comment(entry.tcomment, lines)
+
+
+@dataclass(frozen=True)
+class FillReport:
+    """What :func:`fill` wrote."""
+
+    machine: int
+    reviewed: int
+    flagged: int
+
+
+def fill(catalog: polib.POFile, suggestions: Mapping[str, Suggestion], *, retranslate_machine: bool = False) -> tuple[polib.POFile, FillReport]:
+    """A copy of ``catalog`` with suggestions written into the entries that need them.
+
+    Pure: applied again to a catalog a translator saved in the meantime, it
+    fills only what still needs filling there.
+    """
+    result = copy.deepcopy(catalog)
+    machine = reviewed = flagged = 0
+    for entry in result:
+        suggestion = suggestions.get(entry.msgid)
+        if suggestion is None or not needs_translation(entry, retranslate_machine=retranslate_machine):
+            continue
+        _apply(entry, suggestion)
+        if suggestion.origin is Origin.REVIEWED:
+            reviewed += 1
+        else:
+            machine += 1
+            flagged += bool(suggestion.issues)
+    return result, FillReport(machine=machine, reviewed=reviewed, flagged=flagged)
+
+
+def reviewed_translations(catalog: polib.POFile) -> Iterable[tuple[str, str]]:
+    """``(msgid, msgstr)`` of the catalog's reviewed entries (translated, not fuzzy)."""
+    for entry in catalog:
+        if not entry.obsolete and not entry.msgid_plural and is_translated(entry) and "fuzzy" not in entry.flags:
+            yield entry.msgid, entry.msgstr

@@ -1,0 +1,214 @@
+"""Machine-translate the catalogs of many articles with one model load.
+
+For each language: gather the sentences that need a translation in every
+catalog, answer what the translation memory knows (reviewed human translations
+first, then earlier machine output for the same model, revision and settings),
+load the model only if something is left, translate it in length-sorted
+batches, remember the results, and write each catalog safely.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from translate.catalog.paths import catalog_path, find_catalogs
+from translate.catalog.store import read_catalog, update_catalog
+from translate.errors import CatalogError, TranslateError
+from translate.languages import Language, language
+from translate.mt.decoding import DecodingConfig
+from translate.mt.engine import Engine, ModelRef
+from translate.mt.memory import MachineKey, MachineRecord, ReviewedRecord, TranslationMemory
+from translate.mt.pretranslate import Origin, Provenance, Suggestion, fill, pending, reviewed_translations
+
+ENGLISH = "en"
+#: Sentences per engine call when reporting progress.
+CHUNK = 64
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """What identifies machine output: backend, model and decoding settings."""
+
+    backend: str
+    model: ModelRef
+    config: DecodingConfig
+
+    @property
+    def settings(self) -> str:
+        return f"{self.backend}|{self.config.signature()}"
+
+
+@dataclass(frozen=True)
+class CatalogResult:
+    """Machine translation of one article's catalog in one language."""
+
+    path: Path
+    lang: str
+    catalog: Path | None = None
+    machine: int = 0
+    reviewed: int = 0
+    flagged: int = 0
+    written: bool = False
+    error: TranslateError | None = None
+
+
+@dataclass(frozen=True)
+class MTRun:
+    """Totals of a machine-translation run."""
+
+    results: tuple[CatalogResult, ...]
+    sentences: int = 0
+    memory_hits: int = 0
+    reviewed_hits: int = 0
+    translated: int = 0
+    model_calls: int = 0
+    seconds: float = 0.0
+    errors: tuple[TranslateError, ...] = field(default=())
+
+
+def harvest_reviewed(locales: Path, lang: Language, memory: TranslationMemory) -> int:
+    """Put every reviewed translation of ``lang`` in the catalog tree into the memory."""
+    records = []
+    for gettext_lang, po_path in find_catalogs(locales):
+        if gettext_lang != lang.gettext:
+            continue
+        try:
+            catalog, _ = read_catalog(po_path)
+        except CatalogError:
+            continue  # reported when that article itself is processed
+        if catalog is None:
+            continue
+        records.extend(ReviewedRecord(msgid, ENGLISH, lang.code, msgstr, str(po_path)) for msgid, msgstr in reviewed_translations(catalog))
+    memory.put_reviewed(records)
+    return len(records)
+
+
+class _LazyEngine:
+    def __init__(self, load: Callable[[], Engine]) -> None:
+        self._load = load
+        self.engine: Engine | None = None
+
+    def get(self) -> Engine:
+        if self.engine is None:
+            self.engine = self._load()
+        return self.engine
+
+    @property
+    def calls(self) -> int:
+        return self.engine.model_calls if self.engine is not None else 0
+
+
+def machine_translate(
+    articles: Sequence[tuple[Path, str]],
+    langs: Sequence[Language],
+    locales: Path,
+    spec: EngineSpec,
+    load_engine: Callable[[], Engine],
+    memory: TranslationMemory,
+    *,
+    retranslate_machine: bool = False,
+    progress: Progress | None = None,
+) -> MTRun:
+    """Fill the catalogs of ``articles`` (``(path, slug)`` pairs) in each language.
+
+    The engine is loaded (``load_engine``) only when some sentence is neither in
+    the memory nor reviewed elsewhere, and at most once.
+    """
+    started = time.perf_counter()
+    lazy = _LazyEngine(load_engine)
+    src = language(ENGLISH)
+    results: list[CatalogResult] = []
+    totals = {"sentences": 0, "memory": 0, "reviewed": 0, "translated": 0}
+    for lang in langs:
+        harvest_reviewed(locales, lang, memory)
+        wanted: dict[Path, list[str]] = {}
+        for path, slug in articles:
+            po_path = catalog_path(locales, slug, lang.gettext)
+            try:
+                catalog, _ = read_catalog(po_path)
+                if catalog is None:
+                    raise CatalogError(f"has no {lang.english_name} catalog ({po_path})", path=path, hint=f"run: translate extract {path} --to {lang.code}")
+                wanted[po_path] = pending(catalog, retranslate_machine=retranslate_machine)
+            except TranslateError as error:
+                results.append(CatalogResult(path, lang.code, error=error))
+        sentences = list(dict.fromkeys(s for msgids in wanted.values() for s in msgids))
+        totals["sentences"] += len(sentences)
+        suggestions = _suggest(sentences, src, lang, spec, lazy, memory, totals, progress)
+        for path, slug in articles:
+            po_path = catalog_path(locales, slug, lang.gettext)
+            if po_path not in wanted:
+                continue
+            results.append(_write(path, lang, po_path, suggestions, retranslate_machine))
+    errors = tuple(r.error for r in results if r.error is not None)
+    return MTRun(
+        results=tuple(results),
+        sentences=totals["sentences"],
+        memory_hits=totals["memory"],
+        reviewed_hits=totals["reviewed"],
+        translated=totals["translated"],
+        model_calls=lazy.calls,
+        seconds=time.perf_counter() - started,
+        errors=errors,
+    )
+
+
+def _suggest(
+    sentences: list[str],
+    src: Language,
+    tgt: Language,
+    spec: EngineSpec,
+    lazy: _LazyEngine,
+    memory: TranslationMemory,
+    totals: dict[str, int],
+    progress: Progress | None,
+) -> dict[str, Suggestion]:
+    suggestions: dict[str, Suggestion] = {}
+    provenance = Provenance(spec.model.name, spec.model.revision, spec.settings, "")
+    for source, record in memory.get_reviewed_many(sentences, src.code, tgt.code).items():
+        suggestions[source] = Suggestion(record.target, Origin.REVIEWED, source_catalog=record.origin)
+    totals["reviewed"] += len(suggestions)
+    keys = {s: MachineKey(s, src.code, tgt.code, spec.model.name, spec.model.revision, spec.settings) for s in sentences if s not in suggestions}
+    known = memory.get_machine_many(list(keys.values()))
+    for source, key in keys.items():
+        if key in known:
+            record = known[key]
+            suggestions[source] = Suggestion(record.target, Origin.MACHINE, provenance, record.issues)
+    totals["memory"] += sum(1 for key in keys.values() if key in known)
+    missing = [s for s, key in keys.items() if key not in known]
+    done = 0
+    if progress is not None:
+        progress(0, len(missing))
+    for start in range(0, len(missing), CHUNK):
+        chunk = missing[start : start + CHUNK]
+        translations = lazy.get().translate(chunk, src, tgt)
+        memory.put_machine(MachineRecord(keys[t.source], t.text, t.issues) for t in translations)
+        for source, t in zip(chunk, translations):
+            suggestions[source] = Suggestion(t.text, Origin.MACHINE, provenance, t.issues)
+        done += len(chunk)
+        totals["translated"] += len(chunk)
+        if progress is not None:
+            progress(done, len(missing))
+    return suggestions
+
+
+def _write(path: Path, lang: Language, po_path: Path, suggestions: dict[str, Suggestion], retranslate_machine: bool) -> CatalogResult:
+    reports = []
+
+    def change(catalog):  # type: ignore[no-untyped-def]
+        if catalog is None:
+            raise CatalogError("disappeared during machine translation", path=po_path, hint="run translate extract again")
+        filled, report = fill(catalog, suggestions, retranslate_machine=retranslate_machine)
+        reports.append(report)
+        return filled
+
+    try:
+        update = update_catalog(po_path, change)
+    except TranslateError as error:
+        return CatalogResult(path, lang.code, catalog=po_path, error=error)
+    report = reports[-1]
+    return CatalogResult(path, lang.code, catalog=po_path, machine=report.machine, reviewed=report.reviewed, flagged=report.flagged, written=update.written)

@@ -1,0 +1,37 @@
+"""Data types shared by the machine-translation modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Issue(StrEnum):
+    """A problem detected in a machine translation, recorded on its catalog entry."""
+
+    HIT_LENGTH_CAP = "hit-length-cap"  # generation stopped at max_new_tokens
+    REPETITION = "repetition"  # the output loops on a token or phrase
+    LENGTH_RATIO = "length-ratio"  # output implausibly short or long for its source
+    SPLIT = "split"  # the source was split at clause boundaries to fit the model's input
+    EMPTY = "empty"  # the model produced nothing
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One machine-translated sentence.
+
+    Attributes:
+        source: the sentence as sent to the engine.
+        text: the translation.
+        input_tokens: source length in the model's tokens.
+        output_tokens: translation length in the model's tokens.
+        issues: problems detected (see :class:`Issue`), in a stable order.
+        retried: whether it was translated again with other settings after a problem.
+    """
+
+    source: str
+    text: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    issues: tuple[Issue, ...] = ()
+    retried: bool = False
