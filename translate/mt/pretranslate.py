@@ -1,10 +1,13 @@
 """Pre-translate catalog entries: which entries to fill, and filling them safely.
 
-Machine output goes in as ``#, fuzzy`` with its provenance in a translator
-comment, which survives ``msgmerge`` and our own updates::
+Machine output goes in as ``#, fuzzy`` with its provenance in translator
+comments, which survive ``msgmerge`` and our own updates. Each line is one
+word, so no PO writer wraps it::
 
-    # mt: nllb-200-distilled-600m@5e1b3c0d transformers|beam:4|... sha256:1a2b3c4d5e6f
-    # mt-issues: repetition
+    # mt:nllb-200-distilled-600m@f8d333a098d1
+    # mt-settings:transformers|beam:4|maxnew:3x+10|maxin:200|lp:1|rp:1|nrng:0|retry:yes
+    # mt-sha256:1a2b3c4d5e6f
+    # mt-issues:repetition,hit-length-cap
 
 The digest is that of the machine text itself, so an entry whose msgstr no
 longer matches it was edited by a person and is never replaced. Reviewed
@@ -26,10 +29,12 @@ import polib
 from translate.catalog.stats import is_translated
 from translate.mt.types import Issue
 
-_MT = "mt: "
-_MT_ISSUES = "mt-issues: "
+_MT = "mt:"
+_MT_SETTINGS = "mt-settings:"
+_MT_DIGEST = "mt-sha256:"
+_MT_ISSUES = "mt-issues:"
 _TM = "tm: "
-_OURS = (_MT, _MT_ISSUES, _TM)
+_OURS = (_MT, _MT_SETTINGS, _MT_DIGEST, _MT_ISSUES, _TM)
 
 
 def text_digest(text: str) -> str:
@@ -53,19 +58,23 @@ class Provenance:
     settings: str
     digest: str
 
-    def line(self) -> str:
-        return f"{_MT}{self.model}@{self.revision[:12]} {self.settings} sha256:{self.digest}"
+    def lines(self) -> list[str]:
+        """The comment lines that record it (each a single word)."""
+        return [f"{_MT}{self.model}@{self.revision[:12]}", f"{_MT_SETTINGS}{self.settings}", f"{_MT_DIGEST}{self.digest}"]
 
     @classmethod
     def parse(cls, comment: str) -> Provenance | None:
         """The provenance recorded in a translator comment, if any."""
+        found: dict[str, str] = {}
         for line in comment.splitlines():
-            if line.startswith(_MT) and not line.startswith(_MT_ISSUES):
-                fields = line[len(_MT) :].split(" ")
-                if len(fields) == 3 and "@" in fields[0] and fields[2].startswith("sha256:"):
-                    model, revision = fields[0].rsplit("@", 1)
-                    return cls(model, revision, fields[1], fields[2][len("sha256:") :])
-        return None
+            line = line.strip()
+            for prefix in (_MT, _MT_SETTINGS, _MT_DIGEST):
+                if line.startswith(prefix) and " " not in line:
+                    found[prefix] = line[len(prefix) :]
+        if len(found) != 3 or "@" not in found[_MT]:
+            return None
+        model, revision = found[_MT].rsplit("@", 1)
+        return cls(model, revision, found[_MT_SETTINGS], found[_MT_DIGEST])
 
 
 class Origin(StrEnum):
@@ -124,7 +133,7 @@ def pending(catalog: polib.POFile, *, retranslate_machine: bool = False) -> list
 
 
 def _comment(existing: str, ours: Iterable[str]) -> str:
-    kept = [line for line in (existing or "").splitlines() if not line.startswith(_OURS)]
+    kept = [line for line in (existing or "").splitlines() if not line.strip().startswith(_OURS)]
     return "\n".join(kept + list(ours))
 
 
@@ -140,9 +149,9 @@ def _apply(entry: polib.POEntry, suggestion: Suggestion) -> None:
         entry.flags.insert(0, "fuzzy")
     assert suggestion.provenance is not None
     provenance = Provenance(suggestion.provenance.model, suggestion.provenance.revision, suggestion.provenance.settings, text_digest(suggestion.text))
-    lines = [provenance.line()]
+    lines = provenance.lines()
     if suggestion.issues:
-        lines.append(_MT_ISSUES + ", ".join(suggestion.issues))
+        lines.append(_MT_ISSUES + ",".join(suggestion.issues))
     entry.tcomment = _comment(entry.tcomment, lines)
 
 

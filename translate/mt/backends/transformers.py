@@ -7,6 +7,7 @@ Models are loaded from a local folder only (``local_files_only``, never
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,7 +19,8 @@ from translate.mt.batching import batches
 from translate.mt.clauses import split_clauses
 from translate.mt.decoding import DecodingConfig
 from translate.mt.engine import ModelRef
-from translate.mt.families import LanguageCodes, language_codes
+from translate.mt.families import LanguageCodes, UnsupportedLanguageError, language_codes
+from translate.mt.nllb_codes import NLLB_CODES
 from translate.mt.quality import assess
 from translate.mt.types import Issue, Translation
 
@@ -53,6 +55,7 @@ class TransformersEngine:
         self.config = config
         self.model_calls = 0
         torch, transformers = _import_torch()
+        transformers.utils.logging.disable_progress_bar()
         self._torch = torch
         path = Path(model.path)
         if not (path / "config.json").is_file():
@@ -79,6 +82,13 @@ class TransformersEngine:
 
     def _codes(self, src: Language, tgt: Language) -> LanguageCodes:
         codes = language_codes(self.model.family, src, tgt, self.vocabulary)
+        for code in (codes.source, codes.forced_bos):
+            if code is not None and code not in self.vocabulary:
+                known = sorted(t for t in self.vocabulary if t in NLLB_CODES or (t.startswith("__") and t.endswith("__")))
+                raise UnsupportedLanguageError(
+                    f"model {self.model.name} has no language token {code}; supported: {' '.join(known)}",
+                    hint="choose another --to language or another --model",
+                )
         if codes.source is not None and hasattr(self.tokenizer, "src_lang"):
             self.tokenizer.src_lang = codes.source
         return codes
@@ -142,7 +152,7 @@ class TransformersEngine:
         second = self._translations([sources[i] for i in again], retry_ids, self._generate(retry_ids, codes, retry_config), retry_config)
         for index, retried in zip(again, second):
             if len(retried.issues) < len(first[index].issues):
-                first[index] = Translation(**{**retried.__dict__, "retried": True})
+                first[index] = dataclasses.replace(retried, retried=True)
         return first
 
     def translate(self, sentences: Sequence[str], src: Language, tgt: Language) -> list[Translation]:
