@@ -26,7 +26,9 @@ class DecodingConfig:
         length_penalty: beam-search length penalty.
         repetition_penalty: penalty on repeated tokens (1.0 = none).
         no_repeat_ngram_size: forbid repeating n-grams of this size (0 = off).
-        min_length_ratio: outputs shorter than this x source characters are flagged.
+        min_length_ratio: outputs shorter than this x source characters are flagged
+            (visible characters: zero-width marks are not counted; calibrated on
+            the FLORES-200 English-Khmer pairs, whose ratios lie in 0.49-2.04).
         max_length_ratio: outputs longer than this x source characters are flagged.
         retry: translate flagged outputs again with anti-repetition settings.
         device: ``auto`` (GPU if available), ``cpu`` or ``cuda``.
@@ -43,7 +45,7 @@ class DecodingConfig:
     repetition_penalty: float = 1.0
     no_repeat_ngram_size: int = 0
     min_length_ratio: float = 0.3
-    max_length_ratio: float = 4.0
+    max_length_ratio: float = 3.0
     retry: bool = True
     device: str = "auto"
     threads: int = 0
