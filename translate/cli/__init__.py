@@ -1,0 +1,57 @@
+"""Command line: a thin layer over :mod:`translate.api`.
+
+Only this package imports click and prints. Library modules are imported inside
+the commands so that ``translate --help`` starts instantly.
+
+Exit codes: 0 success; 1 some articles or catalogs had errors (the others were
+processed, each error is printed as ``file:line: message (how to fix)``);
+2 the command line itself is wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import click
+
+from translate import __version__
+from translate.cli.common import Context
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="translate")
+@click.option("--locales", type=click.Path(file_okay=False, path_type=Path), default=Path("locales"), show_default=True, help="Catalog tree: templates/ and <lang>/LC_MESSAGES/.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Log what is done.")
+@click.pass_context
+def cli(ctx: click.Context, locales: Path, quiet: bool, verbose: bool) -> None:
+    """Publish English news articles in Khmer and other languages.
+
+    \b
+    Workflow:
+      translate extract ARTICLE... --to km   sentences -> locales/km/LC_MESSAGES/<slug>.po
+      (translators review the .po files in Poedit, Weblate or Lokalize)
+      translate publish ARTICLE... --to km   catalog -> out/<slug>.km.<ext>
+      translate status                       review progress per article and language
+
+    Articles: plain text (.txt), Markdown with YAML front matter (.md), HTML (.html).
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Context(locales=locales, quiet=quiet)
+
+
+
+def _register() -> None:
+    from translate.cli import articles
+
+    for command in (articles.extract, articles.publish, articles.status):
+        cli.add_command(command)
+
+
+_register()
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="translate")

@@ -1,0 +1,110 @@
+"""Commands over articles and catalogs: extract, publish, status."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from translate.cli.common import Context, parse_langs, report_errors, workspace_from, read_options
+
+
+@click.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "to", default="", metavar="LANGS", help="Target languages, comma-separated BCP-47 codes (km or km,th). Without it only templates are written.")
+@read_options
+@click.pass_obj
+def extract(obj: Context, articles: tuple[Path, ...], to: str, **read: Any) -> None:
+    """Split articles into sentences and write or update their catalogs.
+
+    Writes locales/templates/<slug>.pot and, for each language in --to,
+    locales/<lang>/LC_MESSAGES/<slug>.po, keeping every existing translation
+    (edited sentences become fuzzy, removed ones obsolete).
+    """
+    from translate.api import extract as run_extract
+
+    langs = parse_langs(to) if to.strip() else ()
+    results = run_extract(articles, langs, workspace_from(obj, **read))
+    for result in results:
+        if result.error is None and not obj.quiet:
+            click.echo(f"{result.path}: {result.sentences} sentences -> {result.template}")
+            for update in result.catalogs:
+                r = update.report
+                state = "updated" if update.written else "unchanged"
+                click.echo(f"  {update.path}: {state} (kept {r.kept}, fuzzy {r.fuzzy}, new {r.added}, obsolete {r.obsoleted})")
+    report_errors([r.error for r in results if r.error is not None])
+
+
+@click.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "to", required=True, metavar="LANG", help="Target language (BCP-47 code, e.g. km).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for the localized articles (<slug>.<lang>.<ext>).")
+@click.option("--untranslated", type=click.Choice(["source", "omit", "fail"]), default="source", show_default=True, help="Sentences without a usable translation: keep the English, leave them out, or refuse to publish.")
+@click.option("--include-fuzzy/--reviewed-only", default=False, help="Also use fuzzy (unreviewed, e.g. machine) translations. Default: reviewed only.")
+@read_options
+@click.pass_obj
+def publish(obj: Context, articles: tuple[Path, ...], to: str, output: Path, untranslated: str, include_fuzzy: bool, **read: Any) -> None:
+    """Publish localized articles from their catalogs, in the source format."""
+    from translate.api import publish as run_publish
+    from translate.publish import PublishOptions, Untranslated
+
+    langs = parse_langs(to)
+    options = PublishOptions(untranslated=Untranslated(untranslated), include_fuzzy=include_fuzzy)
+    errors = []
+    for lang in langs:
+        for result in run_publish(articles, lang, output, workspace_from(obj, **read), options):
+            if result.error is not None:
+                errors.append(result.error)
+            elif not obj.quiet:
+                click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated)")
+    report_errors(errors)
+
+
+@click.command()
+@click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--to", "to", default="", metavar="LANGS", help="Only these languages (default: all).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def status(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool) -> None:
+    """Review progress of each article's catalog in each language."""
+    from translate.api import Workspace
+    from translate.api import status as run_status
+
+    langs = parse_langs(to) if to.strip() else ()
+    rows = run_status(articles, langs, Workspace(locales=obj.locales))
+    if as_json:
+        click.echo(json.dumps([_status_json(row) for row in rows], ensure_ascii=False, indent=2))
+    else:
+        _print_status(rows)
+    report_errors([row.error for row in rows if row.error is not None])
+
+
+def _status_json(row: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {"article": row.slug, "language": row.lang, "catalog": str(row.path)}
+    if row.stats is not None:
+        s = row.stats
+        data.update(entries=s.entries, translated=s.translated, fuzzy=s.fuzzy, untranslated=s.untranslated, obsolete=s.obsolete, reviewed_percent=round(s.reviewed_percent, 1))
+    if row.error is not None:
+        data["error"] = str(row.error)
+    return data
+
+
+def _print_status(rows: Sequence[Any]) -> None:
+    if not rows:
+        click.echo("no catalogs found (run translate extract ARTICLE --to LANG first)")
+        return
+    header = ("article", "lang", "entries", "translated", "fuzzy", "untranslated", "obsolete", "reviewed")
+    table = [header]
+    for row in rows:
+        if row.stats is None:
+            continue
+        s = row.stats
+        table.append((row.slug, row.lang, str(s.entries), str(s.translated), str(s.fuzzy), str(s.untranslated), str(s.obsolete), f"{s.reviewed_percent:.0f}%"))
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for r in table:
+        click.echo("  ".join(cell.ljust(w) if i < 2 else cell.rjust(w) for i, (cell, w) in enumerate(zip(r, widths))).rstrip())
+
+
