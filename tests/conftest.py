@@ -46,3 +46,13 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A temporary working folder (references in catalogs are relative to it)."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def tiny_nllb_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny NLLB model folder built once per test session (see tinymodels.py)."""
+    pytest.importorskip("torch")
+    pytest.importorskip("transformers")
+    from tinymodels import build_nllb
+
+    return build_nllb(tmp_path_factory.mktemp("models") / "tiny-nllb")

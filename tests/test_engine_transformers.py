@@ -9,11 +9,11 @@ import pytest
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from tinymodels import build_nllb  # noqa: E402
 from translate.languages import language  # noqa: E402
 from translate.mt.decoding import DecodingConfig  # noqa: E402
-from translate.mt.engine import ModelRef, create_engine  # noqa: E402
-from translate.mt.families import Family, UnsupportedLanguageError  # noqa: E402
+from translate.mt.engine import create_engine
+from translate.mt.models import ResolvedModel  # noqa: E402
+from translate.mt.families import UnsupportedLanguageError  # noqa: E402
 from translate.mt.types import Issue  # noqa: E402
 
 EN, KM = language("en"), language("km")
@@ -25,12 +25,11 @@ SENTENCES = [
 
 
 @pytest.fixture(scope="session")
-def tiny_nllb(tmp_path_factory: pytest.TempPathFactory) -> ModelRef:
-    folder = build_nllb(tmp_path_factory.mktemp("models") / "tiny-nllb")
-    return ModelRef(name="tiny-nllb", path=str(folder), family=Family.NLLB, revision="local-test")
+def tiny_nllb(tiny_nllb_folder: Path) -> ResolvedModel:
+    return ResolvedModel(name="tiny-nllb", path=tiny_nllb_folder, family="nllb", revision="local-test", license="unknown")
 
 
-def test_loads_and_translates_deterministically(tiny_nllb: ModelRef) -> None:
+def test_loads_and_translates_deterministically(tiny_nllb: ResolvedModel) -> None:
     engine = create_engine("transformers", tiny_nllb, DecodingConfig(max_new_tokens_factor=1, max_new_tokens_extra=4))
     first = engine.translate(SENTENCES, EN, KM)
     second = engine.translate(SENTENCES, EN, KM)
@@ -40,7 +39,7 @@ def test_loads_and_translates_deterministically(tiny_nllb: ModelRef) -> None:
     assert engine.model_calls >= 2
 
 
-def test_forced_target_language_token(tiny_nllb: ModelRef) -> None:
+def test_forced_target_language_token(tiny_nllb: ResolvedModel) -> None:
     engine = create_engine("transformers", tiny_nllb, DecodingConfig(beam_size=1, max_new_tokens_extra=3, max_new_tokens_factor=0.1, retry=False))
     tokenizer = engine.tokenizer  # type: ignore[attr-defined]
     ids = engine._encode(["Hello."])  # type: ignore[attr-defined]
@@ -50,20 +49,20 @@ def test_forced_target_language_token(tiny_nllb: ModelRef) -> None:
     assert rows[0][1] == tokenizer.convert_tokens_to_ids("khm_Khmr")
 
 
-def test_random_model_output_is_flagged(tiny_nllb: ModelRef) -> None:
+def test_random_model_output_is_flagged(tiny_nllb: ResolvedModel) -> None:
     """A random-weight model never emits EOS in a few tokens: every output hits the cap."""
     engine = create_engine("transformers", tiny_nllb, DecodingConfig(beam_size=1, max_new_tokens_factor=0.2, max_new_tokens_extra=2, retry=False))
     for translation in engine.translate(SENTENCES, EN, KM):
         assert Issue.HIT_LENGTH_CAP in translation.issues
 
 
-def test_retry_runs_again_on_flagged_outputs(tiny_nllb: ModelRef) -> None:
+def test_retry_runs_again_on_flagged_outputs(tiny_nllb: ResolvedModel) -> None:
     engine = create_engine("transformers", tiny_nllb, DecodingConfig(beam_size=1, max_new_tokens_factor=0.2, max_new_tokens_extra=2, retry=True))
     engine.translate(SENTENCES, EN, KM)
     assert engine.model_calls == 2  # one batch, then one retry batch
 
 
-def test_long_sentence_is_split_not_truncated(tiny_nllb: ModelRef) -> None:
+def test_long_sentence_is_split_not_truncated(tiny_nllb: ResolvedModel) -> None:
     long = "; ".join(f"the committee in province number {i} approved the budget, which covers roads" for i in range(12)) + "."
     engine = create_engine("transformers", tiny_nllb, DecodingConfig(beam_size=1, max_input_tokens=40, max_new_tokens_factor=0.2, max_new_tokens_extra=1, retry=False))
     [translation] = engine.translate([long], EN, KM)
@@ -71,7 +70,7 @@ def test_long_sentence_is_split_not_truncated(tiny_nllb: ModelRef) -> None:
     assert translation.input_tokens > 40
 
 
-def test_unsupported_target_lists_supported(tiny_nllb: ModelRef) -> None:
+def test_unsupported_target_lists_supported(tiny_nllb: ResolvedModel) -> None:
     engine = create_engine("transformers", tiny_nllb, DecodingConfig())
     with pytest.raises(UnsupportedLanguageError) as info:
         engine.translate(["Hello."], EN, language("haw"))
@@ -85,5 +84,5 @@ def test_missing_model_folder_is_one_line_error(tmp_path: Path) -> None:
     from translate.errors import TranslateError
 
     with pytest.raises(TranslateError) as info:
-        create_engine("transformers", ModelRef("absent", str(tmp_path / "absent"), Family.NLLB, "x"), DecodingConfig())
+        create_engine("transformers", ResolvedModel("absent", tmp_path / "absent", "nllb", "x", "unknown"), DecodingConfig())
     assert "\n" not in str(info.value) and "translate models pull absent" in str(info.value)

@@ -14,14 +14,13 @@ from translate.catalog.store import render_catalog
 from translate.languages import language
 from translate.mt.backends.fake import FakeEngine
 from translate.mt.decoding import DecodingConfig
-from translate.mt.engine import ModelRef
-from translate.mt.families import Family
+from translate.mt.models import ResolvedModel
 from translate.mt.memory import TranslationMemory
 from translate.mt.pretranslate import Provenance, machine_text_untouched
 from translate.mt.service import EngineSpec, machine_translate
 
 KM = language("km")
-MODEL = ModelRef(name="fake-model", path="", family=Family.NLLB, revision="0123456789abcdef0123456789abcdef01234567")
+MODEL = ResolvedModel(name="fake-model", path=Path("."), family="nllb", revision="0123456789abcdef0123456789abcdef01234567", license="MIT")
 
 
 class Harness:
@@ -154,7 +153,7 @@ def test_reviewed_translation_from_another_catalog_is_reused(harness: Harness) -
     assert run.reviewed_hits == 1
     entry = harness.catalog(second).find("Schools will stay closed until the water recedes.")
     assert entry.msgstr == "សាលារៀននឹងបិទ។" and "fuzzy" not in entry.flags
-    assert "reviewed translation from" in entry.tcomment and "floods.po" in entry.tcomment
+    assert "tm_reviewed:" in entry.tcomment and "floods.po" in entry.tcomment
     assert harness.engines[-1].sentences_seen == ["Schools reopen", "Parents are worried."]
 
 

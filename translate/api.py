@@ -7,7 +7,7 @@ every problem at once. The command line is a thin layer over these.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +25,11 @@ from translate.config import ReadOptions
 from translate.errors import CatalogError, InputError, TranslateError
 from translate.languages import Language
 from translate.load import load_article
+from translate.mt.memory import TranslationMemory, default_memory_path
+from translate.mt.models import ResolvedModel
+from translate.mt.service import EngineSpec, MTRun, Progress
+from translate.mt.service import machine_translate as run_machine_translation
+from translate.mt.setup import MTSettings, load_engine, resolve
 from translate.publish import PublishOptions, localize, output_path
 
 
@@ -214,3 +219,56 @@ def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), wor
         except TranslateError as error:
             rows.append(StatusRow(slug, lang, po_path, error=error))
     return rows
+
+
+@dataclass(frozen=True)
+class MTRequest:
+    """A machine-translation run's settings beyond the articles and languages.
+
+    Attributes:
+        settings: model, backend and decoding settings.
+        memory: the translation-memory file (default: :func:`translate.mt.memory.default_memory_path`).
+        retranslate_machine: also replace fuzzy machine text that nobody edited.
+    """
+
+    settings: MTSettings = field(default_factory=lambda: MTSettings())
+    memory: Path | None = None
+    retranslate_machine: bool = False
+
+
+def machine_translate(
+    paths: Iterable[str | Path],
+    langs: Sequence[Language],
+    workspace: Workspace | None = None,
+    request: MTRequest | None = None,
+    *,
+    progress: Progress | None = None,
+    on_model: Callable[[ResolvedModel], None] | None = None,
+) -> MTRun:
+    """Fill the catalogs of articles with machine translations (fuzzy), loading the model at most once.
+
+    Args:
+        on_model: called with the resolved model before anything is translated
+            (the command line prints the license warning there).
+
+    Raises:
+        TranslateError: the model cannot be found, pulled or loaded, or the memory opened.
+    """
+    workspace = workspace or Workspace()
+    request = request or MTRequest()
+    model, _ = resolve(request.settings)
+    if on_model is not None:
+        on_model(model)
+    spec = EngineSpec(request.settings.backend, model, request.settings.decoding)
+    articles = [(Path(p), Path(p).name.split(".", 1)[0]) for p in paths]
+    with TranslationMemory(request.memory or default_memory_path()) as memory:
+        return run_machine_translation(
+            articles,
+            langs,
+            workspace.locales,
+            spec,
+            lambda: load_engine(request.settings, model),
+            memory,
+            retranslate_machine=request.retranslate_machine,
+            progress=progress,
+        )

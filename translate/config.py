@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from translate.errors import ConfigError
 
 #: Front-matter keys whose string values are translated by default.
 DEFAULT_FRONT_MATTER_KEYS = ("title", "summary", "description", "subtitle", "caption")
@@ -50,3 +54,34 @@ class ReadOptions:
     skip_lines: tuple[str, ...] = DEFAULT_SKIP_LINES
     stop_at: tuple[str, ...] = DEFAULT_STOP_AT
     encoding: str | None = None
+
+
+CONFIG_FILE = "translate.toml"
+
+
+def read_config_table(table: str, path: Path | None = None, cwd: Path | None = None) -> dict[str, Any]:
+    """One table of the configuration file (``translate.toml`` in the working folder, or ``path``).
+
+    A missing default file is an empty configuration; a missing explicit file
+    is an error.
+
+    Raises:
+        ConfigError: the file cannot be read or is not valid TOML (with its line).
+    """
+    import tomllib
+
+    target = path or (cwd or Path.cwd()) / CONFIG_FILE
+    if path is None and not target.is_file():
+        return {}
+    try:
+        data = tomllib.loads(target.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ConfigError("no such configuration file", path=target, hint="check --config") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot be read: {error}", path=target) from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"is not valid TOML: {error}", path=target, hint="fix the file") from error
+    value = data.get(table, {})
+    if not isinstance(value, dict):
+        raise ConfigError(f"[{table}] must be a table", path=target)
+    return value

@@ -43,9 +43,9 @@ def cli(ctx: click.Context, locales: Path, quiet: bool, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from translate.cli import articles
+    from translate.cli import articles, mt
 
-    for command in (articles.extract, articles.publish, articles.status):
+    for command in (articles.extract, mt.mt, mt.run, articles.publish, articles.status):
         cli.add_command(command)
 
 

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 from translate.errors import ConfigError
 from translate.languages import Language
 from translate.mt.decoding import DecodingConfig
-from translate.mt.families import Family
+from translate.mt.models import ResolvedModel
 from translate.mt.types import Translation
 
 #: Backend name -> "module:class", imported on first use.
@@ -25,30 +24,11 @@ BACKENDS = {
 }
 
 
-@dataclass(frozen=True)
-class ModelRef:
-    """A model ready to load: where it is and what it is.
-
-    Attributes:
-        name: the name in models.lock, or the folder name of a local model.
-        path: the local folder (``from_pretrained`` layout).
-        family: the model family (language-code conventions).
-        revision: the pinned commit, or ``local-<hash>`` for a local folder.
-        license: the model's license, as recorded.
-    """
-
-    name: str
-    path: str
-    family: Family
-    revision: str
-    license: str = ""
-
-
 class Engine(Protocol):
     """What every backend provides."""
 
     backend: str
-    model: ModelRef
+    model: ResolvedModel
     config: DecodingConfig
     #: number of times the model was run (one per batch), for reports and tests
     model_calls: int
@@ -58,7 +38,7 @@ class Engine(Protocol):
         ...
 
 
-def create_engine(backend: str, model: ModelRef, config: DecodingConfig | None = None) -> Engine:
+def create_engine(backend: str, model: ResolvedModel, config: DecodingConfig | None = None) -> Engine:
     """Load ``model`` with the named backend.
 
     Raises:

@@ -2,18 +2,18 @@
 
 Machine output goes in as ``#, fuzzy`` with its provenance in translator
 comments, which survive ``msgmerge`` and our own updates. Each line is one
-word, so no PO writer wraps it::
+word with no hyphen after its short prefix, so no PO writer wraps it::
 
     # mt:nllb-200-distilled-600m@f8d333a098d1
-    # mt-settings:transformers|beam:4|maxnew:3x+10|maxin:200|lp:1|rp:1|nrng:0|retry:yes
-    # mt-sha256:1a2b3c4d5e6f
-    # mt-issues:repetition,hit-length-cap
+    # mt_settings:transformers|beam:4|maxnew:3x+10|maxin:200|lp:1|rp:1|nrng:0|retry:yes
+    # mt_sha256:1a2b3c4d5e6f
+    # mt_issues:repetition,hit-length-cap
 
 The digest is that of the machine text itself, so an entry whose msgstr no
 longer matches it was edited by a person and is never replaced. Reviewed
 (non-fuzzy) entries are never touched. Reviewed human translations of the same
 sentence found in other catalogs are reused first, as a gettext compendium
-would be, and say so (``# tm: reviewed translation from <catalog>``).
+would be, and say so (``# tm_reviewed:<catalog>``).
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from translate.catalog.stats import is_translated
 from translate.mt.types import Issue
 
 _MT = "mt:"
-_MT_SETTINGS = "mt-settings:"
-_MT_DIGEST = "mt-sha256:"
-_MT_ISSUES = "mt-issues:"
-_TM = "tm: "
+_MT_SETTINGS = "mt_settings:"
+_MT_DIGEST = "mt_sha256:"
+_MT_ISSUES = "mt_issues:"
+_TM = "tm_reviewed:"
 _OURS = (_MT, _MT_SETTINGS, _MT_DIGEST, _MT_ISSUES, _TM)
 
 
@@ -143,7 +143,7 @@ def _apply(entry: polib.POEntry, suggestion: Suggestion) -> None:
     entry.previous_msgctxt = None
     if suggestion.origin is Origin.REVIEWED:
         entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
-        entry.tcomment = _comment(entry.tcomment, [f"{_TM}reviewed translation from {suggestion.source_catalog}"])
+        entry.tcomment = _comment(entry.tcomment, [f"{_TM}{suggestion.source_catalog}"])
         return
     if "fuzzy" not in entry.flags:
         entry.flags.insert(0, "fuzzy")

@@ -19,7 +19,8 @@ from translate.catalog.store import read_catalog, update_catalog
 from translate.errors import CatalogError, TranslateError
 from translate.languages import Language, language
 from translate.mt.decoding import DecodingConfig
-from translate.mt.engine import Engine, ModelRef
+from translate.mt.engine import Engine
+from translate.mt.models import ResolvedModel
 from translate.mt.memory import MachineKey, MachineRecord, ReviewedRecord, TranslationMemory
 from translate.mt.pretranslate import Origin, Provenance, Suggestion, fill, pending, reviewed_translations
 
@@ -35,7 +36,7 @@ class EngineSpec:
     """What identifies machine output: backend, model and decoding settings."""
 
     backend: str
-    model: ModelRef
+    model: ResolvedModel
     config: DecodingConfig
 
     @property
@@ -83,7 +84,8 @@ def harvest_reviewed(locales: Path, lang: Language, memory: TranslationMemory) -
             continue  # reported when that article itself is processed
         if catalog is None:
             continue
-        records.extend(ReviewedRecord(msgid, ENGLISH, lang.code, msgstr, str(po_path)) for msgid, msgstr in reviewed_translations(catalog))
+        origin = po_path.relative_to(locales).as_posix() if po_path.is_relative_to(locales) else str(po_path)
+        records.extend(ReviewedRecord(msgid, ENGLISH, lang.code, msgstr, origin) for msgid, msgstr in reviewed_translations(catalog))
     memory.put_reviewed(records)
     return len(records)
 

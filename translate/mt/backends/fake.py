@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from translate.languages import Language
 from translate.mt.decoding import DecodingConfig
-from translate.mt.engine import ModelRef
+from translate.mt.models import ResolvedModel
 from translate.mt.types import Translation
 
 
@@ -19,7 +19,7 @@ class FakeEngine:
 
     backend = "fake"
 
-    def __init__(self, model: ModelRef, config: DecodingConfig) -> None:
+    def __init__(self, model: ResolvedModel, config: DecodingConfig) -> None:
         self.model = model
         self.config = config
         self.model_calls = 0

@@ -18,8 +18,8 @@ from translate.languages import Language
 from translate.mt.batching import batches
 from translate.mt.clauses import split_clauses
 from translate.mt.decoding import DecodingConfig
-from translate.mt.engine import ModelRef
-from translate.mt.families import LanguageCodes, UnsupportedLanguageError, language_codes
+from translate.mt.models import ResolvedModel, load_kwargs
+from translate.mt.families import Family, LanguageCodes, UnsupportedLanguageError, language_codes
 from translate.mt.nllb_codes import NLLB_CODES
 from translate.mt.quality import assess
 from translate.mt.types import Issue, Translation
@@ -50,7 +50,7 @@ class TransformersEngine:
 
     backend = "transformers"
 
-    def __init__(self, model: ModelRef, config: DecodingConfig) -> None:
+    def __init__(self, model: ResolvedModel, config: DecodingConfig) -> None:
         self.model = model
         self.config = config
         self.model_calls = 0
@@ -67,12 +67,10 @@ class TransformersEngine:
             dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
         else:
             dtype = torch.float32
-        safetensors = any(path.glob("*.safetensors"))
+        kwargs = load_kwargs(path)  # refuses pickle weights where torch cannot load them safely
         try:
             self.tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=False)
-            self.network = transformers.AutoModelForSeq2SeqLM.from_pretrained(
-                path, local_files_only=True, trust_remote_code=False, dtype=dtype, use_safetensors=safetensors or None
-            )
+            self.network = transformers.AutoModelForSeq2SeqLM.from_pretrained(path, dtype=dtype, **kwargs)
         except (OSError, ValueError, KeyError) as error:
             raise ModelLoadError(f"cannot be loaded as a translation model: {error}".splitlines()[0], path=path, hint="check the folder, or pull the model again") from error
         self.network.to(self.device).eval()
@@ -81,7 +79,7 @@ class TransformersEngine:
         log.info("loaded %s (%s) on %s as %s", model.name, model.revision, self.device, dtype)
 
     def _codes(self, src: Language, tgt: Language) -> LanguageCodes:
-        codes = language_codes(self.model.family, src, tgt, self.vocabulary)
+        codes = language_codes(Family(self.model.family), src, tgt, self.vocabulary)
         for code in (codes.source, codes.forced_bos):
             if code is not None and code not in self.vocabulary:
                 known = sorted(t for t in self.vocabulary if t in NLLB_CODES or (t.startswith("__") and t.endswith("__")))

@@ -1,0 +1,173 @@
+"""Machine-translation commands: mt (fill catalogs) and run (extract + mt + publish)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from translate.cli.common import Context, fail, parse_langs, read_options, report_errors, workspace_from
+
+if TYPE_CHECKING:
+    from translate.api import MTRequest
+    from translate.mt.service import MTRun
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_DECODING_FLAGS = ("beam_size", "max_input_tokens", "batch_tokens", "device", "threads", "retry")
+
+
+def mt_options(func: F) -> F:
+    """Options shared by ``mt`` and ``run``: model, backend, decoding settings, memory."""
+    decorators = [
+        click.option("--model", metavar="NAME|DIR", help="A model named in models.lock (default: its default model) or a local model folder."),
+        click.option("--backend", type=click.Choice(["transformers"]), default="transformers", show_default=True, help="Inference backend."),
+        click.option("--beam-size", type=click.IntRange(1, 16), help="Beam width (default 4)."),
+        click.option("--max-input-tokens", type=click.IntRange(8), help="Longer sentences are split at clause boundaries first (default 200)."),
+        click.option("--batch-tokens", type=click.IntRange(16), help="Token budget of one batch (default 4096)."),
+        click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where to run the model (default auto)."),
+        click.option("--threads", type=click.IntRange(0), help="CPU threads (default: the library's choice)."),
+        click.option("--retry/--no-retry", default=None, help="Translate again outputs that loop or hit the length cap (default: retry)."),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file with a [decoding] table (default: ./translate.toml if present)."),
+        click.option("--lock", type=click.Path(dir_okay=False, path_type=Path), help="models.lock to use (default: ./models.lock, else the project's)."),
+        click.option("--memory", type=click.Path(dir_okay=False, path_type=Path), help="Translation-memory file (default: ~/.cache/translate/memory.sqlite3, or $TRANSLATE_MEMORY)."),
+        click.option("--retranslate-machine", is_flag=True, help="Also replace fuzzy machine translations that nobody edited (after the English changed)."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def _request(options: dict[str, Any]) -> MTRequest:
+    from translate.api import MTRequest
+    from translate.config import read_config_table
+    from translate.errors import ConfigError
+    from translate.mt.decoding import decoding_config
+    from translate.mt.setup import MTSettings
+
+    flags = {name: options.pop(name) for name in _DECODING_FLAGS}
+    try:
+        decoding = decoding_config(read_config_table("decoding", options.pop("config_file")), flags)
+    except ConfigError as error:
+        raise fail(error) from error
+    settings = MTSettings(model=options.pop("model"), backend=options.pop("backend"), decoding=decoding, lock=options.pop("lock"), progress=sys.stderr.isatty())
+    return MTRequest(settings=settings, memory=options.pop("memory"), retranslate_machine=options.pop("retranslate_machine"))
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar with ETA on stderr when it is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    state: dict[str, Any] = {"bar": None, "done": 0}
+
+    def update(done: int, total: int) -> None:
+        if state["bar"] is None:
+            if total == 0:
+                return
+            state["bar"] = click.progressbar(length=total, label="translating", file=sys.stderr, show_eta=True, show_pos=True)
+            state["bar"].__enter__()
+        state["bar"].update(done - state["done"])
+        state["done"] = done
+
+    try:
+        yield update
+    finally:
+        if state["bar"] is not None:
+            state["bar"].__exit__(None, None, None)
+
+
+def _warn_license(model: Any) -> None:
+    from translate.mt.models import license_warning
+
+    warning = license_warning(model)
+    if warning:
+        click.echo(warning, err=True)
+
+
+def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any) -> MTRun:
+    from translate.api import machine_translate
+    from translate.errors import TranslateError
+
+    try:
+        with _progress(obj.quiet) as progress:
+            return machine_translate(articles, langs, workspace, request, progress=progress, on_model=_warn_license)
+    except TranslateError as error:
+        raise fail(error) from error
+
+
+def _summary(run: MTRun) -> str:
+    return (
+        f"{run.sentences} sentences to translate: {run.reviewed_hits} reviewed elsewhere, "
+        f"{run.memory_hits} from memory, {run.translated} by the model in {run.model_calls} model calls; {run.seconds:.1f} s"
+    )
+
+
+@click.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "to", required=True, metavar="LANGS", help="Target languages, comma-separated BCP-47 codes (km or km,th).")
+@mt_options
+@read_options
+@click.pass_obj
+def mt(obj: Context, articles: tuple[Path, ...], to: str, **options: Any) -> None:
+    """Machine-translate the untranslated sentences of articles' catalogs.
+
+    Suggestions are written as fuzzy entries with their provenance (model,
+    revision, decoding settings) for translators to review. Reviewed entries
+    and text a person wrote or edited are never replaced. Reviewed
+    translations of the same sentence in other catalogs are reused first,
+    and a translation memory makes a re-run translate nothing twice.
+    """
+    langs = parse_langs(to)
+    request = _request(options)
+    run = _translate(obj, articles, langs, request, workspace_from(obj, **options))
+    if not obj.quiet:
+        for result in run.results:
+            if result.error is None:
+                click.echo(f"{result.catalog}: {result.machine} machine, {result.reviewed} reviewed reused, {result.flagged} flagged")
+        click.echo(_summary(run), err=True)
+    report_errors(list(run.errors))
+
+
+@click.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--to", "to", required=True, metavar="LANGS", help="Target languages, comma-separated BCP-47 codes (km or km,th).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for the localized articles.")
+@click.option("--reviewed-only", is_flag=True, help="Publish only reviewed translations (default: machine suggestions too).")
+@mt_options
+@read_options
+@click.pass_obj
+def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewed_only: bool, **options: Any) -> None:
+    """Extract, machine-translate and publish articles: the whole job in one command.
+
+    Publishes <output>/<slug>.<lang>.<ext> with machine suggestions where no
+    reviewed translation exists yet (unless --reviewed-only).
+    """
+    from translate.api import extract, publish
+    from translate.publish import PublishOptions
+
+    langs = parse_langs(to)
+    request = _request(options)
+    workspace = workspace_from(obj, **options)
+    extracted = extract(articles, langs, workspace)
+    errors = [r.error for r in extracted if r.error is not None]
+    good = tuple(r.path for r in extracted if r.error is None)
+    if good:
+        translated = _translate(obj, good, langs, request, workspace)
+        errors.extend(translated.errors)
+        failed = {r.path for r in translated.results if r.error is not None}
+        ready = tuple(p for p in good if p not in failed)
+        for lang in langs:
+            for result in publish(ready, lang, output, workspace, PublishOptions(include_fuzzy=not reviewed_only)):
+                if result.error is not None:
+                    errors.append(result.error)
+                elif not obj.quiet:
+                    click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated)")
+        if not obj.quiet:
+            click.echo(_summary(translated), err=True)
+    report_errors(errors)

@@ -1,0 +1,701 @@
+"""The pinned model registry: ``models.lock``, model folders, integrity and loading safety.
+
+``models.lock`` (TOML) pins each supported model to a Hugging Face repository,
+a commit and the SHA-256 and size of every file. A pulled model is a plain
+folder, ``<models dir>/<name>/<revision>/``, holding exactly the locked files.
+
+Plain folders rather than the Hugging Face cache: ``from_pretrained(folder)``
+loads them with no hub code and no network; they hold real files, not cache
+symlinks into ``blobs/``, so they can be copied to an offline machine with
+``cp -r`` or ``rsync`` (or passed as ``--model ./dir``); and derived formats
+(CTranslate2 conversions in ``ct2-*`` sub-folders) sit next to the weights
+they were made from, under the same revision.
+
+Nothing heavy is imported here: downloading and rewriting the lock live in
+:mod:`translate.mt.hub`, which imports ``huggingface_hub`` only when a
+download starts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from types import MappingProxyType
+
+from translate.errors import TranslateError
+
+logger = logging.getLogger(__name__)
+
+#: Model families; each has its own language-code convention.
+FAMILIES = ("nllb", "m2m100", "marian", "madlad")
+#: Formats a model folder can hold.
+FORMATS = ("transformers", "ct2")
+#: Keyword arguments every ``from_pretrained`` call gets: no code from the model
+#: folder is ever run, and nothing is fetched from the network.
+SAFE_LOAD_KWARGS: Mapping[str, object] = MappingProxyType({"trust_remote_code": False, "local_files_only": True})
+
+_CHUNK = 1 << 20  # 1 MiB
+_REVISION = re.compile(r"[0-9a-f]{40}")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+_TOP_KEYS = frozenset({"version", "models"})
+_MODEL_KEYS = frozenset(
+    {"repo", "revision", "family", "license", "commercial_use", "languages", "formats", "default", "files"}
+)
+_FILE_KEYS = frozenset({"path", "sha256", "size"})
+_EXAMPLES = {
+    "repo": '"facebook/m2m100_418M"', "revision": '"<40-hex commit>"', "family": '"nllb"', "license": '"MIT"',
+    "commercial_use": "true", "default": "false", "files": '[{ path = "config.json", sha256 = "" }]',
+}
+_PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".ckpt"})
+_MIN_TORCH_FOR_PICKLE = (2, 6)
+
+
+class ModelError(TranslateError):
+    """models.lock is invalid, a model is unknown, or a model folder fails a check."""
+
+
+class ModelMissingError(ModelError):
+    """A locked model has not been downloaded (or its folder is incomplete)."""
+
+
+# --------------------------------------------------------------------------- the lock
+
+
+@dataclass(frozen=True)
+class LockedFile:
+    """One file of a locked model. ``sha256 == ""`` and ``size is None`` mean "not recorded yet"."""
+
+    path: str
+    sha256: str
+    size: int | None
+
+
+@dataclass(frozen=True)
+class LockedModel:
+    """One ``[models.NAME]`` table of models.lock."""
+
+    name: str
+    repo: str
+    revision: str
+    family: str
+    license: str
+    commercial_use: bool
+    languages: tuple[str, ...]
+    formats: tuple[str, ...]
+    default: bool
+    files: tuple[LockedFile, ...]
+
+
+@dataclass(frozen=True)
+class ModelLock:
+    """A parsed models.lock."""
+
+    path: Path
+    models: tuple[LockedModel, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(m.name for m in self.models)
+
+    @property
+    def default(self) -> LockedModel:
+        return next(m for m in self.models if m.default)
+
+    def get(self, name: str) -> LockedModel:
+        """The model called ``name``.
+
+        Raises:
+            ModelError: no such model in the lock.
+        """
+        for model in self.models:
+            if model.name == name:
+                return model
+        raise ModelError(f"unknown model '{name}'", path=self.path, hint=f"models.lock has: {', '.join(self.names)}")
+
+
+class _Where:
+    """Finds the line of a model table or key in the lock text, for error messages."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        self.lines = text.splitlines()
+        self.path = path
+
+    def line(self, name: str | None, key: str | None = None) -> int | None:
+        """1-based line of ``key`` in table ``[models.name]`` (top level when ``name`` is None).
+
+        Falls back to the table's header line; None when nothing is found.
+        """
+        start = 0  # index of the first line after the header: the top level starts at 0
+        if name is not None:
+            quoted = re.escape(name)
+            header = re.compile(rf"""\s*\[\s*models\s*\.\s*(?:"{quoted}"|'{quoted}'|{quoted})\s*\]""")
+            found = next((i + 1 for i, line in enumerate(self.lines) if header.match(line)), None)
+            if found is None:
+                return None
+            start = found
+        if key is not None:
+            keyline = re.compile(rf"\s*{re.escape(key)}\s*=")
+            for i in range(start, len(self.lines)):
+                if re.match(r"\s*\[", self.lines[i]):
+                    break
+                if keyline.match(self.lines[i]):
+                    return i + 1
+        return start or None
+
+    def error(self, message: str, name: str | None = None, key: str | None = None, hint: str | None = None) -> ModelError:
+        return ModelError(message, path=self.path, line=self.line(name, key), hint=hint)
+
+
+def load_lock(path: Path) -> ModelLock:
+    """Read and validate models.lock.
+
+    Raises:
+        ModelError: the file is unreadable, not TOML, or breaks a rule (the
+            message names the file and line and says how to fix it).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ModelError(f"cannot read the model lock: {error}", path=path,
+                         hint="run from the project folder, or pass the lock file's path") from error
+    return parse_lock(text, path)
+
+
+def parse_lock(text: str, path: Path) -> ModelLock:
+    """Validate the text of a models.lock (see :func:`load_lock`)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\(at line (\d+), column \d+\)", str(error))
+        message = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(error))
+        raise ModelError(f"invalid TOML: {message}", path=path, line=int(found.group(1)) if found else None,
+                         hint="fix the syntax; see https://toml.io") from error
+    where = _Where(text, path)
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise where.error(f"unknown top-level key '{key}'", None, key, hint="expected version and [models.NAME] tables")
+    if data.get("version", 1) != 1:
+        raise where.error(f"unsupported lock version {data['version']!r}", None, "version", hint="this tool reads version = 1")
+    tables = data.get("models")
+    if not isinstance(tables, dict) or not tables:
+        raise ModelError("no models in the lock", path=path, hint="add a [models.NAME] table")
+    models = tuple(_parse_model(name, table, where) for name, table in tables.items())
+    defaults = [m.name for m in models if m.default]
+    if len(defaults) != 1:
+        raise where.error(
+            f"{len(defaults)} models are marked default" + (f" ({', '.join(defaults)})" if defaults else ""),
+            defaults[-1] if defaults else None, "default" if defaults else None,
+            hint="set default = true on exactly one model",
+        )
+    return ModelLock(path, models)
+
+
+def _parse_model(name: str, table: object, where: _Where) -> LockedModel:
+    def fail(message: str, key: str | None = None, hint: str | None = None) -> ModelError:
+        return where.error(message, name, key, hint)
+
+    if not _NAME.fullmatch(name):
+        raise fail(f"model name '{name}' is not allowed", hint="use lowercase letters, digits, '-' and '_'")
+    if not isinstance(table, dict):
+        raise fail(f"models.{name} must be a table", hint=f"write it as [models.{name}]")
+    for key in table:
+        if key not in _MODEL_KEYS:
+            raise fail(f"unknown key '{key}' in [models.{name}]", key, hint=f"known keys: {', '.join(sorted(_MODEL_KEYS))}")
+    for key in ("repo", "revision", "family", "license", "commercial_use", "files"):
+        if key not in table:
+            raise fail(f"[models.{name}] has no {key}", hint=f"add {key} = ...")
+
+    def typed(key: str, kind: type | tuple[type, ...], label: str) -> object:
+        value = table[key]
+        if not isinstance(value, kind):
+            raise fail(f"{key} of {name} must be {label}", key, hint=f"for example: {key} = {_EXAMPLES[key]}")
+        return value
+
+    repo = str(typed("repo", str, "a string"))
+    if repo.count("/") != 1 or repo.startswith("/") or repo.endswith("/"):
+        raise fail(f"repo of {name} must look like owner/name, not {repo!r}", "repo",
+                   hint="use the Hugging Face id, such as facebook/nllb-200-distilled-600M")
+    revision = str(typed("revision", str, "a string"))
+    if revision and not _REVISION.fullmatch(revision):
+        raise fail(f"revision of {name} must be a 40-hex commit hash or \"\", not {revision!r}", "revision",
+                   hint="copy the full commit id from the repository's history")
+    family = str(typed("family", str, "a string"))
+    if family not in FAMILIES:
+        raise fail(f"unknown family {family!r} for {name}", "family", hint=f"use one of: {', '.join(FAMILIES)}")
+    license_ = str(typed("license", str, "a string"))
+    commercial_use = bool(typed("commercial_use", bool, "true or false"))
+    default = bool(typed("default", bool, "true or false")) if "default" in table else False
+    languages = table.get("languages", ())
+    if isinstance(languages, str):
+        languages = (languages,)
+    if not isinstance(languages, (list, tuple)) or not all(isinstance(x, str) for x in languages):
+        raise fail(f"languages of {name} must be a string or a list of strings", "languages",
+                   hint='write languages = "a short note" or ["km", "th"]')
+    formats = table.get("formats", ["transformers"])
+    if not isinstance(formats, list) or not formats or any(f not in FORMATS for f in formats):
+        raise fail(f"formats of {name} must be a non-empty list", "formats",
+                   hint=f"use some of: {', '.join(FORMATS)}")
+    files = typed("files", list, "a list of { path, sha256, size } tables")
+    if not isinstance(files, list) or not files:
+        raise fail(f"{name} lists no files", "files", hint='list them as files = [{ path = "config.json", sha256 = "" }, ...]')
+    return LockedModel(name, repo, revision, family, license_, commercial_use, tuple(languages),
+                       tuple(formats), default, _parse_files(name, files, fail))
+
+
+def _parse_files(name: str, entries: list[object], fail: Callable[..., ModelError]) -> tuple[LockedFile, ...]:
+    def bad(message: str, hint: str | None = None) -> ModelError:
+        return fail(message, "files", hint)
+
+    parsed: list[LockedFile] = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str) or not entry["path"]:
+            raise bad(f"each file of {name} must be a table with a path", hint='write { path = "x", sha256 = "" }')
+        path = entry["path"]
+        extra = set(entry) - _FILE_KEYS
+        if extra:
+            raise bad(f"unknown key '{min(extra)}' in file {path} of {name}", hint="file keys: path, sha256, size")
+        if path.startswith("/") or "\\" in path or ".." in path.split("/"):
+            raise bad(f"file path {path!r} of {name} must be relative to the model folder",
+                      hint="write it as in the repository, such as config.json")
+        sha = entry.get("sha256", "")
+        if not isinstance(sha, str) or (sha and not _SHA256.fullmatch(sha.lower())):
+            raise bad(f"sha256 of {path} ({name}) must be 64 hex digits or \"\"", hint='use "" until it is recorded')
+        size = entry.get("size")
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 0):
+            raise bad(f"size of {path} ({name}) must be a byte count", hint="leave it out until it is recorded")
+        if any(f.path == path for f in parsed):
+            raise bad(f"file {path} is listed twice for {name}", hint="remove one of them")
+        parsed.append(LockedFile(path, sha.lower(), size))
+    return tuple(parsed)
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def models_dir(env: Mapping[str, str] = os.environ) -> Path:
+    """Where pulled models live.
+
+    ``$TRANSLATE_MODELS`` if set, else ``$XDG_CACHE_HOME/translate/models``,
+    else ``~/.cache/translate/models``. This is the only place the environment
+    is read.
+    """
+    if env.get("TRANSLATE_MODELS"):
+        return Path(env["TRANSLATE_MODELS"]).expanduser()
+    if env.get("XDG_CACHE_HOME"):
+        return Path(env["XDG_CACHE_HOME"]).expanduser() / "translate" / "models"
+    home = Path(env["HOME"]) if env.get("HOME") else Path.home()
+    return home / ".cache" / "translate" / "models"
+
+
+def model_folder(model: LockedModel, root: Path) -> Path:
+    """The folder a locked model is (or would be) pulled to; it may not exist."""
+    return Path(root) / model.name / (model.revision or "unpinned")
+
+
+def model_path(lock: ModelLock, name: str, root: Path) -> Path:
+    """The local folder of a pulled model.
+
+    Raises:
+        ModelError: the lock has no model of that name.
+        ModelMissingError: the model is not downloaded, or some locked file is missing.
+    """
+    model = lock.get(name)
+    folder = model_folder(model, root)
+    if not folder.is_dir():
+        raise ModelMissingError(f"model '{name}' is not downloaded", hint=f"run: translate models pull {name}")
+    missing = [f.path for f in model.files if not (folder / f.path).is_file()]
+    if missing:
+        raise ModelMissingError(
+            f"model '{name}' is incomplete: {', '.join(missing)} missing in {folder}",
+            hint=f"run: translate models pull {name}",
+        )
+    return folder
+
+
+# --------------------------------------------------------------------------- integrity
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in 1 MiB chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+class FileStatus(StrEnum):
+    """The outcome of checking one locked file."""
+
+    OK = "ok"
+    MISSING = "missing"
+    MISMATCH = "mismatch"  # size or SHA-256 differs from models.lock
+    UNRECORDED = "unrecorded"  # models.lock has no SHA-256 (or size) for it yet
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """One locked file checked against its folder copy.
+
+    ``actual_sha256`` is empty when the file is missing, or when its size already
+    differs from the locked size (hashing gigabytes to confirm a mismatch is pointless).
+    """
+
+    path: str
+    status: FileStatus
+    expected_sha256: str
+    actual_sha256: str
+    expected_size: int | None
+    actual_size: int | None
+
+    def describe(self) -> str:
+        """One line for people, such as ``tokenizer.json: mismatch (sha256 expected …, got …)``."""
+        if self.status is FileStatus.MISMATCH:
+            if self.expected_size is not None and self.actual_size != self.expected_size:
+                return f"{self.path}: mismatch (size expected {self.expected_size}, got {self.actual_size})"
+            return f"{self.path}: mismatch (sha256 expected {self.expected_sha256}, got {self.actual_sha256})"
+        if self.status is FileStatus.UNRECORDED:
+            return f"{self.path}: unrecorded (sha256 {self.actual_sha256}, {self.actual_size} bytes)"
+        return f"{self.path}: {self.status}"
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """Every locked file of one model checked against its folder."""
+
+    name: str
+    path: Path
+    files: tuple[FileCheck, ...]
+
+    @property
+    def ok(self) -> bool:
+        """Every file is present and matches a recorded hash."""
+        return all(f.status is FileStatus.OK for f in self.files)
+
+    @property
+    def complete(self) -> bool:
+        """Nothing is missing or altered (some hashes may still be unrecorded)."""
+        return all(f.status in (FileStatus.OK, FileStatus.UNRECORDED) for f in self.files)
+
+    @property
+    def problems(self) -> tuple[FileCheck, ...]:
+        """The files that are not ``ok``."""
+        return tuple(f for f in self.files if f.status is not FileStatus.OK)
+
+
+def _check_file(locked: LockedFile, folder: Path) -> FileCheck:
+    file = folder / locked.path
+    if not file.is_file():
+        return FileCheck(locked.path, FileStatus.MISSING, locked.sha256, "", locked.size, None)
+    size = file.stat().st_size
+    if locked.size is not None and size != locked.size:
+        return FileCheck(locked.path, FileStatus.MISMATCH, locked.sha256, "", locked.size, size)
+    actual = sha256_file(file)
+    if not locked.sha256 or locked.size is None:
+        status = FileStatus.UNRECORDED if not locked.sha256 or actual == locked.sha256 else FileStatus.MISMATCH
+    else:
+        status = FileStatus.OK if actual == locked.sha256 else FileStatus.MISMATCH
+    return FileCheck(locked.path, status, locked.sha256, actual, locked.size, size)
+
+
+def verify_folder(model: LockedModel, folder: Path) -> VerifyReport:
+    """Check every locked file of ``model`` in ``folder`` (sizes first, then SHA-256)."""
+    return VerifyReport(model.name, folder, tuple(_check_file(f, folder) for f in model.files))
+
+
+def verify(lock: ModelLock, name: str, root: Path) -> VerifyReport:
+    """Check a pulled model's files against models.lock.
+
+    Raises:
+        ModelMissingError: the model folder does not exist at all.
+    """
+    model = lock.get(name)
+    folder = model_folder(model, root)
+    if not folder.is_dir():
+        raise ModelMissingError(f"model '{name}' is not downloaded", hint=f"run: translate models pull {name}")
+    return verify_folder(model, folder)
+
+
+# --------------------------------------------------------------------------- listing
+
+
+def formats_present(path: Path) -> tuple[str, ...]:
+    """The model formats a folder holds.
+
+    ``transformers``: ``config.json`` with ``*.safetensors`` or ``pytorch_model*.bin``.
+    ``ct2``: a CTranslate2 ``model.bin`` in the folder itself or in a ``ct2-*`` sub-folder.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        return ()
+    found = []
+    if (path / "config.json").is_file() and (any(path.glob("*.safetensors")) or any(path.glob("pytorch_model*.bin"))):
+        found.append("transformers")
+    if (path / "model.bin").is_file() or any(
+        sub.is_dir() and sub.name.startswith("ct2-") and (sub / "model.bin").is_file() for sub in path.iterdir()
+    ):
+        found.append("ct2")
+    return tuple(found)
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """One line of ``translate models list``."""
+
+    name: str
+    repo: str
+    revision: str
+    license: str
+    commercial_use: bool
+    default: bool
+    present: bool
+    formats: tuple[str, ...]
+    path: Path
+
+
+def list_models(lock: ModelLock, root: Path) -> list[ModelStatus]:
+    """Every locked model and whether it is pulled (all locked files exist; no hashing)."""
+    statuses = []
+    for model in lock.models:
+        folder = model_folder(model, root)
+        present = folder.is_dir() and all((folder / f.path).is_file() for f in model.files)
+        statuses.append(
+            ModelStatus(model.name, model.repo, model.revision, model.license, model.commercial_use,
+                        model.default, present, formats_present(folder) if present else (), folder)
+        )
+    return statuses
+
+
+def license_warning(model: LockedModel | ResolvedModel) -> str | None:
+    """A one-line warning for models whose license forbids commercial use, else None."""
+    if model.commercial_use is False:
+        return f"warning: {model.name} is licensed {model.license}: non-commercial use only"
+    return None
+
+
+# --------------------------------------------------------------------------- resolving
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """A model ready to load: a pulled locked model or a local folder.
+
+    Attributes:
+        name: the lock name, or the folder's name for a local folder.
+        path: the folder ``from_pretrained`` loads.
+        family: ``nllb``, ``m2m100``, ``marian`` or ``madlad``.
+        revision: the pinned commit, or ``local-<sha256 of config.json, 12 hex>``.
+        license: SPDX id, or ``unknown`` for a local folder.
+        repo: the Hugging Face repository id (empty for a local folder).
+        commercial_use: from models.lock; None when unknown.
+    """
+
+    name: str
+    path: Path
+    family: str
+    revision: str
+    license: str
+    repo: str = ""
+    commercial_use: bool | None = None
+
+
+def _looks_like_path(spec: str) -> bool:
+    return spec.startswith((".", "~")) or "/" in spec or os.sep in spec or Path(spec).is_absolute()
+
+
+def resolve_model(spec: str, lock: ModelLock, root: Path) -> ResolvedModel:
+    """Turn ``--model`` into a folder: a lock name, or a local model folder (no network either way).
+
+    Raises:
+        ModelMissingError: a locked model that is not pulled.
+        ModelError: an unknown name, a path that is not a model folder, or an unsupported model.
+    """
+    if not _looks_like_path(spec) and spec in lock.names:
+        model = lock.get(spec)
+        return ResolvedModel(model.name, model_path(lock, spec, root), model.family, model.revision,
+                             model.license, model.repo, model.commercial_use)
+    folder = Path(spec).expanduser()
+    if folder.is_dir():
+        family = detect_family(folder)
+        revision = "local-" + sha256_file(folder / "config.json")[:12]
+        return ResolvedModel(folder.resolve().name, folder, family, revision, "unknown")
+    if _looks_like_path(spec):
+        raise ModelError(f"no model folder at {spec}", hint="pass a folder holding config.json and the weights")
+    raise ModelError(
+        f"unknown model '{spec}'",
+        path=lock.path,
+        hint=f"use one of: {', '.join(lock.names)}; or a model folder such as ./my-model",
+    )
+
+
+def _read_json(path: Path) -> dict[str, object]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ModelError(f"invalid JSON: {error.msg}", path=path, line=error.lineno) from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ModelError(f"cannot read: {error}", path=path) from error
+    if not isinstance(data, dict):
+        raise ModelError("expected a JSON object", path=path)
+    return data
+
+
+def _tokenizer_text(folder: Path) -> str:
+    """The small tokenizer description files, concatenated (tokenizer.json is too big to scan)."""
+    parts = []
+    for name in ("tokenizer_config.json", "special_tokens_map.json"):
+        try:
+            parts.append((folder / name).read_text(encoding="utf-8", errors="replace"))
+        except OSError:
+            pass
+    return "\n".join(parts)
+
+
+def detect_family(folder: Path) -> str:
+    """The model family of a local folder, from ``config.json`` and the tokenizer files.
+
+    ``model_type`` ``m2m_100`` is NLLB when the tokenizer is ``NllbTokenizer`` or
+    knows ``eng_Latn``, else M2M100; ``marian`` is Marian (OPUS-MT); ``t5`` is
+    MADLAD-400. A config without ``model_type`` (a CTranslate2 folder) is
+    recognised by its tokenizer files alone.
+
+    Raises:
+        ModelError: no ``config.json``, or a model this tool cannot drive.
+    """
+    config_path = Path(folder) / "config.json"
+    if not config_path.is_file():
+        raise ModelError(f"not a model folder: no config.json in {folder}",
+                         hint="pass the folder that holds config.json and the weights")
+    model_type = _read_json(config_path).get("model_type")
+    tokenizer = _tokenizer_text(Path(folder))
+    is_nllb = "NllbTokenizer" in tokenizer or "eng_Latn" in tokenizer
+    if model_type == "m2m_100":
+        return "nllb" if is_nllb else "m2m100"
+    if model_type == "marian":
+        return "marian"
+    if model_type == "t5":
+        return "madlad"
+    if model_type is None:
+        if is_nllb:
+            return "nllb"
+        for marker, family in (("M2M100Tokenizer", "m2m100"), ("MarianTokenizer", "marian")):
+            if marker in tokenizer:
+                return family
+    raise ModelError(
+        f"unsupported model_type {model_type!r}",
+        path=config_path,
+        hint="supported: m2m_100 (NLLB-200, M2M100), marian (OPUS-MT), t5 (MADLAD-400)",
+    )
+
+
+# --------------------------------------------------------------------------- loading safety
+
+
+def _major_minor(version: str) -> tuple[int, int] | None:
+    numbers = re.findall(r"\d+", version)[:2]
+    return (int(numbers[0]), int(numbers[1])) if len(numbers) == 2 else None
+
+
+def _installed_torch() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("torch")  # read from the package metadata: torch is not imported
+    except PackageNotFoundError:
+        return None
+
+
+def check_weights_safe(path: Path, torch_version: str | None = None) -> str:
+    """Refuse weights that could run code when loaded; return ``safetensors`` or ``pytorch``.
+
+    safetensors files hold tensors only and are always accepted. Pickle-based
+    weights (``*.bin``, ``*.pt``, ``*.pth``, ``*.ckpt``; CTranslate2's own
+    ``model.bin`` is not one) are accepted only with torch >= 2.6, where
+    transformers loads them with ``torch.load(weights_only=True)`` (the 2.6 floor
+    closes CVE-2025-32434 in that loader).
+
+    Args:
+        path: the model folder.
+        torch_version: the torch version to judge by (default: the installed one).
+
+    Raises:
+        ModelError: no weights, or only pickle weights with torch older than 2.6 or absent.
+    """
+    folder = Path(path)
+    if any(folder.glob("*.safetensors")):
+        return "safetensors"
+    files = list(folder.iterdir()) if folder.is_dir() else []
+    pickles = [p for p in files if p.suffix in _PICKLE_SUFFIXES and p.name != "model.bin"]
+    if not pickles:
+        raise ModelError(f"no model weights in {folder}", hint="expected *.safetensors or pytorch_model.bin")
+    text = torch_version if torch_version is not None else _installed_torch()
+    found = _major_minor(text) if text else None
+    if found is None or found < _MIN_TORCH_FOR_PICKLE:
+        have = "no torch" if found is None else f"torch {found[0]}.{found[1]}"
+        raise ModelError(
+            f"refusing pickle weights {pickles[0].name} with {have}: loading them safely needs torch >= 2.6",
+            path=folder,
+            hint="upgrade torch, or use a folder with .safetensors weights",
+        )
+    return "pytorch"
+
+
+def load_kwargs(path: Path) -> dict[str, object]:
+    """The ``from_pretrained`` keyword arguments for a checked model folder.
+
+    Raises:
+        ModelError: see :func:`check_weights_safe`.
+    """
+    return {**SAFE_LOAD_KWARGS, "use_safetensors": check_weights_safe(path) == "safetensors"}
+
+
+# --------------------------------------------------------------------------- pulling and recording
+
+
+def pull(lock: ModelLock, name: str, root: Path, progress: bool = False) -> Path:
+    """Download a locked model at its pinned revision and verify it (see :func:`translate.mt.hub.pull`)."""
+    from translate.mt.hub import pull as hub_pull
+
+    return hub_pull(lock, name, root, progress=progress)
+
+
+def lock_hashes(lock_path: Path, name: str, root: Path) -> tuple[LockedFile, ...]:
+    """Record the missing SHA-256 values and sizes of a pulled model into models.lock.
+
+    Only ``sha256 = ""`` and missing ``size`` of that model's entries are
+    rewritten, in place, keeping comments and layout; recorded values never change.
+
+    Returns:
+        The entries recorded, with their new values (empty when nothing was missing).
+
+    Raises:
+        ModelMissingError: the model is not pulled, or a file is missing.
+        ModelError: a file differs from a value already recorded, or an entry
+            cannot be rewritten automatically (the message gives the values).
+    """
+    from translate.mt.hub import record_files
+
+    lock = load_lock(lock_path)
+    folder = model_path(lock, name, root)
+    report = verify_folder(lock.get(name), folder)
+    altered = [c for c in report.files if c.status is FileStatus.MISMATCH]
+    if altered:
+        raise ModelError(f"{name} does not match models.lock: {altered[0].describe()}", path=folder,
+                         hint=f"delete the folder and run: translate models pull {name}")
+    todo = tuple(LockedFile(c.path, c.actual_sha256, c.actual_size)
+                 for c in report.files if c.status is FileStatus.UNRECORDED)
+    if todo:
+        record_files(Path(lock_path), name, todo)
+        for entry in todo:
+            logger.info("recorded %s %s: sha256 %s, %s bytes", name, entry.path, entry.sha256, entry.size)
+    return todo

@@ -1,0 +1,86 @@
+"""Choose, find and load the model for a run: lock file, model folder, engine."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from translate.errors import ConfigError
+from translate.mt.decoding import DecodingConfig
+from translate.mt.engine import Engine, create_engine
+from translate.mt.models import ModelLock, ModelMissingError, ResolvedModel, load_lock, models_dir, pull, resolve_model
+
+log = logging.getLogger(__name__)
+
+LOCK_NAME = "models.lock"
+
+
+def find_lock(explicit: Path | None = None, cwd: Path | None = None) -> Path:
+    """The models.lock to use: ``explicit``, else one in the working folder, else the project's own.
+
+    Raises:
+        ConfigError: none found.
+    """
+    if explicit is not None:
+        return explicit
+    candidates = [(cwd or Path.cwd()) / LOCK_NAME, Path(__file__).resolve().parents[2] / LOCK_NAME]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise ConfigError("no models.lock found", hint="run from the project folder or pass --lock PATH")
+
+
+@dataclass(frozen=True)
+class MTSettings:
+    """Everything that decides which model translates, and how.
+
+    Attributes:
+        model: a models.lock name or a local model folder; ``None`` = the lock's default.
+        backend: the engine backend.
+        decoding: decoding settings.
+        lock: models.lock to use (default: see :func:`find_lock`).
+        models: where pulled models live (default: :func:`translate.mt.models.models_dir`).
+        pull: download a locked model that is not there yet.
+        progress: show download progress.
+    """
+
+    model: str | None = None
+    backend: str = "transformers"
+    decoding: DecodingConfig = field(default_factory=DecodingConfig)
+    lock: Path | None = None
+    models: Path | None = None
+    pull: bool = True
+    progress: bool = False
+
+
+def resolve(settings: MTSettings) -> tuple[ResolvedModel, ModelLock | None]:
+    """Find the model folder, pulling a locked model on first use when allowed.
+
+    Raises:
+        ModelMissingError: not pulled and pulling is off.
+        TranslateError: the lock is invalid, the model unknown, or the download failed.
+    """
+    spec = settings.model
+    if spec is not None and Path(spec).expanduser().is_dir():
+        return resolve_model(spec, _empty_lock(), Path(".")), None
+    lock = load_lock(find_lock(settings.lock))
+    root = settings.models or models_dir()
+    name = spec or lock.default.name
+    try:
+        return resolve_model(name, lock, root), lock
+    except ModelMissingError:
+        if not settings.pull:
+            raise
+        log.info("pulling %s on first use", name)
+        pull(lock, name, root, progress=settings.progress)
+        return resolve_model(name, lock, root), lock
+
+
+def _empty_lock() -> ModelLock:
+    return ModelLock(path=Path(LOCK_NAME), models=())
+
+
+def load_engine(settings: MTSettings, model: ResolvedModel) -> Engine:
+    """Load the model with the chosen backend."""
+    return create_engine(settings.backend, model, settings.decoding)
