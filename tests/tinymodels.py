@@ -44,7 +44,7 @@ def train_sentencepiece(prefix: Path, vocab_size: int = 800) -> Path:
         unk_id=3,
         minloglevel=2,
     )
-    return prefix.with_suffix(".model")
+    return Path(f"{prefix}.model")
 
 
 def build_nllb(folder: Path, *, seed: int = 0, d_model: int = 32, layers: int = 1) -> Path:
@@ -80,3 +80,83 @@ def build_nllb(folder: Path, *, seed: int = 0, d_model: int = 32, layers: int = 
 
 def describe(folder: Path) -> dict[str, object]:
     return json.loads((folder / "config.json").read_text(encoding="utf-8"))
+
+
+def _save(model: object, tokenizer: object, folder: Path) -> Path:
+    model.save_pretrained(folder)  # type: ignore[attr-defined]
+    tokenizer.save_pretrained(folder)  # type: ignore[attr-defined]
+    return folder
+
+
+def build_m2m100(folder: Path, *, seed: int = 0) -> Path:
+    """A tiny M2M100 model: ``M2M100Tokenizer`` (vocab.json + SentencePiece) and its model class."""
+    import sentencepiece as spm
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    model_file = train_sentencepiece(folder / "sentencepiece.bpe")
+    processor = spm.SentencePieceProcessor(model_file=str(model_file))
+    vocab = {processor.id_to_piece(i): i for i in range(processor.get_piece_size())}
+    (folder / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    tokenizer = M2M100Tokenizer(vocab_file=str(folder / "vocab.json"), spm_file=str(model_file), src_lang="en", tgt_lang="km")
+    from translate.mt.families import M2M100_CODES
+
+    # language tokens come after the SentencePiece pieces, then "madeup" padding words
+    size = max(tokenizer.convert_tokens_to_ids(f"__{code}__") for code in M2M100_CODES) + 9
+    config = M2M100Config(
+        vocab_size=size, d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
+        encoder_ffn_dim=64, decoder_ffn_dim=64, pad_token_id=tokenizer.pad_token_id, bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.eos_token_id,
+    )
+    torch.manual_seed(seed)
+    return _save(M2M100ForConditionalGeneration(config).eval(), tokenizer, folder)
+
+
+def build_marian(folder: Path, *, targets: tuple[str, ...] = (">>khm<<", ">>fra<<", ">>tha<<"), seed: int = 0) -> Path:
+    """A tiny multi-target OPUS-MT (Marian) model whose vocabulary has ``>>xxx<<`` target tokens."""
+    import sentencepiece as spm
+    import torch
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(_corpus()), model_prefix=str(folder / "spm"), vocab_size=600, model_type="unigram",
+        character_coverage=1.0, user_defined_symbols=list(targets), unk_id=1, eos_id=0, bos_id=-1, pad_id=-1, minloglevel=2,
+    )
+    for name in ("source.spm", "target.spm"):
+        (folder / name).write_bytes((folder / "spm.model").read_bytes())
+    processor = spm.SentencePieceProcessor(model_file=str(folder / "spm.model"))
+    vocab = {processor.id_to_piece(i): i for i in range(processor.get_piece_size())}
+    vocab["<pad>"] = len(vocab)
+    (folder / "vocab.json").write_text(json.dumps(vocab), encoding="utf-8")
+    for leftover in ("spm.model", "spm.vocab"):
+        (folder / leftover).unlink()
+    tokenizer = MarianTokenizer(source_spm=str(folder / "source.spm"), target_spm=str(folder / "target.spm"), vocab=str(folder / "vocab.json"))
+    config = MarianConfig(
+        vocab_size=len(tokenizer), d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2, decoder_attention_heads=2,
+        encoder_ffn_dim=64, decoder_ffn_dim=64, pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id,
+        decoder_start_token_id=tokenizer.pad_token_id, max_position_embeddings=256,
+    )
+    torch.manual_seed(seed)
+    return _save(MarianMTModel(config).eval(), tokenizer, folder)
+
+
+def build_madlad(folder: Path, *, targets: tuple[str, ...] = ("<2km>", "<2fr>", "<2th>"), seed: int = 0) -> Path:
+    """A tiny MADLAD-400-style T5 model whose vocabulary has ``<2xx>`` target tokens."""
+    import sentencepiece as spm
+    import torch
+    from transformers import T5Config, T5ForConditionalGeneration, T5Tokenizer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(_corpus()), model_prefix=str(folder / "spiece"), vocab_size=600, model_type="unigram",
+        character_coverage=1.0, user_defined_symbols=list(targets), pad_id=0, eos_id=1, unk_id=2, bos_id=-1, minloglevel=2,
+    )
+    tokenizer = T5Tokenizer.from_pretrained(folder, extra_ids=0)
+    config = T5Config(
+        vocab_size=len(tokenizer), d_model=32, d_kv=16, d_ff=64, num_layers=1, num_decoder_layers=1, num_heads=2,
+        pad_token_id=tokenizer.pad_token_id, eos_token_id=tokenizer.eos_token_id, decoder_start_token_id=tokenizer.pad_token_id,
+    )
+    torch.manual_seed(seed)
+    return _save(T5ForConditionalGeneration(config).eval(), tokenizer, folder)

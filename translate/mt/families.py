@@ -41,12 +41,14 @@ class LanguageCodes:
 
     Attributes:
         source: the source-language code the tokenizer is told (NLLB, M2M100), or ``None``.
+        source_token: the token that code puts before the source, or ``None``.
         target: the family's code of the target language.
         forced_bos: a token forced as the first output token (NLLB, M2M100), or ``None``.
         prefix: text put before each source sentence (Marian, MADLAD), or ``""``.
     """
 
     source: str | None
+    source_token: str | None
     target: str
     forced_bos: str | None
     prefix: str
@@ -100,27 +102,27 @@ def language_codes(family: Family, src: Language, tgt: Language, vocabulary: fro
             raise _unsupported(family, src, _nllb_supported(), "from")
         if target is None:
             raise _unsupported(family, tgt, _nllb_supported(), "into")
-        return LanguageCodes(source=source, target=target, forced_bos=target, prefix="")
+        return LanguageCodes(source=source, source_token=source, target=target, forced_bos=target, prefix="")
     primary_src, primary_tgt = _subtags(src)[0], _subtags(tgt)[0]
     if family is Family.M2M100:
         for lang, code, role in ((src, primary_src, "from"), (tgt, primary_tgt, "into")):
             if code not in M2M100_CODES:
                 raise _unsupported(family, lang, list(M2M100_CODES), role)
-        return LanguageCodes(source=primary_src, target=primary_tgt, forced_bos=f"__{primary_tgt}__", prefix="")
+        return LanguageCodes(source=primary_src, source_token=f"__{primary_src}__", target=primary_tgt, forced_bos=f"__{primary_tgt}__", prefix="")
     if family is Family.MARIAN:
         targets = sorted(t[2:-2] for t in vocabulary if t.startswith(">>") and t.endswith("<<"))
         if not targets:  # a single-pair model: nothing to choose
-            return LanguageCodes(source=None, target=primary_tgt, forced_bos=None, prefix="")
+            return LanguageCodes(source=None, source_token=None, target=primary_tgt, forced_bos=None, prefix="")
         nllb = nllb_code(tgt)
         candidates = [primary_tgt] + ([nllb, nllb.split("_")[0]] if nllb else [])
         for candidate in candidates:
             if f">>{candidate}<<" in vocabulary:
-                return LanguageCodes(source=None, target=candidate, forced_bos=None, prefix=f">>{candidate}<< ")
+                return LanguageCodes(source=None, source_token=None, target=candidate, forced_bos=None, prefix=f">>{candidate}<< ")
         raise _unsupported(family, tgt, targets, "into")
     if family is Family.MADLAD:
         token = f"<2{tgt.gettext}>" if f"<2{tgt.gettext}>" in vocabulary else f"<2{primary_tgt}>"
         if vocabulary and token not in vocabulary:
             targets = sorted(t[2:-1] for t in vocabulary if t.startswith("<2") and t.endswith(">"))
             raise _unsupported(family, tgt, targets, "into")
-        return LanguageCodes(source=None, target=token[2:-1], forced_bos=None, prefix=f"{token} ")
+        return LanguageCodes(source=None, source_token=None, target=token[2:-1], forced_bos=None, prefix=f"{token} ")
     raise ConfigError(f"unknown model family {family!r}")

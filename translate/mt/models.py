@@ -108,7 +108,11 @@ class ModelLock:
 
     @property
     def default(self) -> LockedModel:
-        return next(m for m in self.models if m.default)
+        """The default model (:func:`load_lock` guarantees exactly one)."""
+        for model in self.models:
+            if model.default:
+                return model
+        raise ModelError("no default model", path=self.path, hint="set default = true on one model, or pass --model")
 
     def get(self, name: str) -> LockedModel:
         """The model called ``name``.

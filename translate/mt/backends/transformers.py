@@ -19,7 +19,7 @@ from translate.mt.batching import batches
 from translate.mt.clauses import split_clauses
 from translate.mt.decoding import DecodingConfig
 from translate.mt.models import ResolvedModel, load_kwargs
-from translate.mt.families import Family, LanguageCodes, UnsupportedLanguageError, language_codes
+from translate.mt.families import M2M100_CODES, Family, LanguageCodes, UnsupportedLanguageError, language_codes
 from translate.mt.nllb_codes import NLLB_CODES
 from translate.mt.quality import assess
 from translate.mt.types import Issue, Translation
@@ -78,13 +78,21 @@ class TransformersEngine:
         self.special_ids = frozenset(self.tokenizer.all_special_ids)
         log.info("loaded %s (%s) on %s as %s", model.name, model.revision, self.device, dtype)
 
+    def _has_token(self, token: str) -> bool:
+        token_id = self.tokenizer.convert_tokens_to_ids(token)
+        return token_id is not None and token_id != self.tokenizer.unk_token_id
+
+    def _language_tokens(self) -> list[str]:
+        if Family(self.model.family) is Family.M2M100:
+            return [code for code in M2M100_CODES if self._has_token(f"__{code}__")]
+        return [code for code in NLLB_CODES if self._has_token(code)]
+
     def _codes(self, src: Language, tgt: Language) -> LanguageCodes:
         codes = language_codes(Family(self.model.family), src, tgt, self.vocabulary)
-        for code in (codes.source, codes.forced_bos):
-            if code is not None and code not in self.vocabulary:
-                known = sorted(t for t in self.vocabulary if t in NLLB_CODES or (t.startswith("__") and t.endswith("__")))
+        for code in (codes.source_token, codes.forced_bos):
+            if code is not None and not self._has_token(code):
                 raise UnsupportedLanguageError(
-                    f"model {self.model.name} has no language token {code}; supported: {' '.join(known)}",
+                    f"model {self.model.name} has no language token {code}; supported: {' '.join(self._language_tokens())}",
                     hint="choose another --to language or another --model",
                 )
         if codes.source is not None and hasattr(self.tokenizer, "src_lang"):
