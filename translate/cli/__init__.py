@@ -43,9 +43,9 @@ def cli(ctx: click.Context, locales: Path, quiet: bool, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from translate.cli import articles, mt
+    from translate.cli import articles, models, mt
 
-    for command in (articles.extract, mt.mt, mt.run, articles.publish, articles.status):
+    for command in (articles.extract, mt.mt, mt.run, articles.publish, articles.status, models.models):
         cli.add_command(command)
 
 

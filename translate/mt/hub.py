@@ -131,6 +131,10 @@ def _download(model: LockedModel, dest: Path, target: Path, progress: bool) -> N
     network_errors: tuple[type[BaseException], ...] = (
         LocalEntryNotFoundError, OfflineModeIsEnabled, ConnectionError, TimeoutError, *_transport_errors()
     )
+    logging.getLogger("huggingface_hub").setLevel(logging.ERROR)  # its retry warnings would bury our message
+    unresolvable = None if constants.HF_HUB_OFFLINE else _unresolvable_host(constants.ENDPOINT)
+    if unresolvable:
+        raise ModelError(f"cannot reach the Hugging Face hub to download {model.name}: {unresolvable}", hint=offline_hint)
     try:
         with _progress_bars(progress):
             snapshot_download(
@@ -155,6 +159,21 @@ def _download(model: LockedModel, dest: Path, target: Path, progress: bool) -> N
     except OSError as error:
         raise ModelError(f"cannot write the download: {error.strerror or error}", path=dest,
                          hint="check free space and permissions of the models folder") from error
+
+
+def _unresolvable_host(endpoint: str) -> str | None:
+    """Why the hub's host name cannot be resolved, or None; saves the client's half-minute of retries."""
+    import socket
+    from urllib.parse import urlsplit
+
+    host = urlsplit(endpoint).hostname
+    if not host:
+        return None
+    try:
+        socket.getaddrinfo(host, None)
+    except OSError as error:
+        return f"cannot resolve {host} ({error.strerror or error})"
+    return None
 
 
 def _transport_errors() -> tuple[type[BaseException], ...]:
