@@ -10,6 +10,8 @@ from typing import Any
 from translate.errors import ConfigError
 
 DEVICES = ("auto", "cpu", "cuda")
+#: CTranslate2 compute types ("auto": int8 on CPU, int8_float16 on CUDA).
+COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,14 @@ class DecodingConfig:
         max_length_ratio: outputs longer than this x source characters are flagged.
         retry: translate flagged outputs again with anti-repetition settings.
         device: ``auto`` (GPU if available), ``cpu`` or ``cuda``.
-        threads: CPU threads (0 = the library's choice).
+        threads: CPU threads per model replica (0 = the library's choice).
+        replicas: model replicas translating batches in parallel (CTranslate2
+            ``inter_threads``); on 2 cores, 2 replicas x 1 thread beat 1 x 2.
+        compute_type: CTranslate2 computation type (``auto``: int8 on CPU,
+            int8_float16 on CUDA).
+        restrict_vocabulary: CTranslate2 only: limit the output vocabulary to
+            the target script's tokens, punctuation, digits, special tokens and
+            each source sentence's own tokens (a vocabulary map).
     """
 
     beam_size: int = 4
@@ -49,6 +58,9 @@ class DecodingConfig:
     retry: bool = True
     device: str = "auto"
     threads: int = 0
+    replicas: int = 1
+    compute_type: str = "auto"
+    restrict_vocabulary: bool = True
 
     def __post_init__(self) -> None:
         problems = []
@@ -68,6 +80,10 @@ class DecodingConfig:
             problems.append(f"device must be one of {', '.join(DEVICES)}")
         if self.threads < 0:
             problems.append("threads must not be negative")
+        if self.replicas < 1:
+            problems.append("replicas must be at least 1")
+        if self.compute_type not in COMPUTE_TYPES:
+            problems.append(f"compute_type must be one of {', '.join(COMPUTE_TYPES)}")
         if problems:
             raise ConfigError("invalid decoding settings: " + "; ".join(problems), hint="see translate mt --help")
 
@@ -78,8 +94,9 @@ class DecodingConfig:
     def signature(self) -> str:
         """The settings that change what the model outputs, as a stable string.
 
-        Batch sizes, device and threads are left out: they do not change the
-        output of a deterministic decoder.
+        Batch sizes, device, threads and replicas are left out: they do not
+        change the output of a deterministic decoder. The CTranslate2 settings
+        (compute type, vocabulary restriction) are added by that backend.
         """
         return (
             f"beam:{self.beam_size}|maxnew:{self.max_new_tokens_factor:g}x+{self.max_new_tokens_extra}"
