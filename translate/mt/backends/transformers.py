@@ -7,7 +7,6 @@ Models are loaded from a local folder only (``local_files_only``, never
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,18 +14,14 @@ from typing import Any
 
 from translate.errors import TranslateError
 from translate.languages import Language
+from translate.mt.backends.common import content_ids, make_translation, resolve_codes, run_with_retry, special_ids, translate_in_parts
 from translate.mt.batching import batches
-from translate.mt.clauses import split_clauses
 from translate.mt.decoding import DecodingConfig
 from translate.mt.models import ResolvedModel, load_kwargs
-from translate.mt.families import M2M100_CODES, Family, LanguageCodes, UnsupportedLanguageError, language_codes
-from translate.mt.nllb_codes import NLLB_CODES
-from translate.mt.quality import assess
-from translate.mt.types import Issue, Translation
+from translate.mt.families import LanguageCodes
+from translate.mt.types import Translation
 
 log = logging.getLogger(__name__)
-
-_RETRY_ON = (Issue.REPETITION, Issue.HIT_LENGTH_CAP)
 
 
 class ModelLoadError(TranslateError):
@@ -75,36 +70,18 @@ class TransformersEngine:
             raise ModelLoadError(f"cannot be loaded as a translation model: {error}".splitlines()[0], path=path, hint="check the folder, or pull the model again") from error
         self.network.to(self.device).eval()
         self.vocabulary = frozenset(self.tokenizer.get_vocab())
-        self.special_ids = frozenset(self.tokenizer.all_special_ids)
+        self.special_ids = special_ids(self.tokenizer)
         log.info("loaded %s (%s) on %s as %s", model.name, model.revision, self.device, dtype)
 
-    def _has_token(self, token: str) -> bool:
-        token_id = self.tokenizer.convert_tokens_to_ids(token)
-        return token_id is not None and token_id != self.tokenizer.unk_token_id
-
-    def _language_tokens(self) -> list[str]:
-        if Family(self.model.family) is Family.M2M100:
-            return [code for code in M2M100_CODES if self._has_token(f"__{code}__")]
-        return [code for code in NLLB_CODES if self._has_token(code)]
-
     def _codes(self, src: Language, tgt: Language) -> LanguageCodes:
-        codes = language_codes(Family(self.model.family), src, tgt, self.vocabulary)
-        for code in (codes.source_token, codes.forced_bos):
-            if code is not None and not self._has_token(code):
-                raise UnsupportedLanguageError(
-                    f"model {self.model.name} has no language token {code}; supported: {' '.join(self._language_tokens())}",
-                    hint="choose another --to language or another --model",
-                )
-        if codes.source is not None and hasattr(self.tokenizer, "src_lang"):
-            self.tokenizer.src_lang = codes.source
-        return codes
+        return resolve_codes(self.model, self.tokenizer, self.vocabulary, src, tgt)
 
     def _encode(self, texts: Sequence[str]) -> list[list[int]]:
         encoded: list[list[int]] = self.tokenizer(list(texts))["input_ids"]
         return encoded
 
     def _generate(self, ids: list[list[int]], codes: LanguageCodes, config: DecodingConfig) -> list[list[int]]:
-        """Generated token ids (special tokens removed but EOS noted) for each input, in order."""
+        """Generated token ids (decoder start token first) for each input, in order."""
         torch = self._torch
         forced = self.tokenizer.convert_tokens_to_ids(codes.forced_bos) if codes.forced_bos else None
         results: list[list[int]] = [[] for _ in ids]
@@ -130,36 +107,28 @@ class TransformersEngine:
                 results[index] = row
         return results
 
-    def _translations(self, sources: Sequence[str], ids: list[list[int]], rows: list[list[int]], config: DecodingConfig) -> list[Translation]:
-        eos = self.tokenizer.eos_token_id
-        out = []
-        for source, source_ids, row in zip(sources, ids, rows):
-            generated = row[1:]  # after the decoder start token
-            content = [t for t in generated if t not in self.special_ids]
-            text = self.tokenizer.decode(content, skip_special_tokens=True).strip()
-            cap = config.max_new_tokens(len(source_ids))
-            issues = set(assess(source, text, input_tokens=len(source_ids), output_tokens=len(content), output_token_ids=content, max_new_tokens=cap, config=config))
-            if eos not in generated:
-                issues.add(Issue.HIT_LENGTH_CAP)
-            ordered = tuple(issue for issue in Issue if issue in issues)
-            out.append(Translation(source=source, text=text, input_tokens=len(source_ids), output_tokens=len(content), issues=ordered))
-        return out
+    def _translation(self, source: str, source_ids: list[int], row: list[int], config: DecodingConfig) -> Translation:
+        generated = row[1:]  # after the decoder start token
+        pad = self.tokenizer.pad_token_id
+        while generated and generated[-1] == pad and pad != self.tokenizer.eos_token_id:
+            generated = generated[:-1]
+        content = content_ids(generated, self.special_ids)
+        text: str = self.tokenizer.decode(content, skip_special_tokens=True).strip()
+        cap = config.max_new_tokens(len(source_ids))
+        # Marian's generation config forces an end token at the cap, so reaching
+        # the cap counts as hitting it even when the output "ended".
+        ended = self.tokenizer.eos_token_id in generated and len(generated) < cap
+        return make_translation(source, text, input_tokens=len(source_ids), content_ids=content, ended=ended, cap=cap, config=config)
 
     def _run(self, sources: Sequence[str], codes: LanguageCodes) -> list[Translation]:
         ids = self._encode([codes.prefix + s for s in sources])
-        first = self._translations(sources, ids, self._generate(ids, codes, self.config), self.config)
-        if not self.config.retry:
-            return first
-        again = [i for i, t in enumerate(first) if any(issue in t.issues for issue in _RETRY_ON)]
-        if not again:
-            return first
-        retry_config = self.config.retry_settings()
-        retry_ids = [ids[i] for i in again]
-        second = self._translations([sources[i] for i in again], retry_ids, self._generate(retry_ids, codes, retry_config), retry_config)
-        for index, retried in zip(again, second):
-            if len(retried.issues) < len(first[index].issues):
-                first[index] = dataclasses.replace(retried, retried=True)
-        return first
+
+        def run(indices: Sequence[int], config: DecodingConfig) -> list[Translation]:
+            chosen = list(indices)
+            rows = self._generate([ids[i] for i in chosen], codes, config)
+            return [self._translation(sources[i], ids[i], row, config) for i, row in zip(chosen, rows, strict=True)]
+
+        return run_with_retry(len(sources), run, self.config)
 
     def translate(self, sentences: Sequence[str], src: Language, tgt: Language) -> list[Translation]:
         """Translate sentences; those over the input budget are split at clause boundaries first."""
@@ -170,28 +139,4 @@ class TransformersEngine:
         def count(text: str) -> int:
             return len(self._encode([codes.prefix + text])[0])
 
-        parts: list[str] = []
-        owners: list[int] = []
-        for index, sentence in enumerate(sentences):
-            pieces = split_clauses(sentence, count, self.config.max_input_tokens)
-            parts.extend(pieces)
-            owners.extend([index] * len(pieces))
-        translated = self._run(parts, codes)
-        grouped: list[list[Translation]] = [[] for _ in sentences]
-        for owner, translation in zip(owners, translated):
-            grouped[owner].append(translation)
-        return [self._join(sentence, group, tgt) for sentence, group in zip(sentences, grouped)]
-
-    @staticmethod
-    def _join(sentence: str, group: list[Translation], tgt: Language) -> Translation:
-        if len(group) == 1:
-            return group[0]
-        issues = {Issue.SPLIT} | {issue for t in group for issue in t.issues}
-        return Translation(
-            source=sentence,
-            text=tgt.sentence_joiner.join(t.text for t in group),
-            input_tokens=sum(t.input_tokens for t in group),
-            output_tokens=sum(t.output_tokens for t in group),
-            issues=tuple(issue for issue in Issue if issue in issues),
-            retried=any(t.retried for t in group),
-        )
+        return translate_in_parts(sentences, tgt, count, self.config.max_input_tokens, lambda parts: self._run(parts, codes))
