@@ -78,3 +78,26 @@ def test_missing_model_says_what_to_run(setup: Path, workdir: Path, monkeypatch:
     result = _run("mt", "wages.txt", "--to", "km", "--memory", str(workdir / "tm.sqlite3"))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "cannot reach the Hugging Face hub" in result.output and "--model ./dir" in result.output
+
+
+def test_convert_then_auto_backend_uses_ctranslate2(setup: Path, workdir: Path) -> None:
+    pytest.importorskip("ctranslate2")
+    converted = _run("models", "convert", "--quantization", "float32")
+    assert converted.exit_code == 0, converted.output
+    assert "ct2-float32-ct" in converted.output
+    listed = _run("models", "list")
+    assert "transformers,ct2" in listed.output
+    shutil.copyfile(DATA / "text" / "garment-wages.txt", workdir / "wages.txt")
+    _run("extract", "wages.txt", "--to", "km")
+    result = _run("mt", "wages.txt", "--to", "km", "--memory", str(workdir / "tm.sqlite3"), "--beam-size", "1", "--threads", "1", "--compute-type", "float32")
+    assert result.exit_code == 0, result.output
+    po = polib.pofile(str(workdir / "locales" / "km" / "LC_MESSAGES" / "wages.po"))
+    assert all("mt_settings:ctranslate2|beam:1" in e.tcomment and "|ct:float32|vmap:v1" in e.tcomment for e in po)
+
+
+def test_ctranslate2_without_conversion_says_what_to_run(setup: Path, workdir: Path) -> None:
+    pytest.importorskip("ctranslate2")
+    shutil.copyfile(DATA / "text" / "garment-wages.txt", workdir / "wages.txt")
+    _run("extract", "wages.txt", "--to", "km")
+    result = _run("mt", "wages.txt", "--to", "km", "--memory", str(workdir / "tm.sqlite3"), "--backend", "ctranslate2")
+    assert result.exit_code == 1 and "translate models convert" in result.output and "Traceback" not in result.output

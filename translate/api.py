@@ -29,7 +29,7 @@ from translate.mt.memory import TranslationMemory, default_memory_path
 from translate.mt.models import ResolvedModel
 from translate.mt.service import EngineSpec, MTRun, Progress
 from translate.mt.service import machine_translate as run_machine_translation
-from translate.mt.setup import MTSettings, load_engine, resolve
+from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
 from translate.publish import PublishOptions, localize, output_path
 
 
@@ -259,7 +259,8 @@ def machine_translate(
     model, _ = resolve(request.settings)
     if on_model is not None:
         on_model(model)
-    spec = EngineSpec(request.settings.backend, model, request.settings.decoding)
+    backend = choose_backend(request.settings, model)
+    spec = EngineSpec(backend, model, request.settings.decoding)
     articles = [(Path(p), Path(p).name.split(".", 1)[0]) for p in paths]
     with TranslationMemory(request.memory or default_memory_path()) as memory:
         return run_machine_translation(
@@ -267,7 +268,7 @@ def machine_translate(
             langs,
             workspace.locales,
             spec,
-            lambda: load_engine(request.settings, model),
+            lambda: load_engine(request.settings, model, backend),
             memory,
             retranslate_machine=request.retranslate_machine,
             progress=progress,

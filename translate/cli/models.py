@@ -133,3 +133,27 @@ def lock_(name: str, lock: Path | None) -> None:
     for entry in recorded:
         click.echo(f"{entry.path}: sha256 {entry.sha256}, {entry.size} bytes")
     click.echo(f"{model_lock.path}: {len(recorded)} file(s) recorded for {name}")
+
+
+@models.command()
+@click.argument("name", required=False, metavar="NAME|DIR")
+@click.option("--quantization", type=click.Choice(["int8", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32"]), default="int8", show_default=True, help="Weight type of the conversion (int8 for CPUs).")
+@click.option("--force", is_flag=True, help="Convert again even if a conversion exists.")
+@_LOCK
+def convert(name: str | None, quantization: str, force: bool, lock: Path | None) -> None:
+    """Convert a model to CTranslate2's format (the fast CPU/GPU engine).
+
+    The conversion is kept beside the model, keyed by its revision, the
+    CTranslate2 version and the quantization; translate mt/run then use it
+    automatically (--backend auto).
+    """
+    from translate.errors import TranslateError
+    from translate.mt.convert import convert as convert_model
+    from translate.mt.setup import MTSettings, resolve
+
+    try:
+        model, _ = resolve(MTSettings(model=name, lock=lock, pull=False))
+        folder = convert_model(model, quantization=quantization, force=force)
+    except TranslateError as error:
+        raise fail(error) from error
+    click.echo(f"{model.name}: {folder}")

@@ -18,19 +18,23 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_DECODING_FLAGS = ("beam_size", "max_input_tokens", "batch_tokens", "device", "threads", "retry")
+_DECODING_FLAGS = ("beam_size", "max_input_tokens", "batch_tokens", "device", "threads", "replicas", "compute_type", "restrict_vocabulary", "retry")
+_COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16", "float16", "bfloat16", "float32")
 
 
 def mt_options(func: F) -> F:
     """Options shared by ``mt`` and ``run``: model, backend, decoding settings, memory."""
     decorators = [
         click.option("--model", metavar="NAME|DIR", help="A model named in models.lock (default: its default model) or a local model folder."),
-        click.option("--backend", type=click.Choice(["transformers"]), default="transformers", show_default=True, help="Inference backend."),
+        click.option("--backend", type=click.Choice(["auto", "ctranslate2", "transformers"]), default="auto", show_default=True, help="Inference backend; auto = CTranslate2 when installed and the model is converted (translate models convert), else transformers."),
         click.option("--beam-size", type=click.IntRange(1, 16), help="Beam width (default 4)."),
         click.option("--max-input-tokens", type=click.IntRange(8), help="Longer sentences are split at clause boundaries first (default 200)."),
         click.option("--batch-tokens", type=click.IntRange(16), help="Token budget of one batch (default 4096)."),
         click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where to run the model (default auto)."),
-        click.option("--threads", type=click.IntRange(0), help="CPU threads (default: the library's choice)."),
+        click.option("--threads", type=click.IntRange(0), help="CPU threads per replica (default: the library's choice)."),
+        click.option("--replicas", type=click.IntRange(1), help="CTranslate2: model replicas working in parallel (default 1)."),
+        click.option("--compute-type", type=click.Choice(_COMPUTE_TYPES), help="CTranslate2 compute type (default auto: int8 on CPU, int8_float16 on GPU)."),
+        click.option("--restrict-vocabulary/--full-vocabulary", default=None, help="CTranslate2: limit outputs to the target script, punctuation, digits and the source's own tokens (default: restrict)."),
         click.option("--retry/--no-retry", default=None, help="Translate again outputs that loop or hit the length cap (default: retry)."),
         click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file with a [decoding] table (default: ./translate.toml if present)."),
         click.option("--lock", type=click.Path(dir_okay=False, path_type=Path), help="models.lock to use (default: ./models.lock, else the project's)."),

@@ -166,6 +166,9 @@ def _converter(model: ResolvedModel) -> Any:
         from ctranslate2.converters import TransformersConverter  # type: ignore[import-untyped]
     except ImportError as error:
         raise ConversionError("ctranslate2 is not installed", hint="pip install ctranslate2") from error
+    import transformers
+
+    transformers.utils.logging.disable_progress_bar()
     use_safetensors = check_weights_safe(model.path) == "safetensors"
 
     class SafeConverter(TransformersConverter):  # type: ignore[misc]

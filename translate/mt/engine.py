@@ -20,6 +20,7 @@ from translate.mt.types import Translation
 #: Backend name -> "module:class", imported on first use.
 BACKENDS = {
     "transformers": "translate.mt.backends.transformers:TransformersEngine",
+    "ctranslate2": "translate.mt.backends.ctranslate2:CTranslate2Engine",
     "fake": "translate.mt.backends.fake:FakeEngine",
 }
 

@@ -41,7 +41,13 @@ class EngineSpec:
 
     @property
     def settings(self) -> str:
-        return f"{self.backend}|{self.config.signature()}"
+        """Backend and decoding signature: part of the translation-memory key and the provenance."""
+        signature = f"{self.backend}|{self.config.signature()}"
+        if self.backend == "ctranslate2":
+            from translate.mt.backends.ctranslate2 import CTranslate2Engine
+
+            signature += CTranslate2Engine.signature_suffix(self.config)
+        return signature
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,8 @@ class MTSettings:
 
     Attributes:
         model: a models.lock name or a local model folder; ``None`` = the lock's default.
-        backend: the engine backend.
+        backend: the engine backend; ``auto`` picks CTranslate2 when it is
+            installed and the model has a conversion, else transformers.
         decoding: decoding settings.
         lock: models.lock to use (default: see :func:`find_lock`).
         models: where pulled models live (default: :func:`translate.mt.models.models_dir`).
@@ -46,7 +47,7 @@ class MTSettings:
     """
 
     model: str | None = None
-    backend: str = "transformers"
+    backend: str = "auto"
     decoding: DecodingConfig = field(default_factory=DecodingConfig)
     lock: Path | None = None
     models: Path | None = None
@@ -81,6 +82,19 @@ def _empty_lock() -> ModelLock:
     return ModelLock(path=Path(LOCK_NAME), models=())
 
 
-def load_engine(settings: MTSettings, model: ResolvedModel) -> Engine:
+def choose_backend(settings: MTSettings, model: ResolvedModel) -> str:
+    """The backend to use: the one asked for, or for ``auto`` the fastest available."""
+    if settings.backend != "auto":
+        return settings.backend
+    from translate.mt.convert import available_conversions
+
+    try:
+        import ctranslate2  # noqa: F401
+    except ImportError:
+        return "transformers"
+    return "ctranslate2" if available_conversions(model, settings.models) else "transformers"
+
+
+def load_engine(settings: MTSettings, model: ResolvedModel, backend: str | None = None) -> Engine:
     """Load the model with the chosen backend."""
-    return create_engine(settings.backend, model, settings.decoding)
+    return create_engine(backend or choose_backend(settings, model), model, settings.decoding)
