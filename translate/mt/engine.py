@@ -8,7 +8,7 @@ does not translate never imports torch, transformers or ctranslate2.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from translate.errors import ConfigError
@@ -33,6 +33,8 @@ class Engine(Protocol):
     config: DecodingConfig
     #: number of times the model was run (one per batch), for reports and tests
     model_calls: int
+    #: called with the number of inputs of each finished batch (progress reporting)
+    on_batch: Callable[[int], None] | None
 
     def translate(self, sentences: Sequence[str], src: Language, tgt: Language) -> list[Translation]:
         """Translate each sentence; the result has one Translation per input, in order."""

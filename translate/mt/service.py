@@ -25,8 +25,9 @@ from translate.mt.memory import MachineKey, MachineRecord, ReviewedRecord, Trans
 from translate.mt.pretranslate import Origin, Provenance, Suggestion, fill, pending, reviewed_translations
 
 ENGLISH = "en"
-#: Sentences per engine call when reporting progress.
-CHUNK = 64
+#: Sentences per engine call: results reach the memory after each chunk, so
+#: an interrupted run keeps what was translated.
+CHUNK = 256
 
 Progress = Callable[[int, int], None]
 
@@ -193,7 +194,9 @@ def _suggest(
         progress(0, len(missing))
     for start in range(0, len(missing), CHUNK):
         chunk = missing[start : start + CHUNK]
-        translations = lazy.get().translate(chunk, src, tgt)
+        engine = lazy.get()
+        engine.on_batch = _batch_progress(progress, done, len(chunk), len(missing))
+        translations = engine.translate(chunk, src, tgt)
         memory.put_machine(MachineRecord(keys[t.source], t.text, t.issues) for t in translations)
         for source, t in zip(chunk, translations):
             suggestions[source] = Suggestion(t.text, Origin.MACHINE, provenance, t.issues)
@@ -202,6 +205,20 @@ def _suggest(
         if progress is not None:
             progress(done, len(missing))
     return suggestions
+
+
+def _batch_progress(progress: Progress | None, done: int, chunk: int, total: int) -> Callable[[int], None] | None:
+    """Advance the progress bar within a chunk as batches finish (never past the chunk)."""
+    if progress is None:
+        return None
+    seen = 0
+
+    def advance(count: int) -> None:
+        nonlocal seen
+        seen = min(seen + count, chunk - 1)
+        progress(done + seen, total)
+
+    return advance
 
 
 def _write(path: Path, lang: Language, po_path: Path, suggestions: dict[str, Suggestion], retranslate_machine: bool) -> CatalogResult:

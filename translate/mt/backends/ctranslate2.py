@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -124,6 +124,7 @@ class CTranslate2Engine:
         self._root = root
         self.config = config
         self.model_calls = 0
+        self.on_batch: Callable[[int], None] | None = None
         self._ct2 = _import_ctranslate2()
         path = Path(model.path)
         if not (path / "config.json").is_file():
@@ -293,6 +294,8 @@ class CTranslate2Engine:
         for batch, submitted in pending:
             for index, result in zip(batch.indices, submitted, strict=True):
                 results[index] = list(result.result().hypotheses[0])
+            if self.on_batch is not None:
+                self.on_batch(len(batch.indices))
         return results
 
     def _translation(self, source: str, source_ids: list[int], output: list[str], codes: LanguageCodes, config: DecodingConfig) -> Translation:

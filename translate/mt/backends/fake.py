@@ -6,7 +6,7 @@ can see which entries went through the engine. It never loads a model.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from translate.languages import Language
 from translate.mt.decoding import DecodingConfig
@@ -23,6 +23,7 @@ class FakeEngine:
         self.model = model
         self.config = config
         self.model_calls = 0
+        self.on_batch: Callable[[int], None] | None = None
         self.sentences_seen: list[str] = []
 
     def translate(self, sentences: Sequence[str], src: Language, tgt: Language) -> list[Translation]:

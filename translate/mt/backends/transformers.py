@@ -8,7 +8,7 @@ Models are loaded from a local folder only (``local_files_only``, never
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +49,7 @@ class TransformersEngine:
         self.model = model
         self.config = config
         self.model_calls = 0
+        self.on_batch: Callable[[int], None] | None = None
         torch, transformers = _import_torch()
         transformers.utils.logging.disable_progress_bar()
         self._torch = torch
@@ -105,6 +106,8 @@ class TransformersEngine:
             self.model_calls += 1
             for row, index in zip(output.tolist(), batch.indices):
                 results[index] = row
+            if self.on_batch is not None:
+                self.on_batch(len(batch.indices))
         return results
 
     def _translation(self, source: str, source_ids: list[int], row: list[int], config: DecodingConfig) -> Translation:
