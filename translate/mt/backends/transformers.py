@@ -95,8 +95,9 @@ class TransformersEngine:
                 "repetition_penalty": config.repetition_penalty,
                 "no_repeat_ngram_size": config.no_repeat_ngram_size,
                 "do_sample": False,
-                "early_stopping": True,
             }
+            if config.beam_size > 1:
+                kwargs["early_stopping"] = True
             if forced is not None:
                 kwargs["forced_bos_token_id"] = forced
             with torch.inference_mode():
