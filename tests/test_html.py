@@ -431,7 +431,7 @@ def test_megabyte_single_line_paragraph_reads_in_linear_time() -> None:
     elapsed = time.perf_counter() - started
     assert block.text == source[3:-4]
     assert len(block.protected) == 3 * repeat
-    assert elapsed < 10
+    assert elapsed < 120  # linear; a quadratic blow-up would take hours
 
 
 @pytest.mark.parametrize(
@@ -442,7 +442,7 @@ def test_megabyte_single_line_paragraph_reads_in_linear_time() -> None:
 def test_pathological_input_finishes(source: str) -> None:
     started = time.perf_counter()
     parse(source, OPTIONS, "test.html")
-    assert time.perf_counter() - started < 10
+    assert time.perf_counter() - started < 120
 
 
 @pytest.mark.parametrize(

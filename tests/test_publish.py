@@ -6,8 +6,8 @@ from pathlib import Path
 
 import polib
 import pytest
-
 from conftest import FROZEN_NOW
+
 from translate.api import Workspace, extract, publish
 from translate.catalog.store import render_catalog
 from translate.errors import PublishError
@@ -113,3 +113,51 @@ def test_failed_publish_keeps_previous_output(workdir: Path) -> None:
     [second] = publish([article], language("km"), workdir / "out", ws, PublishOptions(untranslated=Untranslated.FAIL))
     assert second.error is not None
     assert first.output.read_bytes() == previous
+
+
+def test_cli_labels_and_links_localized_markdown(workdir: Path) -> None:
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    article = workdir / "story.md"
+    article.write_text("---\ntitle: A story\ndate: 2026-11-26\n---\n\nBody text.\n", encoding="utf-8")
+    extract([article], [language("km")], Workspace(locales=workdir / "locales"), now=FROZEN_NOW)
+    result = CliRunner().invoke(cli, ["--locales", str(workdir / "locales"), "publish", str(article), "--to", "km", "--label", "--metadata", "-o", str(workdir / "out")])
+    assert result.exit_code == 0, result.output
+    assert (workdir / "out" / "story.km.md").read_text(encoding="utf-8") == (
+        "---\ntitle: A story\ndate: 2026-11-26\nlang: km\n"
+        'translationKey: "story"\n'
+        'date_display: "ថ្ងៃព្រហស្បតិ៍ ទី២៦ ខែវិច្ឆិកា ឆ្នាំ២០២៦"\n'
+        'translation_status: "ការបកប្រែដោយម៉ាស៊ីន — បានពិនិត្យ ០ ក្នុងចំណោម ២ ប្រយោគ"\n'
+        "---\n\nBody text.\n"
+    )
+
+
+def test_localized_html_gets_hreflang_alternates(workdir: Path) -> None:
+    article = workdir / "story.html"
+    article.write_text("<html><head><title>A story</title></head><body><p>Body text.</p></body></html>\n", encoding="utf-8")
+    ws = Workspace(locales=workdir / "locales")
+    extract([article], [language("km")], ws, now=FROZEN_NOW)
+    [result] = publish([article], language("km"), workdir / "out", ws, PublishOptions(metadata=True, label=True))
+    assert result.output is not None
+    text = result.output.read_text(encoding="utf-8")
+    assert '<link rel="alternate" hreflang="en" href="story.html">\n<link rel="alternate" hreflang="km" href="story.km.html">\n</head>' in text
+    assert '<body>\n<p class="translation-status" lang="km">ការបកប្រែដោយម៉ាស៊ីន — បានពិនិត្យ ០ ក្នុងចំណោម ២ ប្រយោគ</p><p>' in text
+
+
+def test_label_and_metadata_switched_on_in_config(workdir: Path) -> None:
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    (workdir / "translate.toml").write_text("[publish]\nlabel = true\nmetadata = true\n", encoding="utf-8")
+    article = workdir / "story.md"
+    article.write_text("---\ntitle: A story\n---\n\nBody text.\n", encoding="utf-8")
+    extract([article], [language("km")], Workspace(locales=workdir / "locales"), now=FROZEN_NOW)
+    runner = CliRunner()
+    assert runner.invoke(cli, ["--locales", str(workdir / "locales"), "publish", str(article), "--to", "km", "-o", "out"]).exit_code == 0
+    text = (workdir / "out" / "story.km.md").read_text(encoding="utf-8")
+    assert 'translationKey: "story"\n' in text and "translation_status:" in text
+    assert runner.invoke(cli, ["--locales", str(workdir / "locales"), "publish", str(article), "--to", "km", "--no-label", "--no-metadata", "-o", "out"]).exit_code == 0
+    assert (workdir / "out" / "story.km.md").read_text(encoding="utf-8") == "---\ntitle: A story\nlang: km\n---\n\nBody text.\n"

@@ -22,6 +22,7 @@ from translate.catalog.stats import CatalogStats, catalog_stats
 from translate.catalog.store import read_catalog, render_catalog, update_catalog, write_atomic
 from translate.catalog.template import build_template, same_entries
 from translate.config import ReadOptions
+from translate.editions import Edition, EditionFormat, bilingual_path, edition_info, render_edition
 from translate.errors import CatalogError, InputError, TranslateError
 from translate.languages import Language
 from translate.load import load_article
@@ -30,7 +31,8 @@ from translate.mt.models import ResolvedModel
 from translate.mt.service import EngineSpec, MTRun, Progress
 from translate.mt.service import machine_translate as run_machine_translation
 from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
-from translate.publish import PublishOptions, localize, output_path
+from translate.publish import PublishOptions, localize, output_path, translate_blocks
+from translate.rules import PublishRules, check_rules
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class PublishResult:
     sentences: int = 0
     translated: int = 0
     error: TranslateError | None = None
+    reviewed: int = 0
 
 
 @dataclass(frozen=True)
@@ -173,9 +176,21 @@ def publish(
     out_dir: Path,
     workspace: Workspace | None = None,
     options: PublishOptions | None = None,
+    *,
+    edition: Edition = Edition.LOCALIZED,
+    edition_format: EditionFormat = EditionFormat.HTML,
+    rules: PublishRules | None = None,
+    highlight_unreviewed: bool = False,
 ) -> list[PublishResult]:
-    """Publish every article in one language as ``<out_dir>/<slug>.<lang>.<ext>``."""
+    """Publish every article in one language.
+
+    The localized edition is ``<out_dir>/<slug>.<lang>.<ext>`` in the source
+    format; the bilingual one ``<out_dir>/<slug>.en-<lang>.html`` (or ``.md``).
+    An article that breaks ``rules`` is not written and any previous output is
+    left as it was.
+    """
     workspace = workspace or Workspace()
+    options = options or PublishOptions()
     results = []
     for path in map(Path, paths):
         try:
@@ -188,10 +203,20 @@ def publish(
                     path=path,
                     hint=f"run: translate extract {path} --to {lang.code}",
                 )
-            localized = localize(article, catalog, lang, options)
-            target = output_path(article, lang, out_dir)
-            write_atomic(target, localized.data)
-            results.append(PublishResult(path, output=target, sentences=localized.sentences, translated=localized.translated))
+            translated = translate_blocks(article, catalog, lang, options)
+            if rules is not None:
+                check_rules(translated, rules)
+            if edition is Edition.BILINGUAL:
+                target = bilingual_path(article, lang, out_dir, edition_format)
+                info = edition_info(article, translated, options, highlight_unreviewed=highlight_unreviewed)
+                data = render_edition(translated, edition_format, info).encode("utf-8")
+                used = translated.used(options.include_fuzzy)
+            else:
+                localized = localize(article, catalog, lang, options)
+                target = output_path(article, lang, out_dir)
+                data, used = localized.data, localized.translated
+            write_atomic(target, data)
+            results.append(PublishResult(path, output=target, sentences=translated.sentences, translated=used, reviewed=translated.reviewed))
         except TranslateError as error:
             results.append(PublishResult(path, error=error))
     return results

@@ -1,7 +1,17 @@
-"""Publish a localized article: the source's skeleton with the catalog's translations."""
+"""Publish a localized article: the source's skeleton with the catalog's translations.
+
+:func:`translate_blocks` looks every sentence up in the catalog and says, per
+block, what text goes out and how far it was reviewed; :func:`localize` writes
+that text back into the source skeleton, and the bilingual editions
+(:mod:`translate.editions`) lay it out next to the English.
+"""
 
 from __future__ import annotations
 
+import logging
+
+import json
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -16,12 +26,22 @@ from translate.render import render
 from translate.textfile import encode
 
 
+log = logging.getLogger(__name__)
+
 class Untranslated(StrEnum):
     """What to do with a sentence that has no usable translation."""
 
     SOURCE = "source"  # keep the English sentence
     OMIT = "omit"  # leave it out
     FAIL = "fail"  # refuse to publish
+
+
+class Review(StrEnum):
+    """Review state of one sentence's translation in the catalog."""
+
+    REVIEWED = "reviewed"  # translated, no fuzzy flag
+    UNREVIEWED = "unreviewed"  # translated but fuzzy (machine output, edited source)
+    MISSING = "missing"  # no translation
 
 
 @dataclass(frozen=True)
@@ -31,10 +51,71 @@ class PublishOptions:
     Attributes:
         untranslated: policy for sentences without a usable translation.
         include_fuzzy: use fuzzy (unreviewed) translations too.
+        label: state the review state in the output (see :mod:`translate.labels`).
+        labels: label templates overriding the defaults, by language code.
+        khmer_digits: write Khmer digits in labels and dates; ``None``: only for ``km``.
+        metadata: add static-site metadata (see :func:`translate.metadata.add_metadata`).
     """
 
     untranslated: Untranslated = Untranslated.SOURCE
     include_fuzzy: bool = False
+    label: bool = False
+    labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+    khmer_digits: bool | None = None
+    metadata: bool = False
+
+
+@dataclass(frozen=True)
+class SentenceText:
+    """One sentence of a block as published.
+
+    Attributes:
+        span: where the sentence lies in its block's text.
+        source: the source characters of the sentence.
+        text: what is published in its place (``None``: left out).
+        review: the review state of its catalog entry.
+    """
+
+    span: Span
+    source: str
+    text: str | None
+    review: Review
+
+
+@dataclass(frozen=True)
+class BlockText:
+    """One block with its published sentences and the block's resulting text."""
+
+    index: int
+    block: Block
+    sentences: tuple[SentenceText, ...]
+    text: str
+
+    @property
+    def reviewed(self) -> bool:
+        """Every sentence of the block has a reviewed translation."""
+        return all(s.review is Review.REVIEWED for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class Translated:
+    """An article's blocks as they are published in one language."""
+
+    article: Article
+    lang: Language
+    blocks: tuple[BlockText, ...]
+
+    @property
+    def sentences(self) -> int:
+        return sum(len(b.sentences) for b in self.blocks)
+
+    @property
+    def reviewed(self) -> int:
+        return sum(1 for b in self.blocks for s in b.sentences if s.review is Review.REVIEWED)
+
+    def used(self, include_fuzzy: bool) -> int:
+        """Sentences published with a translation: reviewed ones, and fuzzy ones when allowed."""
+        return sum(1 for b in self.blocks for s in b.sentences if s.review is Review.REVIEWED or (include_fuzzy and s.review is Review.UNREVIEWED))
 
 
 @dataclass(frozen=True)
@@ -46,6 +127,7 @@ class Localized:
     sentences: int
     translated: int
     missing: tuple[str, ...] = field(default=())
+    reviewed: int = 0
 
 
 def output_path(article: Article, lang: Language, out_dir: Path) -> Path:
@@ -53,10 +135,10 @@ def output_path(article: Article, lang: Language, out_dir: Path) -> Path:
     return out_dir / f"{article.slug}.{lang.code}{article.path.suffix}"
 
 
-def _usable(entry: polib.POEntry | None, options: PublishOptions) -> bool:
+def _review(entry: polib.POEntry | None) -> Review:
     if entry is None or entry.obsolete or not is_translated(entry):
-        return False
-    return options.include_fuzzy or "fuzzy" not in entry.flags
+        return Review.MISSING
+    return Review.UNREVIEWED if "fuzzy" in entry.flags else Review.REVIEWED
 
 
 def _join_gap(gap: str, lang: Language) -> str:
@@ -66,67 +148,123 @@ def _join_gap(gap: str, lang: Language) -> str:
     return gap
 
 
-def localize(article: Article, catalog: polib.POFile, lang: Language, options: PublishOptions | None = None) -> Localized:
-    """Fill an article's sentences from a catalog.
+def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, options: PublishOptions | None = None) -> Translated:
+    """Look up every sentence of an article in a catalog.
 
-    A sentence whose translation equals its msgid keeps its exact source text,
-    so that publishing a catalog of identical translations reproduces the
-    source byte for byte (except the language marker).
+    A sentence whose translation equals its msgid keeps its exact source text.
 
     Raises:
         PublishError: with ``Untranslated.FAIL``, when a sentence has no usable translation.
     """
     options = options or PublishOptions()
     lookup = {(e.msgctxt, e.msgid): e for e in catalog if not e.obsolete}
-    sentences: dict[int, list[tuple[Span, str | None]]] = {}
+    sentences: dict[int, list[SentenceText]] = {}
     missing: list[str] = []
-    total = done = 0
     for segment in article.segments():
         block = article.blocks[segment.block]
         original = block.text[segment.span.start : segment.span.end]
         entry = lookup.get((block.context, segment.msgid))
-        total += 1
+        review = _review(entry)
         text: str | None = original
-        if _usable(entry, options):
+        if review is Review.REVIEWED or (review is Review.UNREVIEWED and options.include_fuzzy):
             assert entry is not None
-            done += 1
             if entry.msgstr != entry.msgid:
                 text = entry.msgstr
         elif options.untranslated is Untranslated.OMIT:
             text = None
         elif options.untranslated is Untranslated.FAIL:
             missing.append(f"line {segment.line}: {segment.msgid[:60]}")
-        sentences.setdefault(segment.block, []).append((segment.span, text))
+        sentences.setdefault(segment.block, []).append(SentenceText(segment.span, original, text, review))
     if missing:
         raise PublishError(
             f"{len(missing)} sentence(s) have no reviewed {lang.english_name} translation, the first at {missing[0]}",
             path=article.path,
             hint="translate them, pass --include-fuzzy, or choose --untranslated=source|omit",
         )
-    new_texts = {
-        id(block): _block_text(block, sentences[index], lang)
+    blocks = tuple(
+        BlockText(index, block, tuple(sentences[index]), _block_text(block, sentences[index], lang))
         for index, block in enumerate(article.blocks)
         if index in sentences
-    }
+    )
+    return Translated(article, lang, blocks)
+
+
+def localize(article: Article, catalog: polib.POFile, lang: Language, options: PublishOptions | None = None) -> Localized:
+    """Fill an article's sentences from a catalog.
+
+    A sentence whose translation equals its msgid keeps its exact source text,
+    so that publishing a catalog of identical translations reproduces the
+    source byte for byte (except the language marker, and the review label
+    when ``options.label`` is set).
+
+    Raises:
+        PublishError: with ``Untranslated.FAIL``, when a sentence has no usable translation.
+    """
+    options = options or PublishOptions()
+    translated = translate_blocks(article, catalog, lang, options)
+    new_texts = {id(b.block): b.text for b in translated.blocks}
     rendered = render(article.source, article.blocks, lambda b: new_texts.get(id(b)), marker=article.marker, lang=lang.code)
-    data = encode(rendered, encoding=article.encoding, bom=article.bom, newline=article.newline)
-    return Localized(text=rendered, data=data, sentences=total, translated=done)
+    if options.metadata:
+        from translate.metadata import add_metadata
+
+        rendered = add_metadata(rendered, article, lang, options.khmer_digits)
+    if options.label:
+        from translate.labels import review_label
+
+        label = review_label(lang, translated.reviewed, translated.sentences, options.labels, khmer_digits=options.khmer_digits)
+        rendered = add_label(rendered, article.format, label, lang)
+    try:
+        data = encode(rendered, encoding=article.encoding, bom=article.bom, newline=article.newline)
+    except UnicodeEncodeError:
+        # A latin-1 article cannot hold Khmer: the localized file is UTF-8 instead.
+        log.warning("%s: %s cannot hold the %s text; writing UTF-8", article.path, article.encoding, lang.english_name)
+        data = encode(rendered, encoding="utf-8", bom=article.bom, newline=article.newline)
+    return Localized(text=rendered, data=data, sentences=translated.sentences, translated=translated.used(options.include_fuzzy), reviewed=translated.reviewed)
 
 
-def _block_text(block: Block, sentences: list[tuple[Span, str | None]], lang: Language) -> str:
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+
+
+def add_label(text: str, fmt: str, label: str, lang: Language) -> str:
+    """Put a review label into a published article.
+
+    Markdown: a ``translation_status`` front-matter key (a front matter is
+    added when there is none); HTML: a visible ``<p class="translation-status">``
+    right after ``<body>``; plain text: the first line.
+    """
+    import html
+
+    if fmt == "markdown":
+        quoted = json.dumps(label, ensure_ascii=False)
+        for fence, line in (("---", f"translation_status: {quoted}\n"), ("+++", f"translation_status = {quoted}\n")):
+            if text.startswith(fence + "\n"):
+                closing = text.find(f"\n{fence}", len(fence))
+                if closing != -1:
+                    return text[: closing + 1] + line + text[closing + 1 :]
+        return f"---\ntranslation_status: {quoted}\n---\n\n{text}"
+    if fmt == "html":
+        note = f'<p class="translation-status" lang="{html.escape(lang.code)}">{html.escape(label)}</p>'
+        match = _BODY.search(text)
+        if match is None:
+            return note + "\n" + text
+        return text[: match.end()] + "\n" + note + text[match.end() :]
+    return f"{label}\n\n{text}"
+
+
+def _block_text(block: Block, sentences: list[SentenceText], lang: Language) -> str:
     """A block's text with its sentences replaced; ``None`` sentences are left out."""
     text = block.text
-    out = [text[: sentences[0][0].start]]
-    previous_end = sentences[0][0].start
+    out = [text[: sentences[0].span.start]]
+    previous_end = sentences[0].span.start
     first = True
-    for span, translated in sentences:
-        gap = text[previous_end : span.start]
-        previous_end = span.end
-        if translated is None:
+    for sentence in sentences:
+        gap = text[previous_end : sentence.span.start]
+        previous_end = sentence.span.end
+        if sentence.text is None:
             continue
         if not first:
             out.append(_join_gap(gap, lang))
-        out.append(translated)
+        out.append(sentence.text)
         first = False
-    out.append(text[sentences[-1][0].end :])
+    out.append(text[sentences[-1].span.end :])
     return "".join(out)

@@ -9,7 +9,13 @@ from typing import Any
 
 import click
 
-from translate.cli.common import Context, parse_langs, report_errors, workspace_from, read_options
+from translate.cli.common import (
+    Context,
+    parse_langs,
+    read_options,
+    report_errors,
+    workspace_from,
+)
 
 
 @click.command()
@@ -41,25 +47,79 @@ def extract(obj: Context, articles: tuple[Path, ...], to: str, **read: Any) -> N
 @click.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "to", required=True, metavar="LANG", help="Target language (BCP-47 code, e.g. km).")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for the localized articles (<slug>.<lang>.<ext>).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for the published articles (<slug>.<lang>.<ext>, bilingual: <slug>.en-<lang>.<format>).")
+@click.option("--edition", type=click.Choice(["localized", "bilingual"]), default="localized", show_default=True, help="localized: the source format in the target language; bilingual: English and translation side by side.")
+@click.option("--edition-format", "edition_format", type=click.Choice(["html", "md"]), default="html", show_default=True, help="Format of the bilingual edition (--format names the articles' own format).")
 @click.option("--untranslated", type=click.Choice(["source", "omit", "fail"]), default="source", show_default=True, help="Sentences without a usable translation: keep the English, leave them out, or refuse to publish.")
 @click.option("--include-fuzzy/--reviewed-only", default=False, help="Also use fuzzy (unreviewed, e.g. machine) translations. Default: reviewed only.")
+@click.option("--label/--no-label", default=None, help="State the review state in a localized article (bilingual editions always do; texts in [labels.<lang>] of translate.toml). Default: [publish] label, else off.")
+@click.option("--metadata/--no-metadata", default=None, help="Localized Markdown: translationKey and a localized date_display in the front matter; HTML: hreflang alternate links. Default: [publish] metadata, else off.")
+@click.option("--highlight-unreviewed/--no-highlight-unreviewed", default=False, help="Bilingual HTML: mark sentences nobody reviewed.")
+@click.option("--min-reviewed", type=click.FloatRange(0.0, 1.0), default=None, metavar="SHARE", help="Refuse to publish below this share of reviewed sentences (e.g. 0.8). Default: [publish] min_reviewed of translate.toml.")
+@click.option("--require-reviewed", default=None, metavar="PARTS", help="Parts that must be fully reviewed: title, lede, heading, caption (comma-separated). Default: [publish] require_reviewed.")
+@click.option("--khmer-digits/--ascii-digits", default=None, help="Digits in labels and dates (default: Khmer digits for km).")
 @read_options
 @click.pass_obj
-def publish(obj: Context, articles: tuple[Path, ...], to: str, output: Path, untranslated: str, include_fuzzy: bool, **read: Any) -> None:
-    """Publish localized articles from their catalogs, in the source format."""
+def publish(
+    obj: Context,
+    articles: tuple[Path, ...],
+    to: str,
+    output: Path,
+    edition: str,
+    edition_format: str,
+    untranslated: str,
+    include_fuzzy: bool,
+    label: bool | None,
+    metadata: bool | None,
+    highlight_unreviewed: bool,
+    min_reviewed: float | None,
+    require_reviewed: str | None,
+    khmer_digits: bool | None,
+    **read: Any,
+) -> None:
+    """Publish localized or bilingual articles from their catalogs."""
     from translate.api import publish as run_publish
+    from translate.editions import Edition, EditionFormat
+    from translate.errors import TranslateError
+    from translate.labels import read_label_overrides
     from translate.publish import PublishOptions, Untranslated
+    from translate.rules import read_rules, read_switch
 
     langs = parse_langs(to)
-    options = PublishOptions(untranslated=Untranslated(untranslated), include_fuzzy=include_fuzzy)
+    config = None  # translate.toml in the working folder
     errors = []
+    try:
+        rules = read_rules(config, min_reviewed=min_reviewed, require_reviewed=require_reviewed)
+        overrides = {lang.code: read_label_overrides(lang, config) for lang in langs}
+        label = read_switch("label", config) if label is None else label
+        metadata = read_switch("metadata", config) if metadata is None else metadata
+    except TranslateError as error:
+        raise click.ClickException(str(error)) from error
     for lang in langs:
-        for result in run_publish(articles, lang, output, workspace_from(obj, **read), options):
+        options = PublishOptions(
+            untranslated=Untranslated(untranslated),
+            include_fuzzy=include_fuzzy,
+            label=label,
+            labels=overrides[lang.code],
+            khmer_digits=khmer_digits,
+            metadata=metadata,
+        )
+        results = run_publish(
+            articles,
+            lang,
+            output,
+            workspace_from(obj, **read),
+            options,
+            edition=Edition(edition),
+            edition_format=EditionFormat(edition_format),
+            rules=rules if rules.active else None,
+            highlight_unreviewed=highlight_unreviewed,
+        )
+        for result in results:
             if result.error is not None:
                 errors.append(result.error)
             elif not obj.quiet:
-                click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated)")
+                click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated, {result.reviewed} reviewed)")
     report_errors(errors)
 
 

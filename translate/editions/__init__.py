@@ -1,0 +1,99 @@
+"""Bilingual editions: the English and its translation, block by block.
+
+:func:`pairs` builds the block pairs from :func:`translate.publish.translate_blocks`;
+:mod:`translate.editions.html` and :mod:`translate.editions.markdown` lay them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from translate.article import Article, BlockKind
+from translate.languages import Language
+from translate.publish import BlockText, PublishOptions, Translated
+
+
+class Edition(StrEnum):
+    """What ``publish`` writes."""
+
+    LOCALIZED = "localized"  # the source format, in the target language
+    BILINGUAL = "bilingual"  # English and target language side by side
+
+
+class EditionFormat(StrEnum):
+    """Format of a bilingual edition."""
+
+    HTML = "html"
+    MARKDOWN = "md"
+
+
+@dataclass(frozen=True)
+class EditionInfo:
+    """What a bilingual page says besides the blocks.
+
+    Attributes:
+        title: the English title (the first title block).
+        label: the review label, or ``None`` for none.
+        date: the article's date written for the target language, if known.
+        alternates: ``(hreflang, href)`` of the single-language editions.
+        highlight_unreviewed: mark sentences nobody reviewed.
+        source_lang: the source language code.
+    """
+
+    title: str
+    label: str | None = None
+    date: str | None = None
+    date_iso: str | None = None
+    alternates: tuple[tuple[str, str], ...] = ()
+    highlight_unreviewed: bool = False
+    source_lang: str = "en"
+
+
+def pairs(translated: Translated) -> tuple[BlockText, ...]:
+    """The blocks that go into a bilingual edition (attribute values such as ``alt`` stay out)."""
+    return tuple(b for b in translated.blocks if b.block.kind is not BlockKind.ATTRIBUTE)
+
+
+def title_of(article: Article) -> str:
+    """The article's title: a title block or a ``title`` front-matter key, else its slug."""
+    for block in article.blocks:
+        if block.kind is BlockKind.TITLE or (block.kind is BlockKind.FRONT_MATTER and block.context == "title"):
+            return block.text
+    return article.slug
+
+
+def bilingual_path(article: Article, lang: Language, out_dir: Path, fmt: EditionFormat, source_lang: str = "en") -> Path:
+    """``<out_dir>/<slug>.<source>-<lang>.<ext>``, e.g. ``out/story.en-km.html``."""
+    return out_dir / f"{article.slug}.{source_lang}-{lang.code}.{fmt.value}"
+
+
+def render_edition(translated: Translated, fmt: EditionFormat, info: EditionInfo) -> str:
+    """The bilingual edition's text."""
+    if fmt is EditionFormat.HTML:
+        from translate.editions.html import render_html
+
+        return render_html(translated, info)
+    from translate.editions.markdown import render_markdown
+
+    return render_markdown(translated, info)
+
+
+def edition_info(article: Article, translated: Translated, options: PublishOptions, *, highlight_unreviewed: bool = False) -> EditionInfo:
+    """Title, review label, localized date and alternate links of an article's bilingual edition."""
+    from translate.labels import review_label
+    from translate.metadata import article_date, format_date
+
+    lang = translated.lang
+    label = review_label(lang, translated.reviewed, translated.sentences, options.labels, khmer_digits=options.khmer_digits)
+    when = article_date(article)
+    alternates = (("en", article.path.name), (lang.code, f"{article.slug}.{lang.code}{article.path.suffix}"))
+    return EditionInfo(
+        title=title_of(article),
+        label=label,
+        date=format_date(when, lang, options.khmer_digits) if when else None,
+        date_iso=when.isoformat() if when else None,
+        alternates=alternates,
+        highlight_unreviewed=highlight_unreviewed,
+    )

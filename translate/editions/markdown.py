@@ -1,0 +1,51 @@
+"""The bilingual Markdown edition: each English block followed by its translation.
+
+For static sites (Jekyll, Hugo): YAML front matter with the title, language,
+a translation key linking the editions and the review label; blocks keep
+their Markdown kind (``#`` for the title, ``##`` for headings, ``>`` for quotes).
+"""
+
+from __future__ import annotations
+
+import json
+
+from translate.article import BlockKind, Slot
+from translate.editions import EditionInfo, pairs
+from translate.editions.sanitize import safe_markdown
+from translate.publish import BlockText, Translated
+
+_PREFIX = {BlockKind.TITLE: "# ", BlockKind.HEADING: "## ", BlockKind.QUOTE: "> ", BlockKind.LIST_ITEM: "- "}
+
+
+def _line(block_text: BlockText, text: str) -> str:
+    kind = block_text.block.kind
+    prefix = _PREFIX.get(kind, "")
+    if kind is BlockKind.FRONT_MATTER and block_text.block.context == "title":
+        prefix = "# "
+    return prefix + " ".join(text.split("\n")).strip()
+
+
+def _q(value: str) -> str:
+    """A YAML string (a JSON string is one)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def render_markdown(translated: Translated, info: EditionInfo) -> str:
+    """The whole bilingual Markdown document."""
+    lang = translated.lang.code
+    front = ["---", f"title: {_q(info.title)}", f"lang: {_q(lang)}", f"languages: [{_q(info.source_lang)}, {_q(lang)}]", f"translationKey: {_q(translated.article.slug)}"]
+    if info.date_iso:
+        front.append(f"date: {_q(info.date_iso)}")
+    if info.date:
+        front.append(f"date_display: {_q(info.date)}")
+    if info.label is not None:
+        front.append(f"translation_status: {_q(info.label)}")
+    front.append("---")
+    body: list[str] = []
+    for block_text in pairs(translated):
+        source = block_text.block.text
+        fmt = translated.article.format if block_text.block.slot is Slot.RAW else "text"
+        body.append(_line(block_text, safe_markdown(source, source, fmt)))
+        if block_text.text.strip() and block_text.text != source:
+            body.append(_line(block_text, safe_markdown(source, block_text.text, fmt)))
+    return "\n".join(front) + "\n\n" + "\n\n".join(body) + "\n"

@@ -1,0 +1,107 @@
+"""Localized metadata: digits, dates and language names for a target locale (Babel)."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import date, datetime
+
+from translate.article import Article
+from translate.languages import Language
+
+_KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
+
+#: Date patterns per language; other languages use Babel's long format.
+DATE_PATTERNS = {"km": "ថ្ងៃEEEE ទីd ខែMMMM ឆ្នាំy"}
+
+
+def uses_khmer_digits(lang: Language, khmer_digits: bool | None = None) -> bool:
+    """Whether to write Khmer digits: ``khmer_digits`` when set, else only for Khmer."""
+    return khmer_digits if khmer_digits is not None else lang.code.split("-")[0] == "km"
+
+
+def localize_digits(text: str, lang: Language, khmer_digits: bool | None = None) -> str:
+    """ASCII digits as the language writes them (Babel prints ASCII digits even for ``km``)."""
+    return text.translate(_KHMER_DIGITS) if uses_khmer_digits(lang, khmer_digits) else text
+
+
+def format_date(value: date, lang: Language, khmer_digits: bool | None = None) -> str:
+    """A date as the target language writes it, e.g. ``ថ្ងៃព្រហស្បតិ៍ ទី២៦ ខែវិច្ឆិកា ឆ្នាំ២០២៦``."""
+    from babel.dates import format_date as babel_format_date
+
+    base = lang.code.split("-")[0]
+    pattern = DATE_PATTERNS.get(base, "long")
+    return localize_digits(babel_format_date(value, pattern, locale=lang.gettext), lang, khmer_digits)
+
+
+def language_name(code: str, in_lang: Language) -> str:
+    """The name of language ``code`` in ``in_lang`` (``en`` in Khmer: ``អង់គ្លេស``)."""
+    from babel import Locale
+
+    locale = Locale.parse(code.replace("_", "-"), sep="-")
+    return locale.get_display_name(in_lang.gettext) or code
+
+
+def article_date(article: Article) -> date | None:
+    """The ``date`` of a Markdown article's YAML front matter, if it has a readable one."""
+    import yaml
+
+    if article.format != "markdown" or not article.source.startswith("---\n"):
+        return None
+    end = article.source.find("\n---", 3)
+    if end == -1:
+        return None
+    try:
+        data = yaml.safe_load(article.source[4:end])
+    except yaml.YAMLError:
+        return None
+    value = data.get("date") if isinstance(data, dict) else None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
+_HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
+
+
+def add_metadata(text: str, article: Article, lang: Language, khmer_digits: bool | None = None) -> str:
+    """Static-site metadata in a localized article.
+
+    Markdown front matter gets ``translationKey`` (Hugo's link between the
+    editions) and, when the article has a ``date``, ``date_display`` written
+    for the language (``date`` itself stays ISO for the site generator); HTML
+    gets ``<link rel="alternate" hreflang>`` to both editions before ``</head>``.
+    Plain text has no place for it and is returned as it is.
+    """
+    if article.format == "markdown":
+        lines = [("translationKey", article.slug)]
+        when = article_date(article)
+        if when is not None:
+            lines.append(("date_display", format_date(when, lang, khmer_digits)))
+        for fence, sep in (("---", ": "), ("+++", " = ")):
+            if text.startswith(fence + "\n"):
+                closing = text.find(f"\n{fence}", len(fence))
+                if closing == -1:
+                    return text
+                head = text[: closing + 1]
+                added = "".join(f"{key}{sep}{json.dumps(value, ensure_ascii=False)}\n" for key, value in lines if f"\n{key}" not in head)
+                return head + added + text[closing + 1 :]
+        return text
+    if article.format == "html":
+        match = _HEAD_END.search(text)
+        if match is None:
+            return text
+        links = "".join(
+            f'<link rel="alternate" hreflang="{code}" href="{html.escape(href)}">\n'
+            for code, href in (("en", article.path.name), (lang.code, f"{article.slug}.{lang.code}{article.path.suffix}"))
+        )
+        return text[: match.start()] + links + text[match.start() :]
+    return text
