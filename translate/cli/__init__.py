@@ -43,9 +43,9 @@ def cli(ctx: click.Context, locales: Path, quiet: bool, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from translate.cli import articles, models, mt
+    from translate.cli import articles, check, eval, models, mt
 
-    for command in (articles.extract, mt.mt, mt.run, articles.publish, articles.status, models.models):
+    for command in (articles.extract, mt.mt, mt.run, articles.publish, articles.status, check.check, eval.eval_command, models.models):
         cli.add_command(command)
 
 

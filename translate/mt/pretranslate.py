@@ -8,12 +8,18 @@ word with no hyphen after its short prefix, so no PO writer wraps it::
     # mt_settings:transformers|beam:4|maxnew:3x+10|maxin:200|lp:1|rp:1|nrng:0|retry:yes
     # mt_sha256:1a2b3c4d5e6f
     # mt_issues:repetition,hit-length-cap
+    # mt_check:numbers,urls
 
 The digest is that of the machine text itself, so an entry whose msgstr no
 longer matches it was edited by a person and is never replaced. Reviewed
 (non-fuzzy) entries are never touched. Reviewed human translations of the same
 sentence found in other catalogs are reused first, as a gettext compendium
 would be, and say so (``# tm_reviewed:<catalog>``).
+
+Machine output in Khmer is post-processed (:func:`translate.khmer.postprocess`:
+character order, spacing, full stop) before it is written, and the quality
+checks (:mod:`translate.checks`) run on it: the names of those that fail go in
+``# mt_check:``, where a translator sees them in Poedit.
 """
 
 from __future__ import annotations
@@ -23,18 +29,23 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import polib
 
 from translate.catalog.stats import is_translated
 from translate.mt.types import Issue
 
+if TYPE_CHECKING:
+    from translate.khmer import KhmerOptions
+
 _MT = "mt:"
 _MT_SETTINGS = "mt_settings:"
 _MT_DIGEST = "mt_sha256:"
 _MT_ISSUES = "mt_issues:"
+_MT_CHECK = "mt_check:"
 _TM = "tm_reviewed:"
-_OURS = (_MT, _MT_SETTINGS, _MT_DIGEST, _MT_ISSUES, _TM)
+_OURS = (_MT, _MT_SETTINGS, _MT_DIGEST, _MT_ISSUES, _MT_CHECK, _TM)
 
 
 def text_digest(text: str) -> str:
@@ -137,8 +148,25 @@ def _comment(existing: str, ours: Iterable[str]) -> str:
     return "\n".join(kept + list(ours))
 
 
-def _apply(entry: polib.POEntry, suggestion: Suggestion) -> None:
-    entry.msgstr = suggestion.text
+def _machine_text(source: str, text: str, lang: str, khmer: KhmerOptions | None) -> tuple[str, list[str]]:
+    """Machine output as written (Khmer post-processed) and the names of the checks it fails."""
+    from translate.checks import run_checks
+    from translate.checks.standard import base_language
+    from translate.khmer import postprocess
+
+    if not lang:
+        return text, []
+    if base_language(lang) == "km":
+        text = postprocess(text, khmer)
+    return text, list(dict.fromkeys(failure.check for failure in run_checks(source, text, lang)))
+
+
+def _apply(entry: polib.POEntry, suggestion: Suggestion, lang: str = "", khmer: KhmerOptions | None = None) -> None:
+    failed: list[str] = []
+    text = suggestion.text
+    if suggestion.origin is Origin.MACHINE:
+        text, failed = _machine_text(entry.msgid, text, lang, khmer)
+    entry.msgstr = text
     entry.previous_msgid = None
     entry.previous_msgctxt = None
     if suggestion.origin is Origin.REVIEWED:
@@ -148,10 +176,12 @@ def _apply(entry: polib.POEntry, suggestion: Suggestion) -> None:
     if "fuzzy" not in entry.flags:
         entry.flags.insert(0, "fuzzy")
     assert suggestion.provenance is not None
-    provenance = Provenance(suggestion.provenance.model, suggestion.provenance.revision, suggestion.provenance.settings, text_digest(suggestion.text))
+    provenance = Provenance(suggestion.provenance.model, suggestion.provenance.revision, suggestion.provenance.settings, text_digest(text))
     lines = provenance.lines()
     if suggestion.issues:
         lines.append(_MT_ISSUES + ",".join(suggestion.issues))
+    if failed:
+        lines.append(_MT_CHECK + ",".join(failed))
     entry.tcomment = _comment(entry.tcomment, lines)
 
 
@@ -164,19 +194,33 @@ class FillReport:
     flagged: int
 
 
-def fill(catalog: polib.POFile, suggestions: Mapping[str, Suggestion], *, retranslate_machine: bool = False) -> tuple[polib.POFile, FillReport]:
+def fill(
+    catalog: polib.POFile,
+    suggestions: Mapping[str, Suggestion],
+    *,
+    retranslate_machine: bool = False,
+    lang: str | None = None,
+    khmer: KhmerOptions | None = None,
+) -> tuple[polib.POFile, FillReport]:
     """A copy of ``catalog`` with suggestions written into the entries that need them.
 
     Pure: applied again to a catalog a translator saved in the meantime, it
     fills only what still needs filling there.
+
+    Args:
+        lang: the catalog's language, for post-processing and checking machine
+            output; by default its ``Language`` header (none: neither is done).
+        khmer: how Khmer machine output is post-processed (default: :class:`KhmerOptions` defaults).
     """
+    if lang is None:
+        lang = catalog.metadata.get("Language", "")
     result = copy.deepcopy(catalog)
     machine = reviewed = flagged = 0
     for entry in result:
         suggestion = suggestions.get(entry.msgid)
         if suggestion is None or not needs_translation(entry, retranslate_machine=retranslate_machine):
             continue
-        _apply(entry, suggestion)
+        _apply(entry, suggestion, lang, khmer)
         if suggestion.origin is Origin.REVIEWED:
             reviewed += 1
         else:

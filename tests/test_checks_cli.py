@@ -1,0 +1,134 @@
+"""`translate check` over catalogs, and checks recorded on machine output by `mt`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import polib
+from click.testing import CliRunner
+
+from translate.checks.run import check_catalogs
+from translate.cli import cli
+from translate.mt.pretranslate import Origin, Provenance, Suggestion, fill, text_digest
+
+QA = Path(__file__).parent / "data" / "qa" / "failures.po"
+
+
+def _locales(tmp_path: Path) -> Path:
+    locales = tmp_path / "locales"
+    (locales / "km" / "LC_MESSAGES").mkdir(parents=True)
+    shutil.copy(QA, locales / "km" / "LC_MESSAGES" / "qa.po")
+    return locales
+
+
+def test_check_prints_path_line_severity_check_message_and_exits_1(tmp_path: Path) -> None:
+    locales = _locales(tmp_path)
+    result = CliRunner().invoke(cli, ["--locales", str(locales), "check"])
+    assert result.exit_code == 1, result.output
+    path = locales / "km" / "LC_MESSAGES" / "qa.po"
+    lines = {entry.linenum: entry for entry in polib.pofile(str(path))}
+    numbers = next(line for line in result.stdout.splitlines() if ": numbers: " in line)
+    location, severity, check, _ = numbers.split(": ", 3)
+    where, line = location.rsplit(":", 1)
+    assert where == str(path)
+    assert lines[int(line)].msgctxt == "numbers-1"
+    assert (severity, check) == ("error", "numbers")
+    assert "errors" in result.stderr
+
+
+def test_check_article_names_and_json(tmp_path: Path) -> None:
+    locales = _locales(tmp_path)
+    result = CliRunner().invoke(cli, ["--locales", str(locales), "check", "articles/qa.md", "--to", "km", "--json"])
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["entries"] == 20
+    flagged = {item["msgctxt"]: {failure["check"] for failure in item["failures"]} for item in report["failures"]}
+    assert "numbers" in flagged["numbers-1"]
+    assert not any(context.startswith("clean") for context in flagged)
+    assert {failure["severity"] for item in report["failures"] for failure in item["failures"]} == {"error", "warning"}
+
+
+def test_warnings_alone_exit_0(tmp_path: Path) -> None:
+    locales = tmp_path / "locales"
+    folder = locales / "km" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = polib.POFile()
+    po.metadata = {"Language": "km", "Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgid="He left.", msgstr="គាត់\u200bបាន\u200bចាកចេញ"))
+    po.save(str(folder / "a.po"))
+    result = CliRunner().invoke(cli, ["--locales", str(locales), "check"])
+    assert result.exit_code == 0
+    assert ": warning: end-punctuation: " in result.stdout
+
+
+def test_untranslated_entries_are_not_checked(tmp_path: Path) -> None:
+    locales = _locales(tmp_path)
+    po = polib.pofile(str(QA))
+    for entry in po:
+        entry.msgstr = ""
+    po.save(str(locales / "km" / "LC_MESSAGES" / "qa.po"))
+    report = check_catalogs(locales)
+    assert (report.entries, report.reports, report.has_errors) == (0, (), False)
+
+
+def _catalog() -> polib.POFile:
+    po = polib.POFile()
+    po.metadata = {"Language": "km", "Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgid="About 1200 companies were used."))
+    po.append(polib.POEntry(msgid="The court met on Monday."))
+    return po
+
+
+def _machine(text: str) -> Suggestion:
+    return Suggestion(text, Origin.MACHINE, Provenance("tiny", "0" * 40, "fake|beam:4", ""))
+
+
+def test_mt_records_failed_checks_on_machine_output_and_keeps_it_fuzzy() -> None:
+    result, report = fill(_catalog(), {"About 1200 companies were used.": _machine("ក្រុមហ៊ុន\u200bប្រហែល ១៣០០ ត្រូវ\u200bបាន\u200bប្រើ។")})
+    entry = result.find("About 1200 companies were used.")
+    assert "fuzzy" in entry.flags
+    assert "mt_check:numbers" in entry.tcomment.splitlines()
+    assert report.machine == 1
+
+
+def test_mt_postprocesses_khmer_machine_output_and_digests_what_it_wrote() -> None:
+    result, _ = fill(_catalog(), {"The court met on Monday.": _machine("តុលាការ បាន ប្រជុំ នៅ ថ្ងៃ ច័ន្ទ.")})
+    entry = result.find("The court met on Monday.")
+    assert entry.msgstr == "តុលាការ\u200bបាន\u200bប្រជុំ\u200bនៅ\u200bថ្ងៃ\u200bច័ន្ទ។"
+    assert not any(line.startswith("mt_check:") for line in entry.tcomment.splitlines())
+    assert Provenance.parse(entry.tcomment).digest == text_digest(entry.msgstr)
+
+
+def test_reviewed_suggestions_are_neither_rewritten_nor_checked() -> None:
+    text = "តុលាការ បាន ប្រជុំ."
+    result, _ = fill(_catalog(), {"The court met on Monday.": Suggestion(text, Origin.REVIEWED, source_catalog="other")})
+    entry = result.find("The court met on Monday.")
+    assert entry.msgstr == text
+    assert "mt_check" not in entry.tcomment
+
+
+def test_glossary_terms_must_be_used(tmp_path: Path) -> None:
+    locales = tmp_path / "locales"
+    folder = locales / "km" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = polib.POFile()
+    po.metadata = {"Language": "km", "Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgid="The National Assembly met in Phnom Penh.", msgstr="សភា\u200bជាតិ\u200bបាន\u200bប្រជុំ\u200bនៅ\u200bភ្នំពេញ។"))
+    po.append(polib.POEntry(msgid="The national assembly voted.", msgstr="រដ្ឋ\u200bសភា\u200bបាន\u200bបោះឆ្នោត។"))
+    po.save(str(folder / "a.po"))
+    glossary = tmp_path / "glossary.csv"
+    glossary.write_text("source,target,lang\nNational Assembly,រដ្ឋសភា,km\nPhnom Penh,ភ្នំពេញ,km\nPhnom Penh,Phnom Penh,fr\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--locales", str(locales), "check", "--glossary", str(glossary), "--json"])
+    assert result.exit_code == 0, result.output
+    failures = [(item["msgid"], failure["check"], failure["message"]) for item in json.loads(result.stdout)["failures"] for failure in item["failures"]]
+    assert failures == [("The National Assembly met in Phnom Penh.", "glossary", "glossary term not used: National Assembly → រដ្ឋសភា")]
+
+
+def test_glossary_without_header_is_refused(tmp_path: Path) -> None:
+    glossary = tmp_path / "glossary.csv"
+    glossary.write_text("National Assembly,រដ្ឋសភា\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--locales", str(tmp_path), "check", "--glossary", str(glossary)])
+    assert result.exit_code == 1
+    assert "source and target" in result.output

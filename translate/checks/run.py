@@ -1,0 +1,120 @@
+"""Run the checks over catalogs: the library side of ``translate check``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polib
+
+from translate.catalog.paths import catalog_path, find_catalogs
+from translate.catalog.stats import is_translated
+from translate.catalog.store import read_catalog
+from translate.checks import Failure, Severity, run_checks
+from translate.checks.glossary import Term, check_glossary
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class EntryReport:
+    """The failures of one catalog entry.
+
+    Attributes:
+        path: the catalog.
+        line: the entry's line in the catalog (where it starts: its first comment, as polib counts).
+        msgid: the English text.
+        msgctxt: the entry's context, if any.
+        fuzzy: whether the entry is fuzzy (machine output or not yet reviewed).
+        failures: what the checks found.
+    """
+
+    path: Path
+    line: int
+    msgid: str
+    msgctxt: str | None
+    fuzzy: bool
+    failures: tuple[Failure, ...]
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``translate check`` found.
+
+    Attributes:
+        catalogs: the catalogs checked.
+        entries: the translated entries checked.
+        reports: entries with failures, in catalog order.
+    """
+
+    catalogs: tuple[Path, ...]
+    entries: int
+    reports: tuple[EntryReport, ...]
+
+    def count(self, severity: Severity) -> int:
+        """How many failures of that severity were found."""
+        return sum(failure.severity is severity for report in self.reports for failure in report.failures)
+
+    @property
+    def has_errors(self) -> bool:
+        """Whether any error (not just warnings) was found."""
+        return self.count(Severity.ERROR) > 0
+
+
+def check_catalog(catalog: polib.POFile, path: Path, lang: str, glossary: Sequence[Term] = ()) -> tuple[int, list[EntryReport]]:
+    """Check every translated entry (fuzzy or reviewed) of one catalog.
+
+    Args:
+        glossary: terms whose translation is checked too (the ``glossary`` check).
+
+    Returns:
+        The number of entries checked, and the reports of those that failed.
+    """
+    checked = 0
+    reports = []
+    for entry in catalog:
+        if entry.obsolete or entry.msgid_plural or not entry.msgid or not is_translated(entry):
+            continue
+        checked += 1
+        failures = run_checks(entry.msgid, entry.msgstr, lang)
+        if glossary:
+            term_failure = check_glossary(entry.msgid, entry.msgstr, lang, glossary)
+            failures += (term_failure,) if term_failure else ()
+        if failures:
+            reports.append(EntryReport(path, entry.linenum, entry.msgid, entry.msgctxt, "fuzzy" in entry.flags, failures))
+    return checked, reports
+
+
+def check_catalogs(locales: Path, slugs: Sequence[str] = (), langs: Iterable[str] = (), glossary: Sequence[Term] = ()) -> CheckReport:
+    """Check catalogs under ``locales``.
+
+    Args:
+        locales: the catalog tree.
+        slugs: the articles (catalog names) to check; all catalogs when empty.
+        langs: gettext language names to check; all when empty.
+        glossary: terms to check (see :mod:`translate.checks.glossary`).
+
+    Raises:
+        CatalogError: a catalog cannot be read or parsed.
+    """
+    wanted = set(langs)
+    if slugs:
+        languages = sorted(wanted) or sorted({lang for lang, _ in find_catalogs(locales)})
+        targets = [(lang, catalog_path(locales, slug, lang)) for slug in slugs for lang in languages]
+    else:
+        targets = [(lang, path) for lang, path in find_catalogs(locales) if not wanted or lang in wanted]
+    checked_paths = []
+    entries = 0
+    reports: list[EntryReport] = []
+    for lang, path in targets:
+        catalog, _ = read_catalog(path)
+        if catalog is None:
+            log.info("%s: no catalog, skipped", path)
+            continue
+        checked_paths.append(path)
+        checked, found = check_catalog(catalog, path, lang, glossary)
+        entries += checked
+        reports.extend(found)
+    return CheckReport(tuple(checked_paths), entries, tuple(reports))
