@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -179,3 +180,19 @@ def test_corrupt_catalog_is_reported_and_others_continue(harness: Harness) -> No
     run = harness.mt(bad, good)
     assert len(run.errors) == 1 and "floods.po:2" in str(run.errors[0])
     assert all(e.msgstr for e in harness.catalog(good))
+
+
+def test_khmer_options_reach_machine_output(harness: Harness) -> None:
+    from translate.khmer import KhmerOptions
+    from translate.mt.service import machine_translate
+
+    class KhmerishEngine(FakeEngine):
+        def translate(self, sentences, src, tgt):  # type: ignore[no-untyped-def]
+            return [dataclasses.replace(t, text="កម្ពុជា " + t.source) for t in super().translate(sentences, src, tgt)]
+
+    article = harness.article("rice.txt", DATA / "text" / "cambodia-rice-exports.txt")
+    articles = [(article, "rice")]
+    machine_translate(articles, [KM], harness.locales, harness.spec, lambda: KhmerishEngine(MODEL, DecodingConfig()), harness.memory, khmer=KhmerOptions(digits=True))
+    entry = next(e for e in harness.catalog(article) if "485,000" in e.msgid)
+    assert "៤៨៥" in entry.msgstr and "485" not in entry.msgstr
+    assert machine_text_untouched(entry)

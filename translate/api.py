@@ -25,6 +25,7 @@ from translate.config import ReadOptions
 from translate.editions import Edition, EditionFormat, bilingual_path, edition_info, render_edition
 from translate.errors import CatalogError, InputError, TranslateError
 from translate.languages import Language
+from translate.khmer import KhmerOptions
 from translate.load import load_article
 from translate.mt.memory import TranslationMemory, default_memory_path
 from translate.mt.models import ResolvedModel
@@ -254,11 +255,13 @@ class MTRequest:
         settings: model, backend and decoding settings.
         memory: the translation-memory file (default: :func:`translate.mt.memory.default_memory_path`).
         retranslate_machine: also replace fuzzy machine text that nobody edited.
+        khmer: post-processing of Khmer machine output (default: KhmerOptions()).
     """
 
     settings: MTSettings = field(default_factory=lambda: MTSettings())
     memory: Path | None = None
     retranslate_machine: bool = False
+    khmer: KhmerOptions | None = None
 
 
 def machine_translate(
@@ -297,4 +300,5 @@ def machine_translate(
             memory,
             retranslate_machine=request.retranslate_machine,
             progress=progress,
+            khmer=request.khmer,
         )

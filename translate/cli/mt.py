@@ -53,13 +53,17 @@ def _request(options: dict[str, Any]) -> MTRequest:
     from translate.mt.decoding import decoding_config
     from translate.mt.setup import MTSettings
 
+    from translate.khmer import khmer_options
+
     flags = {name: options.pop(name) for name in _DECODING_FLAGS}
+    config_file = options.pop("config_file")
     try:
-        decoding = decoding_config(read_config_table("decoding", options.pop("config_file")), flags)
+        decoding = decoding_config(read_config_table("decoding", config_file), flags)
+        khmer = khmer_options(read_config_table("khmer", config_file))
     except ConfigError as error:
         raise fail(error) from error
     settings = MTSettings(model=options.pop("model"), backend=options.pop("backend"), decoding=decoding, lock=options.pop("lock"), progress=sys.stderr.isatty())
-    return MTRequest(settings=settings, memory=options.pop("memory"), retranslate_machine=options.pop("retranslate_machine"))
+    return MTRequest(settings=settings, memory=options.pop("memory"), retranslate_machine=options.pop("retranslate_machine"), khmer=khmer)
 
 
 @contextmanager

@@ -17,6 +17,7 @@ from pathlib import Path
 from translate.catalog.paths import catalog_path, find_catalogs
 from translate.catalog.store import read_catalog, update_catalog
 from translate.errors import CatalogError, TranslateError
+from translate.khmer import KhmerOptions
 from translate.languages import Language, language
 from translate.mt.decoding import DecodingConfig
 from translate.mt.engine import Engine
@@ -122,6 +123,7 @@ def machine_translate(
     *,
     retranslate_machine: bool = False,
     progress: Progress | None = None,
+    khmer: KhmerOptions | None = None,
 ) -> MTRun:
     """Fill the catalogs of ``articles`` (``(path, slug)`` pairs) in each language.
 
@@ -152,7 +154,7 @@ def machine_translate(
             po_path = catalog_path(locales, slug, lang.gettext)
             if po_path not in wanted:
                 continue
-            results.append(_write(path, lang, po_path, suggestions, retranslate_machine))
+            results.append(_write(path, lang, po_path, suggestions, retranslate_machine, khmer))
     errors = tuple(r.error for r in results if r.error is not None)
     return MTRun(
         results=tuple(results),
@@ -221,13 +223,15 @@ def _batch_progress(progress: Progress | None, done: int, chunk: int, total: int
     return advance
 
 
-def _write(path: Path, lang: Language, po_path: Path, suggestions: dict[str, Suggestion], retranslate_machine: bool) -> CatalogResult:
+def _write(
+    path: Path, lang: Language, po_path: Path, suggestions: dict[str, Suggestion], retranslate_machine: bool, khmer: KhmerOptions | None
+) -> CatalogResult:
     reports = []
 
     def change(catalog):  # type: ignore[no-untyped-def]
         if catalog is None:
             raise CatalogError("disappeared during machine translation", path=po_path, hint="run translate extract again")
-        filled, report = fill(catalog, suggestions, retranslate_machine=retranslate_machine)
+        filled, report = fill(catalog, suggestions, retranslate_machine=retranslate_machine, lang=lang.code, khmer=khmer)
         reports.append(report)
         return filled
 
