@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 STARTED = time.perf_counter()
+STARTED_AT = time.time()  # wall clock, to compare with the parent's
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -39,6 +40,8 @@ class Timings:
     catalog_write_s: float = 0.0  # writing machine suggestions into the catalogs
     publish_s: float = 0.0  # writing the localized article
     total_s: float = 0.0  # from this process's first line to the end of the command
+    started_at: float = 0.0  # time.time() at this process's first line
+    finished_at: float = 0.0  # time.time() at the end of the command (the process still has to exit)
     sentences: int = 0  # sentences the engine translated
 
 
@@ -126,6 +129,7 @@ def inner(report: Path, args: list[str], backend: str | None = None) -> None:
         cli.main(args=args, prog_name="translate", standalone_mode=False)
     finally:
         timings.total_s = time.perf_counter() - STARTED
+        timings.started_at, timings.finished_at = STARTED_AT, time.time()
         report.write_text(json.dumps(asdict(timings)), encoding="utf-8")
 
 

@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -50,6 +50,7 @@ from mt_settings import (
 
 SHARED = ROOT.parent / "shared"
 HERE = Path(__file__).resolve().parent
+WORD_MARK = "\u2581"  # SentencePiece's word-start mark
 TARGET_RATE = 5.0  # sentences/s
 TARGET_SPEEDUP = 13.0  # x the transformers fp32 baseline
 TARGET_RSS_MIB = 1536.0  # 1.5 GiB
@@ -70,24 +71,36 @@ def candidate_sentences(samples: Path, flores: Path) -> Iterator[str]:
     yield from (line.strip() for line in flores.read_text(encoding="utf-8").splitlines() if line.strip())
 
 
-def fit(text: str, encode: object, pieces: int = INPUT_TOKENS - 2) -> str | None:
-    """``text`` cut to exactly ``pieces`` pieces (plus language code and ``</s>``), ending as a sentence; None if too short."""
+def fit(text: str, encode: Callable[[str], list[str]], pieces: int = INPUT_TOKENS - 2, whole_words: bool = True) -> str | None:
+    """``text`` as exactly ``pieces`` pieces (plus language code and ``</s>``), or None.
+
+    A longer sentence is cut and ended with a full stop: before a word, or with
+    ``whole_words=False`` anywhere. The result must start like a sentence and
+    end one, also before another sentence (a cut such as ``res.`` can read as
+    an abbreviation).
+    """
     from translate.segment import split_sentences
 
-    tokens = encode(text)  # type: ignore[operator]
-    if len(tokens) < pieces:
+    tokens = encode(text)
+    if len(tokens) < pieces or not (text[0].isupper() or text[0].isdigit() or text[0] in "\"'“‘("):
         return None
-    for keep in (pieces, pieces - 1, pieces - 2, pieces - 3):
-        candidate = "".join(tokens[:keep]).replace("▁", " ").strip()
-        if keep < len(tokens) or candidate[-1] not in ".!?\"'”’)":
-            candidate = candidate.rstrip(",;:-– ") + "."
-        if len(encode(candidate)) == pieces and len(split_sentences(candidate)) == 1:  # type: ignore[operator]
-            return candidate
+    if len(tokens) == pieces and text[-1] in ".!?\"'”’)":
+        candidate = text
+    elif len(tokens) > pieces and (tokens[pieces - 1].startswith(WORD_MARK) or not whole_words):
+        candidate = "".join(tokens[: pieces - 1]).replace(WORD_MARK, " ").strip().rstrip(",;:-–") + "."
+    else:
+        return None
+    if len(encode(candidate)) == pieces and len(split_sentences(candidate + " The next one.")) == 2:
+        return candidate
     return None
 
 
 def benchmark_sentences(folder: Path, count: int, samples: Path, flores: Path) -> list[str]:
-    """``count`` distinct sentences of exactly ``INPUT_TOKENS`` tokens for the model in ``folder``."""
+    """``count`` distinct sentences of exactly ``INPUT_TOKENS`` tokens for the model in ``folder``.
+
+    Sentences cut before a word come first; sentences cut inside a word only
+    make up the number.
+    """
     from tokenizers import Tokenizer
 
     tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -95,14 +108,35 @@ def benchmark_sentences(folder: Path, count: int, samples: Path, flores: Path) -
     def encode(text: str) -> list[str]:
         return tokenizer.encode(text, add_special_tokens=False).tokens
 
+    texts = list(candidate_sentences(samples, flores))
     chosen: dict[str, None] = {}
-    for sentence in candidate_sentences(samples, flores):
-        fitted = fit(sentence, encode)
-        if fitted is not None:
+    rejected: set[str] = set()
+    for whole_words in (True, False):
+        for text in texts:
+            fitted = fit(text, encode, whole_words=whole_words)
+            if fitted is None or fitted in rejected:
+                continue
             chosen[fitted] = None
             if len(chosen) == count:
-                return list(chosen)
+                wrong = article_mismatch(list(chosen))
+                if wrong is None:
+                    return list(chosen)
+                rejected.add(list(chosen)[wrong])  # it runs into the next sentence: leave it out
+                del chosen[list(chosen)[wrong]]
     raise SystemExit(f"only {len(chosen)} sentences of {INPUT_TOKENS} tokens found; ask for fewer with --sentences")
+
+
+def article_mismatch(sentences: list[str]) -> int | None:
+    """The index of the first sentence that the end-to-end article does not segment as given, or None."""
+    from translate.load import load_article
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "check.txt"
+        path.write_text(mt_e2e.article_text(sentences), encoding="utf-8")
+        found = [segment.msgid for segment in load_article(path).segments()]
+    if found == sentences:
+        return None
+    return next((i for i, (f, s) in enumerate(zip(found, sentences)) if f != s), min(len(found), len(sentences) - 1))
 
 
 # --------------------------------------------------------------------------- running settings
@@ -166,6 +200,8 @@ class EndToEnd:
     wall_s: float
     timings: mt_e2e.Timings
     output: Path
+    spawned_at: float  # time.time() before starting the process
+    exited_at: float  # time.time() after it exited
 
     @property
     def overhead_s(self) -> float:
@@ -194,7 +230,7 @@ def run_end_to_end(setting_name: str, folder: Path, sentences: Sequence[str], wo
     if swap:
         print(f"  note: translate run has no --backend {setting.backend} yet: it runs with --backend transformers "
               f"and the {setting.backend} engine swapped in at load time")
-    start = time.perf_counter()
+    start, spawned_at = time.perf_counter(), time.time()
     try:
         done = subprocess.run([sys.executable, str(HERE / "mt_e2e.py"), str(report), *swap, "--", *args], cwd=work,
                               capture_output=True, text=True, timeout=timeout, env=clean_env(), check=False)
@@ -204,7 +240,7 @@ def run_end_to_end(setting_name: str, folder: Path, sentences: Sequence[str], wo
     if done.returncode != 0 or not report.is_file():
         return f"failed (exit {done.returncode}): " + " | ".join(done.stderr.strip().splitlines()[-3:])
     timings = mt_e2e.Timings(**json.loads(report.read_text(encoding="utf-8")))
-    return EndToEnd(setting_name, wall, timings, work / "out" / "bench-article.km.txt")
+    return EndToEnd(setting_name, wall, timings, work / "out" / "bench-article.km.txt", spawned_at, time.time())
 
 
 # --------------------------------------------------------------------------- reporting
@@ -212,12 +248,13 @@ def run_end_to_end(setting_name: str, folder: Path, sentences: Sequence[str], wo
 LEGEND = """
 sentences/s, tokens/s: steady state (after a 2-sentence warm-up), output tokens = 48 per sentence.
 peak RSS: VmHWM of the setting's own process; ready RSS: its VmRSS after the warm-up (libraries
-and model loaded; the difference to the peak is the decoding workspace). import s: importing torch + transformers (or
-ctranslate2); load s: creating the engine after that (tokenizer, model; the CTranslate2 engine
-imports transformers for its tokenizer here and loads its translator on first use, in the
-warm-up: 2 sentences, 48 tokens each). CPU %: the process's CPU time over the
-translation's wall time (200 = both cores). stall %: share of that time in which some task
-waited for a CPU (/proc/pressure/cpu): above a few %, other work disturbed the figure."""
+and model loaded; the difference to the peak is the decoding workspace).
+import s: importing torch + transformers (or ctranslate2); load s: creating the engine after
+that, and loading what it loads on first use (the CTranslate2 engine imports transformers for
+its tokenizer and loads its translator on first use); warm-up s: the first 2 sentences.
+CPU %: the process's CPU time over the translation's wall time (200 = both cores busy).
+stall %: share of that time in which some task waited for a CPU (/proc/pressure/cpu): above a
+few %, other work disturbed the figure."""
 
 
 def cpu_info() -> dict[str, str]:
@@ -264,22 +301,24 @@ def table(results: dict[str, Measurement | str], baseline: Measurement | None) -
 def end_to_end_report(e2e: EndToEnd, rate: float | None) -> str:
     """The split of an end-to-end run."""
     t = e2e.timings
-    start_up = e2e.wall_s - t.total_s
+    start_up = t.started_at - e2e.spawned_at
+    exiting = e2e.exited_at - t.finished_at
     other = t.total_s - (t.imports_s + t.load_s + t.engine_s + t.extract_s + t.catalog_write_s + t.publish_s)
-    fixed = start_up + t.imports_s + t.load_s + t.extract_s + t.publish_s  # grows little with the sentence count
+    fixed = start_up + exiting + t.imports_s + t.load_s + t.extract_s + t.publish_s  # grows little with the sentence count
     lines = [
         f"translate run --backend {SETTINGS[e2e.setting].backend} ({e2e.setting}), {t.sentences} sentences: {e2e.wall_s:.2f} s wall",
         f"  engine.translate (MT)          {t.engine_s:7.2f} s  ({t.sentences / t.engine_s:.2f} sentences/s"
         + f", CPU {100 * t.engine_cpu_s / t.engine_s:.0f} %, stall {100 * t.engine_stall_s / t.engine_s:.0f} %"
         + (f"; the same setting measured alone: {rate:.2f})" if rate else ")"),
         f"  interpreter start-up           {start_up:7.2f} s",
+        f"  process exit (freeing memory)  {exiting:7.2f} s",
         f"  imports (translate, click...)  {t.imports_s:7.2f} s",
         f"  engine load (imports + model)  {t.load_s:7.2f} s",
         f"  extraction (read, segment, .pot/.po) {t.extract_s:5.2f} s",
         f"  catalog writes (suggestions)   {t.catalog_write_s:7.2f} s",
         f"  publish                        {t.publish_s:7.2f} s",
         f"  other (memory, provenance...)  {other:7.2f} s",
-        f"  fixed costs (start-up, imports, load, extraction, publish) {fixed:.2f} s",
+        f"  fixed costs (start-up, exit, imports, load, extraction, publish) {fixed:.2f} s",
         (f"  non-MT overhead: {e2e.overhead_s:.2f} s = {100 * e2e.overhead_share:.1f} % of the run"
          f" ({100 * (e2e.overhead_s - t.load_s) / e2e.wall_s:.1f} % without the engine load)"),
     ]
