@@ -2,14 +2,15 @@
 
 The setting runs in this process (load, warm-up on two sentences, then the
 timed translation of 16 sentences) under ``cProfile``; the top functions by own
-time and by cumulative time are printed. For transformers settings the
-translation also runs under ``torch.profiler``, whose operators are grouped by
-input shape, so the 256k-wide output projection shows apart from the other
-matrix products. CTranslate2 does its work in one C++ call, which cProfile sees
-as a single entry: its split shows in the benchmark table instead (int8 with
-and without the vocabulary map: the difference is the output projection and
-softmax over the vocabulary left out), and here in the Python time around it
-(tokenization, vocabulary map, quality checks).
+time and by cumulative time are printed. For transformers settings 8 sentences
+also run under ``torch.profiler``, operators grouped by input shape, so that
+the work over the 256k-wide vocabulary shows apart from the layers' matrix
+products. CTranslate2 does its work in one C++ call, which cProfile sees as a
+single entry, so for CTranslate2 settings this also prints each loading step
+(seconds and memory) and a time split of a raw int8 translator: batch sizes
+with their decoding memory, encoder against decoding steps, with and without
+the vocabulary map, under CTranslate2's GEMM backends and instruction sets
+(each in its own process, since CTranslate2 reads those settings once).
 """
 
 from __future__ import annotations
@@ -229,7 +230,7 @@ def profile(name: str, folder: Path, sentences: Sequence[str]) -> None:
         print("--- loading, step by step (seconds, resident memory added)")
         print("\n".join(load_breakdown(folder)))
         print_split(folder, sentences)
-        sentences = sentences[:16]
+    sentences = sentences[:16]
     profiler = cProfile.Profile()
     start = time.perf_counter()
     result = measure(setting, folder, sentences, profile=_with_cprofile(profiler))
@@ -240,7 +241,6 @@ def profile(name: str, folder: Path, sentences: Sequence[str]) -> None:
     print("--- by cumulative time")
     print(_stats(profiler, "cumulative"))
     if setting.backend in ("baseline", "transformers"):
-        sentences = sentences[:16]
         report: list[str] = []
         measure(setting, folder, sentences[:8], profile=_with_torch_profiler(report))
         print("--- torch operators (8 sentences), by own time, grouped by input shape")

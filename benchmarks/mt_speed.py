@@ -15,8 +15,8 @@ Usage::
     python benchmarks/mt_speed.py --profile ct2-int8-vmap
 
 Settings (see ``mt_settings.py``): baseline, hf-engine, ct2-int8, ct2-int8-vmap,
-ct2-int8-vmap-2x1, ct2-float32; the ct2 ones are skipped with a note when the
-project has no CTranslate2 backend. The baseline, hf-engine and ct2-float32 are
+ct2-int8-2x1, ct2-int8-vmap-2x1, ct2-float32; the ct2 ones are skipped with a
+note when the project has no CTranslate2 backend. The baseline, hf-engine and ct2-float32 are
 slow and measure the first 32 sentences only (rates are per sentence).
 """
 
