@@ -1,40 +1,98 @@
-"""``translate eval``: score a model on aligned test files (chrF, chrF++, spBLEU)."""
+"""``translate eval``: score a model on aligned test files (chrF, chrF++, spBLEU), by sentence or by document."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from translate.cli.common import Context, fail
 from translate.cli.mt import mt_options
 
+if TYPE_CHECKING:
+    from translate.api import MTRequest
+    from translate.eval import DocumentReport, EvalReport
+
 
 @click.command("eval")
-@click.option("--src", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=True, help="English sentences, one per line (e.g. flores200-dev/eng_Latn.dev).")
-@click.option("--ref", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=True, help="Reference translations aligned with --src (e.g. khm_Khmr.dev).")
+@click.option("--src", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=True, help="English sentences, one per line (flores200-dev/eng_Latn.dev, NTREX newstest2019-src.eng.txt).")
+@click.option("--ref", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=True, help="Reference translations aligned with --src (khm_Khmr.dev, newstest2019-ref.khm.txt).")
 @click.option("--to", "to", default="km", show_default=True, metavar="LANG", help="Target language (BCP-47).")
 @click.option("--limit", type=click.IntRange(1), help="Score only the first N lines.")
-@click.option("--hypotheses", type=click.Path(dir_okay=False, path_type=Path), help="Also write the translations here, one per line.")
+@click.option("--documents", "doc_size", type=click.IntRange(1), metavar="N", help="Document level: group every N consecutive lines into a document and compare the full pipeline with sentence-by-sentence input.")
+@click.option("--doc-ids", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Document level: a file with the document id of each line of --src (consecutive lines with the same id form a document).")
+@click.option("--spm-model", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="SentencePiece model for spBLEU (e.g. a local copy of sacrebleu's flores200 model); default: sacrebleu's flores200, downloaded on first use.")
+@click.option("--hypotheses", type=click.Path(dir_okay=False, path_type=Path), help="Also write the translations here, one per line (document level: the pipeline's, one document per line).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
 @mt_options
 @click.pass_obj
-def eval_command(obj: Context, src: Path, ref: Path, to: str, limit: int | None, hypotheses: Path | None, as_json: bool, **options: Any) -> None:
-    """Translate --src with the model `translate mt` would use and score it against --ref."""
+def eval_command(
+    obj: Context,
+    src: Path,
+    ref: Path,
+    to: str,
+    limit: int | None,
+    doc_size: int | None,
+    doc_ids: Path | None,
+    spm_model: Path | None,
+    hypotheses: Path | None,
+    as_json: bool,
+    **options: Any,
+) -> None:
+    """Translate --src with the model `translate mt` would use and score it against --ref.
+
+    By default each line is translated on its own. With --documents N or
+    --doc-ids FILE, consecutive lines form documents, and the report puts the
+    full pipeline (segmentation of each document, translation, Khmer
+    post-processing) next to sentence-by-sentence input, scored on whole
+    documents and, where segmentation recovers the lines, by sentence.
+    """
     from translate.cli.mt import _request
     from translate.errors import TranslateError
-    from translate.eval import evaluate
 
+    if doc_size is not None and doc_ids is not None:
+        raise click.UsageError("give --documents N or --doc-ids FILE, not both")
     request = _request(options)
+    if doc_size is None and doc_ids is None:
+        from translate.eval import evaluate
+
+        try:
+            report = evaluate(src, ref, request.settings, to=to, limit=limit, spm_model=spm_model)
+        except TranslateError as error:
+            raise fail(error) from error
+        _sentence_output(report, hypotheses, as_json)
+        return
     try:
-        report = evaluate(src, ref, request.settings, to=to, limit=limit)
+        documents = _evaluate_documents(src, ref, to, limit, doc_size, doc_ids, spm_model, request)
     except TranslateError as error:
         raise fail(error) from error
-    if hypotheses is not None:
-        hypotheses.write_text("".join(line + "\n" for line in report.hypotheses), encoding="utf-8")
+    _document_output(documents, hypotheses, as_json)
+
+
+def _evaluate_documents(src: Path, ref: Path, to: str, limit: int | None, doc_size: int | None, doc_ids: Path | None, spm_model: Path | None, request: MTRequest) -> DocumentReport:
+    from translate.eval import evaluate_documents, group_by_ids, group_consecutive, read_doc_ids, read_test_set
+
+    test_set = read_test_set(src, ref, limit)
+    if doc_ids is not None:
+        documents = group_by_ids(test_set, read_doc_ids(doc_ids, test_set), doc_ids)
+        grouping = f"ids from {doc_ids}"
+    else:
+        assert doc_size is not None
+        documents = group_consecutive(test_set, doc_size)
+        grouping = f"{doc_size} consecutive lines"
+    return evaluate_documents(documents, request.settings, to=to, grouping=grouping, khmer=request.khmer, spm_model=spm_model)
+
+
+def _write_lines(path: Path | None, lines: tuple[str, ...]) -> None:
+    if path is not None:
+        path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+
+
+def _sentence_output(report: EvalReport, hypotheses: Path | None, as_json: bool) -> None:
+    _write_lines(hypotheses, report.hypotheses)
     if as_json:
         data = asdict(report)
         del data["hypotheses"]
@@ -45,3 +103,49 @@ def eval_command(obj: Context, src: Path, ref: Path, to: str, limit: int | None,
         click.echo(f"{result.name:7} {result.score:6.2f}  {result.signature}")
     for name, why in report.skipped.items():
         click.echo(f"{name:7} skipped: {why}")
+
+
+def _document_output(report: DocumentReport, hypotheses: Path | None, as_json: bool) -> None:
+    pipeline = report.rows[-1]
+    _write_lines(hypotheses, pipeline.documents)
+    if as_json:
+        data = asdict(report)
+        data["mode"] = "documents"
+        for row in data["rows"]:
+            del row["documents"]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for line in render_document_report(report):
+        click.echo(line)
+
+
+def render_document_report(report: DocumentReport) -> list[str]:
+    """The document-level report as a table with the sacrebleu signatures below it."""
+    seg = report.segmentation
+    lines = [
+        f"model: {report.model}  backend: {report.backend}",
+        f"test set: {report.sentences} lines in {seg.documents} documents ({report.grouping})",
+        f"segmentation: {seg.references} lines -> {seg.sentences} sentences; {seg.same_count} of {seg.documents} documents "
+        f"with as many sentences as lines, {seg.same_text} split exactly at the line ends",
+        "",
+    ]
+    names = [result.name for result in report.rows[0].document_scores]
+    header = f"{'row':9} {'inputs':>6}" + "".join(f" {'doc ' + name:>11}" for name in names) + "".join(f" {'sent ' + name:>12}" for name in names)
+    lines.append(header)
+    for row in report.rows:
+        cells = f"{row.name:9} {row.inputs:6d}" + "".join(f" {result.score:11.2f}" for result in row.document_scores)
+        if row.sentence_scores:
+            cells += "".join(f" {result.score:12.2f}" for result in row.sentence_scores)
+        else:
+            cells += "".join(f" {'n/a':>12}" for _ in names)
+        lines.append(cells)
+    for row in report.rows:
+        if row.sentence_skipped:
+            lines.append(f"{row.name}: no sentence-level scores: {row.sentence_skipped}")
+    lines.append("")
+    lines.append("signatures:")
+    for result in report.rows[0].document_scores:
+        lines.append(f"  {result.name:7} {result.signature}")
+    for name, why in report.skipped.items():
+        lines.append(f"  {name:7} skipped: {why}")
+    return lines
