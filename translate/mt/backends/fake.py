@@ -6,6 +6,7 @@ can see which entries went through the engine. It never loads a model.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 
 from translate.languages import Language
@@ -15,13 +16,21 @@ from translate.mt.types import Translation
 
 
 class FakeEngine:
-    """Returns ``"[<lang>] <sentence>"`` for every sentence; counts its calls."""
+    """Returns ``"[<lang>] <sentence>"`` for every sentence; counts its calls.
+
+    Args:
+        delay: seconds spent per sentence, to stand in for a real model's
+            speed (tests that interrupt a run use it). Sentences go through in
+            batches of ``config.max_batch_size`` and ``on_batch`` is called
+            after each, as a real backend does.
+    """
 
     backend = "fake"
 
-    def __init__(self, model: ResolvedModel, config: DecodingConfig) -> None:
+    def __init__(self, model: ResolvedModel, config: DecodingConfig, *, delay: float = 0.0) -> None:
         self.model = model
         self.config = config
+        self.delay = delay
         self.model_calls = 0
         self.on_batch: Callable[[int], None] | None = None
         self.sentences_seen: list[str] = []
@@ -31,4 +40,11 @@ class FakeEngine:
             return []
         self.model_calls += 1
         self.sentences_seen.extend(sentences)
+        if self.delay > 0:
+            size = self.config.max_batch_size
+            for start in range(0, len(sentences), size):
+                batch = len(sentences[start : start + size])
+                time.sleep(self.delay * batch)
+                if self.on_batch is not None:
+                    self.on_batch(batch)
         return [Translation(source=s, text=f"[{tgt.code}] {s}", input_tokens=len(s.split()), output_tokens=len(s.split()) + 1) for s in sentences]

@@ -1,0 +1,254 @@
+"""Workspace configuration: the ``[workspace]`` table and its neighbours.
+
+The settings live in ``translate.toml`` (tables ``[workspace]``, ``[decoding]``,
+``[khmer]``, ``[publish]``, ``[labels.<lang>]``) or, in a project that keeps
+its tools in ``pyproject.toml``, under ``[tool.translate]`` with the same
+tables nested (``[tool.translate.workspace]``, ``[tool.translate.decoding]``...).
+Paths in the file are relative to the folder that holds it. Command-line flags
+override the file (see :meth:`WorkspaceConfig.override`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from translate.config import CONFIG_FILE, DEFAULT_FRONT_MATTER_KEYS
+from translate.errors import ConfigError
+
+PYPROJECT = "pyproject.toml"
+#: Where a workspace keeps its own files (lock, state, translation memory).
+STATE_DIR = ".translate"
+DEFAULT_SOURCES = ("articles/**/*.md", "articles/**/*.markdown", "articles/**/*.html", "articles/**/*.htm", "articles/**/*.txt")
+ENGINES = ("auto", "ctranslate2", "transformers", "fake")
+EDITIONS = ("localized", "bilingual")
+EDITION_FORMATS = ("html", "md")
+UNTRANSLATED = ("source", "omit", "fail")
+
+
+@dataclass(frozen=True)
+class WorkspaceConfig:
+    """Everything ``translate sync`` needs to know about a workspace.
+
+    Attributes:
+        root: the folder the configuration file is in; relative paths start there.
+        file: the configuration file (``None``: defaults only).
+        sources: glob patterns of article files, relative to ``root`` (``**`` for any folders).
+        exclude: glob patterns of files to leave out (matched against the relative path).
+        languages: target languages (BCP-47 codes).
+        locales: the catalog tree.
+        output: the folder for published articles.
+        model: a models.lock name or a model folder (``None``: the lock's default).
+        engine: ``auto``, ``ctranslate2``, ``transformers`` or ``fake`` (tests and benchmarks).
+        engine_options: options of the ``fake`` engine (``delay``: seconds per sentence).
+        memory: the translation-memory file.
+        front_matter_keys: Markdown front-matter keys to translate.
+        encoding: encoding of the articles (``None``: UTF-8).
+        keep_furniture: plain text: translate page furniture too.
+        editions: what to publish: ``localized`` and/or ``bilingual``.
+        edition_format: format of the bilingual edition (``html`` or ``md``).
+        include_fuzzy: publish machine suggestions (fuzzy entries) where nothing is reviewed.
+        untranslated: sentences without a translation: ``source``, ``omit`` or ``fail``.
+        checks: run the quality checks on every updated catalog.
+        tables: the other tables of the file (``decoding``, ``khmer``, ``publish``, ``labels``).
+    """
+
+    root: Path
+    file: Path | None = None
+    sources: tuple[str, ...] = DEFAULT_SOURCES
+    exclude: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()
+    locales: Path = Path("locales")
+    output: Path = Path("out")
+    model: str | None = None
+    engine: str = "auto"
+    engine_options: tuple[tuple[str, float], ...] = ()
+    memory: Path = Path(STATE_DIR) / "memory.sqlite3"
+    front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
+    encoding: str | None = None
+    keep_furniture: bool = False
+    editions: tuple[str, ...] = ("localized",)
+    edition_format: str = "html"
+    include_fuzzy: bool = True
+    untranslated: str = "source"
+    checks: bool = True
+    tables: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
+
+    def __post_init__(self) -> None:
+        where = self.file or self.root
+        if self.engine not in ENGINES:
+            raise ConfigError(f"[workspace] engine must be one of {', '.join(ENGINES)}, not {self.engine!r}", path=where)
+        bad = [e for e in self.editions if e not in EDITIONS]
+        if bad or not self.editions:
+            raise ConfigError(f"[workspace] editions must be a non-empty list of {', '.join(EDITIONS)}", path=where)
+        if self.edition_format not in EDITION_FORMATS:
+            raise ConfigError(f"[workspace] edition_format must be one of {', '.join(EDITION_FORMATS)}", path=where)
+        if self.untranslated not in UNTRANSLATED:
+            raise ConfigError(f"[workspace] untranslated must be one of {', '.join(UNTRANSLATED)}", path=where)
+        if self.engine_options and self.engine != "fake":
+            raise ConfigError("[workspace] engine_options are only understood by the fake engine", path=where, hint="remove engine_options")
+        unknown = [k for k, _ in self.engine_options if k != "delay"]
+        if unknown:
+            raise ConfigError(f"[workspace] unknown engine option(s): {', '.join(unknown)}", path=where, hint="the fake engine knows: delay")
+
+    def path(self, value: Path) -> Path:
+        """A configured path, resolved against the workspace root."""
+        return value if value.is_absolute() else self.root / value
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    def table(self, name: str) -> dict[str, Any]:
+        """Another table of the configuration file (``decoding``, ``khmer``, ``publish``, ``labels``)."""
+        return dict(dict(self.tables).get(name, {}))
+
+    def override(self, **changes: Any) -> WorkspaceConfig:
+        """The configuration with command-line values applied; ``None`` values are ignored."""
+        given = {k: v for k, v in changes.items() if v is not None}
+        for key in ("sources", "exclude", "languages", "front_matter_keys", "editions"):
+            if key in given:
+                given[key] = tuple(given[key])
+        for key in ("locales", "output", "memory"):
+            if key in given:
+                given[key] = Path(given[key])
+        return dataclasses.replace(self, **given)
+
+    def fingerprint(self) -> str:
+        """A digest of the settings that decide what extraction and publishing produce.
+
+        The model, engine and memory are left out: they only decide how new
+        sentences are translated, never what is already in a catalog, so
+        changing them does not make every article out of date.
+        """
+        from translate import __version__
+
+        data = {
+            "version": __version__,
+            "locales": str(self.locales),
+            "output": str(self.output),
+            "front_matter_keys": self.front_matter_keys,
+            "encoding": self.encoding,
+            "keep_furniture": self.keep_furniture,
+            "editions": self.editions,
+            "edition_format": self.edition_format,
+            "include_fuzzy": self.include_fuzzy,
+            "untranslated": self.untranslated,
+            "publish": self.table("publish"),
+            "labels": self.table("labels"),
+        }
+        return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+_SCALARS: dict[str, type | tuple[type, ...]] = {
+    "locales": str,
+    "output": str,
+    "model": str,
+    "engine": str,
+    "memory": str,
+    "encoding": str,
+    "keep_furniture": bool,
+    "edition_format": str,
+    "include_fuzzy": bool,
+    "untranslated": str,
+    "checks": bool,
+}
+_LISTS = ("sources", "exclude", "languages", "front_matter_keys", "editions")
+_TABLES = ("decoding", "khmer", "publish", "labels")
+
+
+def find_config(start: Path | None = None) -> Path | None:
+    """The workspace's configuration file: ``translate.toml`` or a ``pyproject.toml``
+    with ``[tool.translate]``, in ``start`` (default: the working folder) or the nearest parent."""
+    import tomllib
+
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        toml = candidate / CONFIG_FILE
+        if toml.is_file():
+            return toml
+        pyproject = candidate / PYPROJECT
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if isinstance(data.get("tool"), dict) and "translate" in data["tool"]:
+                return pyproject
+    return None
+
+
+def _document(path: Path) -> dict[str, Any]:
+    """The translate settings of a file: the whole ``translate.toml`` or ``[tool.translate]``."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ConfigError("no such configuration file", path=path, hint="run translate init, or check --config") from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot be read: {error}", path=path) from error
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None)
+        raise ConfigError(f"is not valid TOML: {error}", path=path, line=line, hint="fix the file") from error
+    if path.name == PYPROJECT:
+        tool = data.get("tool", {})
+        data = tool.get("translate", {}) if isinstance(tool, dict) else {}
+        if not isinstance(data, dict):
+            raise ConfigError("[tool.translate] must be a table", path=path)
+    return data
+
+
+def load_config(path: Path | None = None, *, cwd: Path | None = None) -> WorkspaceConfig:
+    """Read the workspace configuration.
+
+    Args:
+        path: the configuration file; default: :func:`find_config` from ``cwd``.
+        cwd: where to look for it (default: the working folder).
+
+    Returns:
+        The configuration; defaults rooted at ``cwd`` when there is no file.
+
+    Raises:
+        ConfigError: the file is missing (when given), unreadable, not TOML,
+            or a setting has the wrong type or an unknown name.
+    """
+    file = path.resolve() if path is not None else find_config(cwd)
+    if file is None:
+        return WorkspaceConfig(root=(cwd or Path.cwd()).resolve())
+    document = _document(file)
+    table = document.get("workspace", {})
+    name = "[tool.translate.workspace]" if file.name == PYPROJECT else "[workspace]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{name} must be a table", path=file)
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        if key in _LISTS:
+            items = [value] if isinstance(value, str) else value
+            if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+                raise ConfigError(f"{name} {key} must be a list of strings", path=file, hint=f'e.g. {key} = ["..."]')
+            values[key] = tuple(items)
+        elif key in _SCALARS:
+            if not isinstance(value, _SCALARS[key]):
+                kind = "true or false" if _SCALARS[key] is bool else "a string"
+                raise ConfigError(f"{name} {key} must be {kind}", path=file)
+            values[key] = Path(value) if key in ("locales", "output", "memory") else value
+        elif key == "engine_options":
+            if not isinstance(value, dict) or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()):
+                raise ConfigError(f"{name} engine_options must map names to numbers", path=file, hint="e.g. engine_options = { delay = 0.01 }")
+            values[key] = tuple(sorted((k, float(v)) for k, v in value.items()))
+        else:
+            known = sorted([*_LISTS, *_SCALARS, "engine_options"])
+            raise ConfigError(f"{name} has an unknown setting {key!r}", path=file, hint="known: " + ", ".join(known))
+    tables = []
+    for other in _TABLES:
+        value = document.get(other, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"[{other}] must be a table", path=file)
+        tables.append((other, value))
+    return WorkspaceConfig(root=file.parent, file=file, tables=tuple(tables), **values)
+

@@ -1,0 +1,162 @@
+"""Turn a workspace configuration into what the stages take: read options,
+the engine (loaded at most once, lazily) and the publish settings."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from translate.config import ReadOptions
+from translate.editions import Edition, EditionFormat
+from translate.errors import ConfigError
+from translate.khmer import KhmerOptions, khmer_options
+from translate.languages import Language
+from translate.mt.decoding import DecodingConfig, decoding_config
+from translate.mt.engine import Engine
+from translate.mt.models import ResolvedModel
+from translate.mt.service import EngineSpec
+from translate.publish import PublishOptions, Untranslated
+from translate.rules import PublishRules, parse_parts
+from translate.workspace.config import WorkspaceConfig
+
+#: The stand-in model of the fake engine (tests and benchmarks).
+FAKE_MODEL = ResolvedModel("fake", Path("."), "nllb", "0" * 12, "none")
+
+
+def read_options(config: WorkspaceConfig) -> ReadOptions:
+    """How the workspace's articles are read."""
+    options = ReadOptions(front_matter_keys=config.front_matter_keys, encoding=config.encoding)
+    if config.keep_furniture:
+        options = replace(options, skip_lines=(), stop_at=())
+    return options
+
+
+@dataclass
+class EngineSetup:
+    """The engine of a run: its identity (``spec``) and a loader that loads it once, on first use."""
+
+    spec: EngineSpec
+    loader: Callable[[], Engine]
+    khmer: KhmerOptions | None = None
+    loads: int = 0
+    load_seconds: float = 0.0
+    _engine: Engine | None = field(default=None, repr=False)
+
+    def load(self) -> Engine:
+        if self._engine is None:
+            started = time.perf_counter()
+            self._engine = self.loader()
+            self.loads += 1
+            self.load_seconds += time.perf_counter() - started
+        return self._engine
+
+
+def decoding(config: WorkspaceConfig) -> DecodingConfig:
+    """Decoding settings: defaults, then ``[decoding]`` of the configuration file."""
+    try:
+        return decoding_config(config.table("decoding"))
+    except ConfigError as error:
+        error.path = error.path or str(config.file or config.root)
+        raise
+
+
+def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None = None) -> EngineSetup:
+    """Find the model (pulling a locked one on first use) and prepare a lazy engine.
+
+    Raises:
+        TranslateError: the model is unknown, missing or cannot be pulled.
+    """
+    settings = decoding(config)
+    khmer = khmer_options(config.table("khmer"))
+    if config.engine == "fake":
+        from translate.mt.backends.fake import FakeEngine
+
+        delay = dict(config.engine_options).get("delay", 0.0)
+        return EngineSetup(EngineSpec("fake", FAKE_MODEL, settings), lambda: FakeEngine(FAKE_MODEL, settings, delay=delay), khmer)
+    from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
+
+    lock = config.root / "models.lock"
+    mt_settings = MTSettings(model=config.model, backend=config.engine, decoding=settings, lock=lock if lock.is_file() else None)
+    model, _ = resolve(mt_settings)
+    if on_model is not None:
+        on_model(model)
+    backend = choose_backend(mt_settings, model)
+    return EngineSetup(EngineSpec(backend, model, settings), lambda: load_engine(mt_settings, model, backend), khmer)
+
+
+@dataclass(frozen=True)
+class PublishSettings:
+    """Publish options per language, the editions to write and the rules."""
+
+    options: dict[str, PublishOptions]
+    editions: tuple[tuple[Edition, EditionFormat], ...]
+    rules: PublishRules | None
+
+
+def publish_rules(config: WorkspaceConfig) -> PublishRules | None:
+    """``[publish]`` ``min_reviewed`` and ``require_reviewed``.
+
+    Raises:
+        ConfigError: a value of the wrong type.
+    """
+    table = config.table("publish")
+    where = config.file or config.root
+    minimum = table.get("min_reviewed")
+    if minimum is not None and (isinstance(minimum, bool) or not isinstance(minimum, int | float)):
+        raise ConfigError("[publish] min_reviewed must be a number between 0 and 1", path=where)
+    parts = table.get("require_reviewed", [])
+    if not isinstance(parts, str | list):
+        raise ConfigError('[publish] require_reviewed must be a list such as ["title", "lede"]', path=where)
+    rules = PublishRules(float(minimum) if minimum is not None else None, parse_parts(parts))
+    return rules if rules.active else None
+
+
+def _switch(config: WorkspaceConfig, key: str) -> bool:
+    value = config.table("publish").get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"[publish] {key} must be true or false", path=config.file or config.root)
+    return value
+
+
+def _labels(config: WorkspaceConfig, lang: Language) -> dict[str, str]:
+    table = config.table("labels")
+    value = table.get(lang.code) or table.get(lang.code.split("-")[0]) or {}
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()) or set(value) - {"reviewed", "partial"}:
+        raise ConfigError(f"[labels.{lang.code}] must map reviewed and partial to strings", path=config.file or config.root)
+    return dict(value)
+
+
+def publish_settings(config: WorkspaceConfig, langs: Sequence[Language]) -> PublishSettings:
+    """Everything publishing needs, from ``[workspace]``, ``[publish]`` and ``[labels.<lang>]``.
+
+    Raises:
+        ConfigError: a setting of the wrong type.
+    """
+    label, metadata = _switch(config, "label"), _switch(config, "metadata")
+    options = {
+        lang.code: PublishOptions(
+            untranslated=Untranslated(config.untranslated),
+            include_fuzzy=config.include_fuzzy,
+            label=label,
+            labels=_labels(config, lang),
+            metadata=metadata,
+        )
+        for lang in langs
+    }
+    fmt = EditionFormat(config.edition_format)
+    editions = tuple((Edition(name), fmt) for name in config.editions)
+    return PublishSettings(options, editions, publish_rules(config))
+
+
+def validate(config: WorkspaceConfig, langs: Sequence[Language]) -> None:
+    """Check every setting before anything is written.
+
+    Raises:
+        ConfigError: the first invalid setting.
+    """
+    decoding(config)
+    khmer_options(config.table("khmer"))
+    publish_settings(config, langs)

@@ -1,0 +1,107 @@
+"""What the last sync left behind, so that the next one only redoes what changed.
+
+One SQLite row per article: the digests of its source, its template, each
+language's catalog (as it was when the article was published) and each
+published file, and the fingerprint of the settings. An article is up to date
+when every one of those files still has the recorded digest. A row is only
+written once an article is completely done, so a run killed at any point
+leaves rows that are true, and the next run redoes the rest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from translate.errors import TranslateError
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, record TEXT NOT NULL)"
+
+
+def file_digest(path: Path) -> str | None:
+    """SHA-256 of a file's bytes (first 16 bytes, hex), ``None`` when it does not exist."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        return "directory"
+
+
+@dataclass(frozen=True)
+class Record:
+    """The files of one article as the last completed sync left them.
+
+    Attributes:
+        fingerprint: the settings' fingerprint (:meth:`WorkspaceConfig.fingerprint`).
+        files: relative path -> digest (``None``: the file did not exist).
+    """
+
+    fingerprint: str
+    files: tuple[tuple[str, str | None], ...]
+
+    def to_json(self) -> str:
+        return json.dumps({"fingerprint": self.fingerprint, "files": dict(self.files)}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Record | None:
+        try:
+            data = json.loads(text)
+            return cls(str(data["fingerprint"]), tuple(sorted((str(k), v) for k, v in data["files"].items())))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None
+
+
+class StateError(TranslateError):
+    """The sync state file cannot be used."""
+
+
+class SyncState:
+    """The state database of a workspace (``.translate/state.sqlite3``)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute(SCHEMA)
+        except sqlite3.DatabaseError as error:
+            raise StateError(f"cannot be opened: {error}", path=path, hint="delete it: the next sync redoes every article once") from error
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> SyncState:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def records(self) -> dict[str, Record]:
+        """Every article's record, keyed by its relative path."""
+        found = {}
+        for path, text in self._db.execute("SELECT path, record FROM articles"):
+            record = Record.from_json(text)
+            if record is not None:
+                found[path] = record
+        return found
+
+    def put(self, records: Mapping[str, Record]) -> None:
+        """Store records in one transaction."""
+        if not records:
+            return
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("INSERT OR REPLACE INTO articles (path, record) VALUES (?, ?)", [(p, r.to_json()) for p, r in records.items()])
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Drop the records of these articles (they will be done again)."""
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("DELETE FROM articles WHERE path = ?", [(p,) for p in paths])

@@ -1,0 +1,379 @@
+"""``translate sync``: bring every article of a workspace up to date in every language.
+
+For each article that changed since the last completed sync (its English, a
+catalog, a published file or the settings): extract and merge its catalogs,
+machine-translate what is new (one model load for the whole run, and only if
+something is not in the translation memory), check, and publish. Articles
+that did not change are not even parsed, so a second run does nothing.
+
+Safety: the run holds the workspace lock; every file is written atomically;
+catalogs are updated with :func:`translate.catalog.store.update_catalog`, so a
+translator's save during the run is merged, not overwritten; an article's
+state row is written only after it is completely done, so a run killed at
+any moment is finished by the next one with the same result.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from translate.errors import PublishError, TranslateError
+from translate.languages import Language, parse_languages
+from translate.workspace.config import WorkspaceConfig
+from translate.workspace.discover import Source, discover
+from translate.workspace.lock import WorkspaceLock
+from translate.workspace.report import ArticleOutcome, LanguageOutcome, Outcome, SyncReport
+from translate.workspace.setup import EngineSetup, engine_setup, publish_settings, read_options
+from translate.workspace.state import Record, SyncState, file_digest
+
+log = logging.getLogger(__name__)
+
+#: State rows are committed after this many finished articles.
+CHECKPOINT = 50
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
+
+
+@dataclass(frozen=True)
+class SyncProgress:
+    """How far a phase is: ``done`` of ``total`` ``unit`` (``articles`` or ``sentences``)."""
+
+    phase: str
+    done: int
+    total: int
+    unit: str
+    detail: str = ""
+
+
+ProgressCallback = Callable[[SyncProgress], None]
+
+
+@dataclass(frozen=True)
+class SyncOptions:
+    """How one sync runs.
+
+    Attributes:
+        now: the time written in catalog headers (default: now, UTC, to the minute).
+        force: redo every article, even those that did not change.
+        wait: seconds to wait for another sync to finish (``None``: as long as it takes).
+    """
+
+    now: datetime | None = None
+    force: bool = False
+    wait: float | None = 0.0
+
+
+@dataclass(frozen=True)
+class _Planned:
+    source: Source
+    digest: str | None
+
+
+def expected_outputs(config: WorkspaceConfig, source: Source, lang: Language) -> list[Path]:
+    """The published files of an article in one language, relative to the root."""
+    out = config.output
+    paths = []
+    if "localized" in config.editions:
+        paths.append(out / f"{source.slug}.{lang.code}{source.path.suffix}")
+    if "bilingual" in config.editions:
+        paths.append(out / f"{source.slug}.en-{lang.code}.{config.edition_format}")
+    return paths
+
+
+def _files(config: WorkspaceConfig, source: Source, langs: Sequence[Language]) -> list[Path]:
+    from translate.catalog.paths import catalog_path, template_path
+
+    files = [source.path, template_path(config.locales, source.slug)]
+    for lang in langs:
+        files.append(catalog_path(config.locales, source.slug, lang.gettext))
+        files.extend(expected_outputs(config, source, lang))
+    return files
+
+
+def _digests(config: WorkspaceConfig, paths: Sequence[Path]) -> tuple[tuple[str, str | None], ...]:
+    return tuple(sorted((p.as_posix(), file_digest(config.path(p))) for p in paths))
+
+
+def remove_stale_temporaries(folders: Sequence[Path]) -> int:
+    """Delete temporary files an interrupted atomic write left behind (``.<name>.XXXXXXXX.tmp``)."""
+    removed = 0
+    for folder in folders:
+        if not folder.is_dir():
+            continue
+        for path in folder.rglob(".*.tmp"):
+            if _TEMP.match(path.name) and path.is_file():
+                path.unlink(missing_ok=True)
+                removed += 1
+    return removed
+
+
+class _Timer:
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+
+    def add(self, phase: str, started: float) -> None:
+        self.spent[phase] = self.spent.get(phase, 0.0) + time.perf_counter() - started
+
+
+def sync(
+    config: WorkspaceConfig,
+    options: SyncOptions | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    on_model: Callable[[object], None] | None = None,
+) -> SyncReport:
+    """Sync a workspace: extract, machine-translate, check and publish what changed.
+
+    Errors of single articles or catalogs are collected in the report and the
+    others go on; the report's ``partial`` says whether any happened.
+
+    Raises:
+        LockedError: another sync holds the workspace lock.
+        ConfigError: the languages or settings are invalid.
+        TranslateError: the model cannot be found or loaded.
+    """
+    options = options or SyncOptions()
+    now = options.now or datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    langs = parse_languages(",".join(config.languages)) if config.languages else ()
+    if not langs:
+        from translate.errors import ConfigError
+
+        raise ConfigError("no target languages", path=config.file or config.root, hint='set languages = ["km"] under [workspace], or pass --to km')
+    started = time.perf_counter()
+    timer = _Timer()
+    notify = progress or (lambda event: None)
+    with WorkspaceLock(config.state_dir / "sync.lock", wait=options.wait):
+        removed = remove_stale_temporaries([config.path(config.locales), config.path(config.output)])
+        if removed:
+            log.info("removed %d temporary files left by an interrupted run", removed)
+        with SyncState(config.state_dir / "state.sqlite3") as state:
+            return _run(config, langs, now, options, state, timer, notify, on_model, started)
+
+
+def _run(
+    config: WorkspaceConfig,
+    langs: Sequence[Language],
+    now: datetime,
+    options: SyncOptions,
+    state: SyncState,
+    timer: _Timer,
+    notify: ProgressCallback,
+    on_model: Callable[[object], None] | None,
+    started: float,
+) -> SyncReport:
+    from translate.api import Workspace
+
+    t = time.perf_counter()
+    sources, errors = discover(config)
+    records = state.records()
+    fingerprint = config.fingerprint()
+    outcomes: dict[Path, ArticleOutcome] = {}
+    todo: list[_Planned] = []
+    for done, source in enumerate(sources, start=1):
+        files = _digests(config, _files(config, source, langs))
+        record = records.get(source.path.as_posix())
+        if not options.force and record is not None and record.fingerprint == fingerprint and record.files == files:
+            outcomes[source.path] = ArticleOutcome(source.path, source.slug, Outcome.UNCHANGED)
+        else:
+            todo.append(_Planned(source, dict(files)[source.path.as_posix()]))
+        if done % 200 == 0 or done == len(sources):
+            notify(SyncProgress("scan", done, len(sources), "articles"))
+    timer.add("scan", t)
+    for error in errors:
+        assert error.path is not None
+        outcomes[Path(error.path)] = ArticleOutcome(Path(error.path), Path(error.path).name.split(".", 1)[0], Outcome.FAILED, errors=(error,))
+
+    workspace = Workspace(locales=config.path(config.locales), read=read_options(config), base=config.root)
+    extracted = _extract(config, todo, langs, workspace, now, outcomes, timer, notify)
+    mt = None
+    setup: EngineSetup | None = None
+    if extracted:
+        setup = engine_setup(config, on_model)
+        mt = _translate(config, extracted, langs, setup, timer, notify)
+    _publish(config, extracted, langs, workspace, mt, state, fingerprint, outcomes, timer, notify)
+    ordered = tuple(outcomes[p] for p in sorted(outcomes))
+    all_errors = tuple(e for o in ordered for e in o.errors)
+    return SyncReport(
+        root=config.root,
+        languages=tuple(lang.code for lang in langs),
+        articles=ordered,
+        errors=all_errors,
+        to_translate=mt.sentences if mt else 0,
+        translated=mt.translated if mt else 0,
+        memory_hits=mt.memory_hits if mt else 0,
+        reviewed_hits=mt.reviewed_hits if mt else 0,
+        model_calls=mt.model_calls if mt else 0,
+        model_loads=setup.loads if setup else 0,
+        timings=tuple(timer.spent.items()),
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _extract(
+    config: WorkspaceConfig,
+    todo: Sequence[_Planned],
+    langs: Sequence[Language],
+    workspace: object,
+    now: datetime,
+    outcomes: dict[Path, ArticleOutcome],
+    timer: _Timer,
+    notify: ProgressCallback,
+) -> list[tuple[_Planned, int]]:
+    from translate.api import extract
+
+    t = time.perf_counter()
+    extracted = []
+    notify(SyncProgress("extract", 0, len(todo), "articles"))
+    for done, planned in enumerate(todo, start=1):
+        source = planned.source
+        result = extract([config.root / source.path], langs, workspace, now=now)[0]  # type: ignore[arg-type]
+        if result.error is not None:
+            outcomes[source.path] = ArticleOutcome(source.path, source.slug, Outcome.FAILED, errors=(_relative(config, result.error),))
+        else:
+            extracted.append((planned, result.sentences))
+        notify(SyncProgress("extract", done, len(todo), "articles", str(source.path)))
+    timer.add("extract", t)
+    return extracted
+
+
+def _relative(config: WorkspaceConfig, error: TranslateError) -> TranslateError:
+    """The error with its file named relative to the workspace root (shorter, and the same from anywhere)."""
+    if error.path is not None:
+        path = Path(error.path)
+        if path.is_absolute() and path.is_relative_to(config.root):
+            error.path = str(path.relative_to(config.root))
+    return error
+
+
+def _translate(config: WorkspaceConfig, extracted: Sequence[tuple[_Planned, int]], langs: Sequence[Language], setup: EngineSetup, timer: _Timer, notify: ProgressCallback):  # type: ignore[no-untyped-def]
+    from translate.mt.memory import TranslationMemory
+    from translate.mt.service import machine_translate
+
+    t = time.perf_counter()
+    articles = [(config.root / p.source.path, p.source.slug) for p, _ in extracted]
+    position = {"lang": -1}
+
+    def progress(done: int, total: int) -> None:
+        if done == 0:
+            position["lang"] += 1
+        index = min(max(position["lang"], 0), len(langs) - 1)
+        notify(SyncProgress("translate", done, total, "sentences", langs[index].code))
+
+    config.path(config.memory).parent.mkdir(parents=True, exist_ok=True)
+    with TranslationMemory(config.path(config.memory)) as memory:
+        run = machine_translate(articles, langs, config.path(config.locales), setup.spec, setup.load, memory, progress=progress, khmer=setup.khmer)
+    timer.add("translate", t)
+    if setup.load_seconds:
+        timer.spent["translate"] -= setup.load_seconds
+        timer.spent["model load"] = setup.load_seconds
+    return run
+
+
+def _publish(
+    config: WorkspaceConfig,
+    extracted: Sequence[tuple[_Planned, int]],
+    langs: Sequence[Language],
+    workspace: object,
+    mt: object,
+    state: SyncState,
+    fingerprint: str,
+    outcomes: dict[Path, ArticleOutcome],
+    timer: _Timer,
+    notify: ProgressCallback,
+) -> None:
+    from translate.api import publish
+    from translate.catalog.paths import catalog_path, template_path
+
+    mt_results = {}
+    for result in getattr(mt, "results", ()):
+        mt_results[(result.path, result.lang)] = result
+    settings = publish_settings(config, langs)
+    pending: dict[str, Record] = {}
+    notify(SyncProgress("publish", 0, len(extracted), "articles"))
+    for done, (planned, sentences) in enumerate(extracted, start=1):
+        source = planned.source
+        absolute = config.root / source.path
+        errors: list[TranslateError] = []
+        per_lang = []
+        files: dict[str, str | None] = {source.path.as_posix(): planned.digest}
+        pot = template_path(config.locales, source.slug)
+        files[pot.as_posix()] = file_digest(config.path(pot))
+        for lang in langs:
+            mt_result = mt_results.get((absolute, lang.code))
+            if mt_result is not None and mt_result.error is not None:
+                errors.append(_relative(config, mt_result.error))
+                continue
+            po = catalog_path(config.locales, source.slug, lang.gettext)
+            files[po.as_posix()] = file_digest(config.path(po))
+            t = time.perf_counter()
+            check_errors, check_warnings = _check(config, po, lang) if config.checks else (0, 0)
+            timer.add("check", t)
+            t = time.perf_counter()
+            published, held, counts = [], None, (0, 0, 0)
+            for edition, options in settings.editions:
+                result = publish([absolute], lang, config.path(config.output), workspace, settings.options[lang.code], edition=edition, edition_format=options, rules=settings.rules)[0]  # type: ignore[arg-type]
+                if isinstance(result.error, PublishError):
+                    held = held or result.error.message
+                elif result.error is not None:
+                    errors.append(_relative(config, result.error))
+                else:
+                    assert result.output is not None
+                    published.append(result.output.relative_to(config.root) if result.output.is_relative_to(config.root) else result.output)
+                    counts = (result.sentences, result.reviewed, result.translated)
+            timer.add("publish", t)
+            for output in expected_outputs(config, source, lang):
+                files[output.as_posix()] = file_digest(config.path(output))
+            per_lang.append(
+                LanguageOutcome(
+                    lang=lang.code,
+                    machine=mt_result.machine if mt_result else 0,
+                    reused=mt_result.reviewed if mt_result else 0,
+                    sentences=counts[0],
+                    reviewed=counts[1],
+                    published_sentences=counts[2],
+                    check_errors=check_errors,
+                    check_warnings=check_warnings,
+                    outputs=tuple(published),
+                    held=held,
+                )
+            )
+        status = Outcome.FAILED if errors else Outcome.UPDATED
+        outcomes[source.path] = ArticleOutcome(source.path, source.slug, status, sentences, tuple(per_lang), tuple(errors))
+        if not errors:
+            pending[source.path.as_posix()] = Record(fingerprint, tuple(sorted(files.items())))
+        if len(pending) >= CHECKPOINT:
+            _save(state, pending, timer)
+        notify(SyncProgress("publish", done, len(extracted), "articles", str(source.path)))
+    _save(state, pending, timer)
+
+
+def _save(state: SyncState, pending: dict[str, Record], timer: _Timer) -> None:
+    t = time.perf_counter()
+    state.put(pending)
+    pending.clear()
+    timer.add("state", t)
+
+
+def _check(config: WorkspaceConfig, po: Path, lang: Language) -> tuple[int, int]:
+    """Errors and warnings of the quality checks on one catalog (reported, never fatal)."""
+    from translate.catalog.store import read_catalog
+    from translate.checks import Severity
+    from translate.checks.run import check_catalog
+
+    try:
+        catalog, _ = read_catalog(config.path(po))
+    except TranslateError:
+        return 0, 0  # publishing reports it
+    if catalog is None:
+        return 0, 0
+    _, reports = check_catalog(catalog, po, lang.code)
+    failures = [f for r in reports for f in r.failures]
+    return sum(f.severity is Severity.ERROR for f in failures), sum(f.severity is not Severity.ERROR for f in failures)
+
+
+__all__ = ["SyncOptions", "SyncProgress", "sync"]

@@ -1,0 +1,107 @@
+"""The commented default configuration that ``translate init`` writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from translate.errors import ConfigError
+from translate.workspace.config import PYPROJECT
+
+DEFAULT_CONFIG = """\
+# translate workspace: `translate sync` keeps every article below in every
+# language up to date; `translate status` shows the progress.
+# Command-line flags override these settings.
+
+[workspace]
+# Article files, relative to this file; ** matches any folders.
+sources = [{sources}]
+# Files to leave out (same glob syntax), e.g. drafts.
+exclude = []
+# Target languages (BCP-47 codes).
+languages = [{languages}]
+# Catalog tree: templates/<slug>.pot and <lang>/LC_MESSAGES/<slug>.po.
+locales = "locales"
+# Published articles: <slug>.<lang>.<ext> (bilingual: <slug>.en-<lang>.<format>).
+output = "out"
+# What to publish: "localized" and/or "bilingual"; format of the bilingual edition.
+editions = ["localized"]
+edition_format = "html"
+# Publish machine suggestions where nothing is reviewed yet (false: reviewed only).
+include_fuzzy = true
+# Sentences without a translation: "source" (keep the English), "omit" or "fail".
+untranslated = "source"
+# Markdown front-matter keys whose values are translated.
+front_matter_keys = ["title", "summary", "description", "subtitle", "caption"]
+# Plain text: also translate page furniture (logos, "MOST VIEWED" teasers).
+keep_furniture = false
+# Model: a models.lock name or a model folder; leave out for the lock's default.
+# model = "nllb-200-distilled-600m"
+# Engine: "auto" (CTranslate2 when converted, else transformers), "ctranslate2", "transformers".
+engine = "auto"
+# Translation memory: a re-run never translates a sentence twice.
+memory = ".translate/memory.sqlite3"
+# Run the quality checks on every updated catalog (counts in the summary).
+checks = true
+
+[decoding]
+beam_size = 4
+# max_input_tokens = 200
+# batch_tokens = 4096
+# device = "auto"
+
+[khmer]
+# order = true
+# spacing = "zwsp"      # keep | zwsp | remove
+# full_stop = true
+# digits = false
+
+[publish]
+# Hold back an article until enough of it is reviewed:
+# min_reviewed = 0.8
+# require_reviewed = ["title", "lede"]
+label = false
+metadata = false
+
+# [labels.km]
+# partial = "..."
+# reviewed = "..."
+"""
+
+
+def default_config(sources: tuple[str, ...] = (), languages: tuple[str, ...] = ()) -> str:
+    """The text of a default ``translate.toml``."""
+    quoted = ", ".join(f'"{s}"' for s in (sources or ("articles/**/*.md", "articles/**/*.html", "articles/**/*.txt")))
+    return DEFAULT_CONFIG.format(sources=quoted, languages=", ".join(f'"{lang}"' for lang in (languages or ("km",))))
+
+
+def pyproject_section(text: str) -> str:
+    """The same settings as ``[tool.translate]`` tables of ``pyproject.toml``."""
+    out = []
+    for line in text.splitlines():
+        stripped = line.lstrip("# ")
+        if stripped.startswith("[") and stripped.rstrip().endswith("]") and "=" not in stripped:
+            prefix = line[: len(line) - len(stripped)]
+            line = f"{prefix}[tool.translate.{stripped.strip()[1:-1]}]"
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def write_default(target: Path, text: str, *, force: bool = False) -> Path:
+    """Write the configuration: a new ``translate.toml``, or appended to ``pyproject.toml``.
+
+    Raises:
+        ConfigError: the file exists (``translate.toml``) or already has ``[tool.translate]``.
+    """
+    from translate.catalog.store import write_atomic
+
+    if target.name == PYPROJECT:
+        existing = target.read_text(encoding="utf-8") if target.exists() else ""
+        if "[tool.translate" in existing and not force:
+            raise ConfigError("already has [tool.translate] settings", path=target, hint="edit them, or remove them first")
+        body = (existing.rstrip("\n") + "\n\n" if existing.strip() else "") + pyproject_section(text)
+        write_atomic(target, body.encode("utf-8"))
+        return target
+    if target.exists() and not force:
+        raise ConfigError("already exists", path=target, hint="edit it, or pass --force to replace it")
+    write_atomic(target, text.encode("utf-8"))
+    return target
