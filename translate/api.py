@@ -24,6 +24,7 @@ from translate.catalog.template import build_template, same_entries
 from translate.config import ReadOptions
 from translate.editions import Edition, EditionFormat, bilingual_path, edition_info, render_edition
 from translate.errors import CatalogError, InputError, TranslateError
+from translate.glossary import load_glossary
 from translate.languages import Language
 from translate.khmer import KhmerOptions
 from translate.load import load_article
@@ -256,12 +257,15 @@ class MTRequest:
         memory: the translation-memory file (default: :func:`translate.mt.memory.default_memory_path`).
         retranslate_machine: also replace fuzzy machine text that nobody edited.
         khmer: post-processing of Khmer machine output (default: KhmerOptions()).
+        glossaries: glossary files (CSV or TBX) used besides each language's own
+            ``locales/<lang>/glossary.csv`` (see :mod:`translate.glossary`).
     """
 
     settings: MTSettings = field(default_factory=lambda: MTSettings())
     memory: Path | None = None
     retranslate_machine: bool = False
     khmer: KhmerOptions | None = None
+    glossaries: tuple[Path, ...] = ()
 
 
 def machine_translate(
@@ -284,6 +288,7 @@ def machine_translate(
     """
     workspace = workspace or Workspace()
     request = request or MTRequest()
+    glossary = load_glossary(workspace.locales, [lang.gettext for lang in langs], request.glossaries)
     model, _ = resolve(request.settings)
     if on_model is not None:
         on_model(model)
@@ -301,4 +306,5 @@ def machine_translate(
             retranslate_machine=request.retranslate_machine,
             progress=progress,
             khmer=request.khmer,
+            glossary=glossary,
         )

@@ -13,7 +13,8 @@ from translate.catalog.paths import catalog_path, find_catalogs
 from translate.catalog.stats import is_translated
 from translate.catalog.store import read_catalog
 from translate.checks import Failure, Severity, run_checks
-from translate.checks.glossary import Term, check_glossary
+from translate.checks.glossary import check_glossary
+from translate.glossary import Term
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +95,7 @@ def check_catalogs(locales: Path, slugs: Sequence[str] = (), langs: Iterable[str
         locales: the catalog tree.
         slugs: the articles (catalog names) to check; all catalogs when empty.
         langs: gettext language names to check; all when empty.
-        glossary: terms to check (see :mod:`translate.checks.glossary`).
+        glossary: terms to check (see :mod:`translate.glossary`); each applies to its own language.
 
     Raises:
         CatalogError: a catalog cannot be read or parsed.

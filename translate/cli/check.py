@@ -15,10 +15,10 @@ from translate.cli.common import EXIT_PARTIAL, Context, fail, parse_langs
 @click.command()
 @click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--to", "to", default="", metavar="LANGS", help="Languages to check, comma-separated BCP-47 codes (default: every language under --locales).")
-@click.option("--glossary", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="CSV file (source,target[,lang]) of terms that must be translated as given.")
+@click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Glossary file (CSV source,target,note[,lang] or TBX) of terms that must be translated as given; repeatable. locales/<lang>/glossary.csv|.tbx are always used.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report instead of one line per failure.")
 @click.pass_obj
-def check(obj: Context, articles: tuple[Path, ...], to: str, glossary: Path | None, as_json: bool) -> None:
+def check(obj: Context, articles: tuple[Path, ...], to: str, glossaries: tuple[Path, ...], as_json: bool) -> None:
     """Check translations for changed numbers, dropped links, loops, English left in...
 
     \b
@@ -28,15 +28,17 @@ def check(obj: Context, articles: tuple[Path, ...], to: str, glossary: Path | No
     (warnings alone exit 0).
     """
     from translate.checks import Severity
-    from translate.checks.glossary import read_glossary
     from translate.checks.run import check_catalogs
     from translate.errors import TranslateError
+    from translate.glossary import load_glossary
+    from translate.catalog.paths import find_catalogs
 
     langs = [lang.gettext for lang in parse_langs(to)] if to else []
     slugs = [article.name.split(".", 1)[0] for article in articles]
     try:
-        terms = read_glossary(glossary) if glossary else ()
-        report = check_catalogs(obj.locales, slugs, langs, terms)
+        glossary_langs = langs or sorted({lang for lang, _ in find_catalogs(obj.locales)})
+        glossary = load_glossary(obj.locales, glossary_langs, glossaries)
+        report = check_catalogs(obj.locales, slugs, langs, glossary.terms)
     except TranslateError as error:
         raise fail(error) from error
     if as_json:

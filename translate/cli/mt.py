@@ -39,6 +39,7 @@ def mt_options(func: F) -> F:
         click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file with a [decoding] table (default: ./translate.toml if present)."),
         click.option("--lock", type=click.Path(dir_okay=False, path_type=Path), help="models.lock to use (default: ./models.lock, else the project's)."),
         click.option("--memory", type=click.Path(dir_okay=False, path_type=Path), help="Translation-memory file (default: ~/.cache/translate/memory.sqlite3, or $TRANSLATE_MEMORY)."),
+        click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Glossary (CSV source,target,note[,lang] or TBX): its terms are masked and replaced by their approved translations; repeatable. locales/<lang>/glossary.csv|.tbx are always used."),
         click.option("--retranslate-machine", is_flag=True, help="Also replace fuzzy machine translations that nobody edited (after the English changed)."),
     ]
     for decorator in reversed(decorators):
@@ -63,7 +64,7 @@ def _request(options: dict[str, Any]) -> MTRequest:
     except ConfigError as error:
         raise fail(error) from error
     settings = MTSettings(model=options.pop("model"), backend=options.pop("backend"), decoding=decoding, lock=options.pop("lock"), progress=sys.stderr.isatty())
-    return MTRequest(settings=settings, memory=options.pop("memory"), retranslate_machine=options.pop("retranslate_machine"), khmer=khmer)
+    return MTRequest(settings=settings, memory=options.pop("memory"), retranslate_machine=options.pop("retranslate_machine"), khmer=khmer, glossaries=tuple(options.pop("glossaries")))
 
 
 @contextmanager

@@ -9,6 +9,7 @@ word with no hyphen after its short prefix, so no PO writer wraps it::
     # mt_sha256:1a2b3c4d5e6f
     # mt_issues:repetition,hit-length-cap
     # mt_check:numbers,urls
+    # mt_restore: link: [the report](https://example.org/report)
 
 The digest is that of the machine text itself, so an entry whose msgstr no
 longer matches it was edited by a person and is never replaced. Reviewed
@@ -19,7 +20,11 @@ would be, and say so (``# tm_reviewed:<catalog>``).
 Machine output in Khmer is post-processed (:func:`translate.khmer.postprocess`:
 character order, spacing, full stop) before it is written, and the quality
 checks (:mod:`translate.checks`) run on it: the names of those that fail go in
-``# mt_check:``, where a translator sees them in Poedit.
+``# mt_check:``, where a translator sees them in Poedit. Markup of the English
+that the machine translation lacks (a link or emphasis whose place in the
+translation is not certain, a URL the model lost) is listed, one
+``# mt_restore:`` line each, exactly as written in the English, for the
+translator to put back.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from typing import TYPE_CHECKING
 import polib
 
 from translate.catalog.stats import is_translated
+from translate.mt.protect import unplaced_markup
 from translate.mt.types import Issue
 
 if TYPE_CHECKING:
@@ -44,8 +50,9 @@ _MT_SETTINGS = "mt_settings:"
 _MT_DIGEST = "mt_sha256:"
 _MT_ISSUES = "mt_issues:"
 _MT_CHECK = "mt_check:"
+_MT_RESTORE = "mt_restore:"
 _TM = "tm_reviewed:"
-_OURS = (_MT, _MT_SETTINGS, _MT_DIGEST, _MT_ISSUES, _MT_CHECK, _TM)
+_OURS = (_MT, _MT_SETTINGS, _MT_DIGEST, _MT_ISSUES, _MT_CHECK, _MT_RESTORE, _TM)
 
 
 def text_digest(text: str) -> str:
@@ -182,6 +189,7 @@ def _apply(entry: polib.POEntry, suggestion: Suggestion, lang: str = "", khmer: 
         lines.append(_MT_ISSUES + ",".join(suggestion.issues))
     if failed:
         lines.append(_MT_CHECK + ",".join(failed))
+    lines.extend(f"{_MT_RESTORE} {item}" for item in unplaced_markup(entry.msgid, text))
     entry.tcomment = _comment(entry.tcomment, lines)
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from translate.catalog.paths import catalog_path, find_catalogs
 from translate.catalog.store import read_catalog, update_catalog
 from translate.errors import CatalogError, TranslateError
+from translate.glossary import Glossary
 from translate.khmer import KhmerOptions
 from translate.languages import Language, language
 from translate.mt.decoding import DecodingConfig
@@ -24,6 +25,9 @@ from translate.mt.engine import Engine
 from translate.mt.models import ResolvedModel
 from translate.mt.memory import MachineKey, MachineRecord, ReviewedRecord, TranslationMemory
 from translate.mt.pretranslate import Origin, Provenance, Suggestion, fill, pending, reviewed_translations
+from translate.mt.protect import VERSION as MASK_VERSION
+from translate.mt.protect import Masked, mask, restore
+from translate.mt.types import Issue, Translation
 
 ENGLISH = "en"
 #: Sentences per engine call: results reach the memory after each chunk, so
@@ -124,11 +128,15 @@ def machine_translate(
     retranslate_machine: bool = False,
     progress: Progress | None = None,
     khmer: KhmerOptions | None = None,
+    glossary: Glossary | None = None,
 ) -> MTRun:
     """Fill the catalogs of ``articles`` (``(path, slug)`` pairs) in each language.
 
     The engine is loaded (``load_engine``) only when some sentence is neither in
-    the memory nor reviewed elsewhere, and at most once.
+    the memory nor reviewed elsewhere, and at most once. Markup and
+    non-translatable text are masked before the model sees a sentence and put
+    back after (:mod:`translate.mt.protect`); glossary terms are masked and
+    replaced by their approved translations.
     """
     started = time.perf_counter()
     lazy = _LazyEngine(load_engine)
@@ -149,7 +157,10 @@ def machine_translate(
                 results.append(CatalogResult(path, lang.code, error=error))
         sentences = list(dict.fromkeys(s for msgids in wanted.values() for s in msgids))
         totals["sentences"] += len(sentences)
-        suggestions = _suggest(sentences, src, lang, spec, lazy, memory, totals, progress)
+        terms = glossary.for_language(lang.gettext) if glossary else ()
+        settings = f"{spec.settings}|mask:{MASK_VERSION}" + (f"|gloss:{glossary.signature(lang.gettext)}" if terms else "")
+        masks = {s: mask(s, terms) for s in sentences}
+        suggestions = _suggest(masks, src, lang, spec.model, settings, lazy, memory, totals, progress)
         for path, slug in articles:
             po_path = catalog_path(locales, slug, lang.gettext)
             if po_path not in wanted:
@@ -169,21 +180,23 @@ def machine_translate(
 
 
 def _suggest(
-    sentences: list[str],
+    masks: dict[str, Masked],
     src: Language,
     tgt: Language,
-    spec: EngineSpec,
+    model: ResolvedModel,
+    settings: str,
     lazy: _LazyEngine,
     memory: TranslationMemory,
     totals: dict[str, int],
     progress: Progress | None,
 ) -> dict[str, Suggestion]:
+    sentences = list(masks)
     suggestions: dict[str, Suggestion] = {}
-    provenance = Provenance(spec.model.name, spec.model.revision, spec.settings, "")
+    provenance = Provenance(model.name, model.revision, settings, "")
     for source, record in memory.get_reviewed_many(sentences, src.code, tgt.code).items():
         suggestions[source] = Suggestion(record.target, Origin.REVIEWED, source_catalog=record.origin)
     totals["reviewed"] += len(suggestions)
-    keys = {s: MachineKey(s, src.code, tgt.code, spec.model.name, spec.model.revision, spec.settings) for s in sentences if s not in suggestions}
+    keys = {s: MachineKey(s, src.code, tgt.code, model.name, model.revision, settings) for s in sentences if s not in suggestions}
     known = memory.get_machine_many(list(keys.values()))
     for source, key in keys.items():
         if key in known:
@@ -191,6 +204,13 @@ def _suggest(
             suggestions[source] = Suggestion(record.target, Origin.MACHINE, provenance, record.issues)
     totals["memory"] += sum(1 for key in keys.values() if key in known)
     missing = [s for s, key in keys.items() if key not in known]
+    # Nothing to translate outside the masked pieces (a URL, a name in the glossary): no model call.
+    for source in [s for s in missing if not masks[s].needs_model]:
+        restored = restore(masks[source], masks[source].text)
+        memory.put_machine([MachineRecord(keys[source], restored.text, restored.issues)])
+        suggestions[source] = Suggestion(restored.text, Origin.MACHINE, provenance, restored.issues)
+        totals["translated"] += 1
+    missing = [s for s in missing if masks[s].needs_model]
     done = 0
     if progress is not None:
         progress(0, len(missing))
@@ -198,15 +218,23 @@ def _suggest(
         chunk = missing[start : start + CHUNK]
         engine = lazy.get()
         engine.on_batch = _batch_progress(progress, done, len(chunk), len(missing))
-        translations = engine.translate(chunk, src, tgt)
-        memory.put_machine(MachineRecord(keys[t.source], t.text, t.issues) for t in translations)
-        for source, t in zip(chunk, translations):
-            suggestions[source] = Suggestion(t.text, Origin.MACHINE, provenance, t.issues)
+        model_texts = list(dict.fromkeys(masks[s].text for s in chunk))
+        by_text = dict(zip(model_texts, engine.translate(model_texts, src, tgt)))
+        results = [(source, _unmask(masks[source], by_text[masks[source].text])) for source in chunk]
+        memory.put_machine(MachineRecord(keys[source], text, issues) for source, (text, issues) in results)
+        for source, (text, issues) in results:
+            suggestions[source] = Suggestion(text, Origin.MACHINE, provenance, issues)
         done += len(chunk)
         totals["translated"] += len(chunk)
         if progress is not None:
             progress(done, len(missing))
     return suggestions
+
+
+def _unmask(masked: Masked, translation: Translation) -> tuple[str, tuple[Issue, ...]]:
+    """The translation with its masked pieces restored, and every issue found."""
+    restored = restore(masked, translation.text)
+    return restored.text, tuple(dict.fromkeys(translation.issues + restored.issues))
 
 
 def _batch_progress(progress: Progress | None, done: int, chunk: int, total: int) -> Callable[[int], None] | None:

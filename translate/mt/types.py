@@ -14,6 +14,8 @@ class Issue(StrEnum):
     LENGTH_RATIO = "length-ratio"  # output implausibly short or long for its source
     SPLIT = "split"  # the source was split at clause boundaries to fit the model's input
     EMPTY = "empty"  # the model produced nothing
+    PLACEHOLDER = "placeholder"  # a masked URL, code or term was lost, duplicated or invented by the model
+    MARKUP_NOT_PLACED = "markup-not-placed"  # a link or emphasis could not be placed in the translation
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,415 @@
+"""Keep markup and non-translatable text away from the model, and put it back exactly.
+
+The model never sees raw markup. :func:`mask` turns a catalog msgid into the
+text the model translates:
+
+- *atoms* — URLs, e-mail addresses, code (Markdown code spans, ``<code>``),
+  Liquid tags, Hugo shortcodes, images, HTML comments, lone HTML tags
+  (``<br>``), ``&amp;``-style entities, existing placeholders (``{0}``, ``%s``)
+  and glossary terms — become numbered placeholders ``{1}``, ``{2}`` … (the
+  placeholder form that machine-translation models copy most reliably);
+- *pairs* — links (``[text](url)``, ``<a href>``) and emphasis (``**``, ``*``,
+  ``_``, ``~~``, ``<em>``, ``<strong>`` …) — lose their markers and keep their
+  translatable text.
+
+:func:`restore` reads the model's output, tolerating what models do to
+placeholders (``{ 1 }``, ``{១}``, full-width braces, duplicates, reordering),
+and puts every atom back exactly: its source text, or for a glossary term its
+approved translation. A pair is carried into the translation only where its
+placement is certain: it wraps the whole sentence, or its text (a name, a
+number, a glossary term) appears in the translation exactly once. Otherwise the
+translation is produced without it and the pair is listed in
+:attr:`Restored.to_restore`, exactly as it was written in the English, so the
+translator can put it back: a link is never dropped silently.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from translate.mt.types import Issue
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from translate.glossary import Term
+
+#: Version of the masking rules: part of the machine-output signature.
+VERSION = "1"
+
+#: Working characters: one per atom, two per pair (Unicode plane-15 private use).
+_BASE = 0xF0000
+_PRIVATE = re.compile("[\U000f0000-\U000ffffd]")
+
+_OPAQUE = re.compile(
+    r"(?P<shortcode>\{\{[<%].*?[%>]\}\})"
+    r"|(?P<liquid>\{\{.*?\}\}|\{%.*?%\})"
+    r"|(?P<code>(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)|<(?P<codetag>code|kbd|samp|var)(?:\s[^<>]*)?>.*?</(?P=codetag)\s*>)"
+    r"|(?P<comment><!--.*?-->)"
+    r"|(?P<image>!\[[^\[\]]*\]\([^()\s]*(?:\s+\"[^\"]*\")?\))"
+    r"|(?P<autolink><(?:https?://|mailto:)[^<>\s]+>)",
+    re.DOTALL | re.IGNORECASE,
+)
+_LINK = re.compile(
+    r"\[(?P<inner>[^\[\]]*)\](?P<dest>\((?:<[^<>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\)|\[[^\[\]]+\])"
+)
+_INLINE_TAGS = "a|abbr|b|bdi|bdo|cite|del|dfn|em|i|ins|mark|q|s|small|span|strong|sub|sup|time|u"
+_HTML_PAIR = re.compile(rf"(?P<open><(?P<tag>{_INLINE_TAGS})(?:\s[^<>]*)?>)(?P<inner>(?:(?!</?(?P=tag)[\s>/]).)*?)(?P<close></(?P=tag)\s*>)", re.DOTALL | re.IGNORECASE)
+_STRONG = re.compile(r"(?P<open>\*\*|(?<![\w_])__|~~)(?=\S)(?P<inner>.+?)(?<=\S)(?P<close>(?P=open))(?![\w_])")
+_EMPHASIS = re.compile(r"(?P<open>(?<![\w*])\*|(?<![\w_])_)(?=[^\s*_])(?P<inner>.+?)(?<=[^\s*_])(?P<close>(?P=open))(?![\w*_])")
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'«»“”]+[^\s<>()\[\]\"'«»“”.,;:!?]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
+_KEPT_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#0*3[489]|#0*6[02]|#x0*2[26]|#x0*3[ce]);", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+_PLACEHOLDER = re.compile(r"%(?:\([\w.]+\))?[sdifr]|\{\d*\}|\{[A-Za-z_]\w*\}")
+#: What models make of ``{12}``: spaces inside, Khmer or full-width digits and braces.
+_OUTPUT_PLACEHOLDER = re.compile(r"[{｛]\s*([0-9០-៩０-９]+)\s*[}｝]")
+_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩０１２３４５６７８９", "01234567890123456789")
+_TRAILING = re.compile(r"[\s.!?:;,។៕\"'”’»)]*$")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A piece the model must not translate.
+
+    Attributes:
+        kind: url, email, code, liquid, shortcode, image, comment, autolink, html, entity, placeholder or term.
+        source: the text as written in the English.
+        restore: what goes into the translation (the source text; for a glossary term, its approved translation).
+    """
+
+    kind: str
+    source: str
+    restore: str
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Markup around translatable text: a link or emphasis.
+
+    Attributes:
+        kind: link or emphasis.
+        open: the opening markup as written (``[``, ``<a href="…">``, ``**``).
+        close: the closing markup as written (``](https://…)``, ``</a>``, ``**``).
+    """
+
+    kind: str
+    open: str
+    close: str
+
+
+@dataclass(frozen=True)
+class Masked:
+    """A sentence prepared for the model.
+
+    Attributes:
+        source: the msgid.
+        text: what the model translates.
+        atoms: the masked atoms; atom ``i`` is the placeholder ``{i+1}``.
+        pairs: the links and emphasis found.
+        work: the sentence with one private character per atom and two per pair (internal form).
+        wrappers: pairs that wrap the whole sentence, outermost first, with the
+            punctuation that followed each in the English.
+    """
+
+    source: str
+    text: str
+    atoms: tuple[Atom, ...] = ()
+    pairs: tuple[Pair, ...] = ()
+    work: str = ""
+    wrappers: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def needs_model(self) -> bool:
+        """Whether there is anything to translate (letters outside the atoms)."""
+        return bool(_LETTER.search(_OUTPUT_PLACEHOLDER.sub("", self.text)))
+
+    @property
+    def changed(self) -> bool:
+        """Whether the model sees something other than the msgid."""
+        return self.text != self.source
+
+
+@dataclass(frozen=True)
+class Restored:
+    """A translation with the masked pieces put back.
+
+    Attributes:
+        text: the translation.
+        issues: ``placeholder`` when the model lost, duplicated or invented a
+            placeholder; ``markup-not-placed`` when a link or emphasis could not be placed.
+        to_restore: the markup of the English that is missing from the
+            translation, as written, for the translator to put back.
+    """
+
+    text: str
+    issues: tuple[Issue, ...] = ()
+    to_restore: tuple[str, ...] = field(default=())
+
+
+def _atom_char(index: int) -> str:
+    return chr(_BASE + index)
+
+
+class _Builder:
+    """Collects atoms and pairs while the sentence is rewritten into its working form."""
+
+    def __init__(self) -> None:
+        self.atoms: list[Atom] = []
+        self.pairs: list[Pair] = []
+        # Pair markers come after every atom character: numbered from the top of the plane.
+        self.top = 0xFFFFD
+
+    def atom(self, kind: str, source: str, restore: str | None = None) -> str:
+        self.atoms.append(Atom(kind, source, source if restore is None else restore))
+        return _atom_char(len(self.atoms) - 1)
+
+    def pair(self, kind: str, open_: str, close: str) -> tuple[str, str]:
+        self.pairs.append(Pair(kind, open_, close))
+        index = len(self.pairs) - 1
+        return chr(self.top - 2 * index), chr(self.top - 2 * index - 1)
+
+
+def _pair_index(char: str) -> tuple[int, bool]:
+    """``(pair index, is_open)`` of a pair marker character."""
+    offset = 0xFFFFD - ord(char)
+    return offset // 2, offset % 2 == 0
+
+
+def _is_atom(char: str) -> bool:
+    return _BASE <= ord(char) < _BASE + 0x8000
+
+
+def mask(source: str, terms: Sequence[Term] = ()) -> Masked:
+    """Prepare ``source`` for the model (see the module documentation).
+
+    Args:
+        terms: glossary terms for the target language, longest first
+            (:meth:`translate.glossary.Glossary.for_language`).
+    """
+    if _PRIVATE.search(source):
+        return Masked(source, source, work=source)  # cannot happen in real text; translate as is
+    build = _Builder()
+    work = _OPAQUE.sub(lambda m: build.atom(m.lastgroup if m.lastgroup not in ("ticks", "codetag") else "code", m.group()), source)
+    work = _mask_pairs(work, build)
+    work = _URL.sub(lambda m: build.atom("email" if "@" in m.group() and "://" not in m.group() else "url", m.group()), work)
+    work = _HTML_TAG.sub(lambda m: build.atom("html", m.group()), work)
+    work = _KEPT_ENTITY.sub(lambda m: build.atom("entity", m.group()), work)
+    work = _ENTITY.sub(lambda m: html.unescape(m.group()), work)
+    work = _PLACEHOLDER.sub(lambda m: build.atom("placeholder", m.group()), work)
+    if terms:
+        work = _mask_terms(work, terms, build)
+    work, atoms = _in_reading_order(work, build.atoms)
+    work, wrappers = _unwrap(work)
+    return Masked(source, _model_text(work), atoms, tuple(build.pairs), work, wrappers)
+
+
+def _in_reading_order(work: str, atoms: list[Atom]) -> tuple[str, tuple[Atom, ...]]:
+    """Renumber atoms in the order they appear, so the model sees ``{1}``, ``{2}``, ``{3}`` …"""
+    order = [ord(c) - _BASE for c in work if _PRIVATE.match(c) and _is_atom(c)]
+    renumber = {old: new for new, old in enumerate(order)}
+    work = "".join(_atom_char(renumber[ord(c) - _BASE]) if _PRIVATE.match(c) and _is_atom(c) else c for c in work)
+    return work, tuple(atoms[old] for old in order)
+
+
+def _mask_pairs(work: str, build: _Builder) -> str:
+    def link(match: re.Match[str]) -> str:
+        start, end = build.pair("link", "[", "]" + match.group("dest"))
+        return start + match.group("inner") + end
+
+    def tag(kind: str) -> object:
+        def replace(match: re.Match[str]) -> str:
+            start, end = build.pair(kind, match.group("open"), match.group("close"))
+            return start + match.group("inner") + end
+
+        return replace
+
+    work = _LINK.sub(link, work)
+    for pattern, kind in ((_HTML_PAIR, None), (_STRONG, "emphasis"), (_EMPHASIS, "emphasis")):
+        while True:
+            if kind is None:
+                new = pattern.sub(lambda m: tag("link" if m.group("tag").lower() == "a" else "emphasis")(m), work)  # type: ignore[operator]
+            else:
+                new = pattern.sub(tag(kind), work)  # type: ignore[arg-type]
+            if new == work:
+                break
+            work = new
+    return work
+
+
+def _mask_terms(work: str, terms: Sequence[Term], build: _Builder) -> str:
+    from translate.glossary import find_terms
+
+    pieces = []
+    last = 0
+    for occurrence in find_terms(work, terms):
+        pieces.append(work[last : occurrence.start])
+        pieces.append(build.atom("term", occurrence.text, occurrence.term.translation(occurrence.text)))
+        last = occurrence.end
+    pieces.append(work[last:])
+    return "".join(pieces)
+
+
+def _unwrap(work: str) -> tuple[str, tuple[tuple[int, str], ...]]:
+    """Take off pairs that wrap the whole sentence (``**Breaking.**``, ``[Read more](…).``)."""
+    wrappers = []
+    while True:
+        stripped = work.strip()
+        if not stripped or _is_atom(stripped[0]) or not _PRIVATE.match(stripped[0]):
+            break
+        index, is_open = _pair_index(stripped[0])
+        if not is_open:
+            break
+        close = chr(ord(stripped[0]) - 1)
+        end = stripped.find(close)
+        trailing = stripped[end + 1 :]
+        if end < 0 or not _TRAILING.fullmatch(trailing) or _PRIVATE.search(trailing):
+            break
+        wrappers.append((index, trailing))
+        work = stripped[1:end] + trailing
+    return work, tuple(wrappers)
+
+
+def _model_text(work: str) -> str:
+    """The working form as the model sees it: atoms as ``{n}``, pair markers removed."""
+    out = []
+    for char in work:
+        if _PRIVATE.match(char):
+            if _is_atom(char):
+                out.append("{" + str(ord(char) - _BASE + 1) + "}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _expand(masked: Masked, text: str) -> str:
+    """Working characters replaced by what they stand for in a translation."""
+    out = []
+    for char in text:
+        if not _PRIVATE.match(char):
+            out.append(char)
+        elif _is_atom(char):
+            out.append(masked.atoms[ord(char) - _BASE].restore)
+        else:
+            index, is_open = _pair_index(char)
+            pair = masked.pairs[index]
+            out.append(pair.open if is_open else pair.close)
+    return "".join(out)
+
+
+def _source_form(masked: Masked, text: str) -> str:
+    """Working characters replaced by the English as written."""
+    return "".join(masked.atoms[ord(c) - _BASE].source if _PRIVATE.match(c) and _is_atom(c) else _expand(masked, c) for c in text)
+
+
+def _top_level_pairs(work: str) -> list[tuple[int, int, int]]:
+    """``(pair index, start, end)`` of the outermost pairs in the working form (end after the close marker)."""
+    found = []
+    position = 0
+    while position < len(work):
+        char = work[position]
+        if _PRIVATE.match(char) and not _is_atom(char):
+            index, is_open = _pair_index(char)
+            if is_open:
+                end = work.find(chr(ord(char) - 1), position)
+                if end > position:
+                    found.append((index, position, end + 1))
+                    position = end + 1
+                    continue
+        position += 1
+    return found
+
+
+def restore(masked: Masked, output: str) -> Restored:
+    """Put the masked pieces of ``masked`` back into the model's ``output``."""
+    if not masked.atoms and not masked.pairs:
+        return Restored(output)
+    issues: list[Issue] = []
+    to_restore: list[str] = []
+    count = len(masked.atoms)
+
+    def canonical(match: re.Match[str]) -> str:
+        number = int(match.group(1).translate(_DIGITS))
+        return "{" + str(number) + "}" if 1 <= number <= count else match.group()
+
+    text = _OUTPUT_PLACEHOLDER.sub(canonical, output)
+    # Links and emphasis whose text the translation kept verbatim: place them there.
+    placed: dict[str, str] = {}
+    for index, start, end in _top_level_pairs(masked.work):
+        inner = _model_text(masked.work[start + 1 : end - 1])
+        if inner.strip() and (_LETTER.search(inner) or "{" in inner) and text.count(inner) == 1:
+            marker = _atom_char(0x7000 + index)
+            text = text.replace(inner, marker)
+            placed[marker] = _expand(masked, masked.work[start:end])
+        else:
+            issues.append(Issue.MARKUP_NOT_PLACED)
+            to_restore.append(f"{masked.pairs[index].kind}: {_source_form(masked, masked.work[start:end])}")
+    # Atoms: exactly one placeholder each.
+    for number, atom in enumerate(masked.atoms, start=1):
+        placeholder = "{" + str(number) + "}"
+        occurrences = text.count(placeholder)
+        if occurrences == 0:
+            if _atom_char(number - 1) in masked.work and not _in_placed_pair(masked, number - 1, placed):
+                issues.append(Issue.PLACEHOLDER)
+                to_restore.append(f"{atom.kind}: {atom.source}")
+            continue
+        first = text.index(placeholder) + len(placeholder)
+        text = text[:first] + re.sub(r" ?" + re.escape(placeholder), "", text[first:])
+        text = text.replace(placeholder, atom.restore, 1)
+        if occurrences > 1:
+            issues.append(Issue.PLACEHOLDER)
+    if _OUTPUT_PLACEHOLDER.search(text) and not _OUTPUT_PLACEHOLDER.search(_source_form(masked, masked.work)):
+        text = re.sub(" ?" + _OUTPUT_PLACEHOLDER.pattern, "", text)  # placeholders the model invented
+        issues.append(Issue.PLACEHOLDER)
+    for marker, markup in placed.items():
+        text = text.replace(marker, markup)
+    for index, trailing in reversed(masked.wrappers):
+        text = _wrap(text, masked.pairs[index], trailing)
+    text = re.sub(r"  +", " ", text) if "  " not in masked.source else text
+    return Restored(text, tuple(dict.fromkeys(issues)), tuple(to_restore))
+
+
+def _in_placed_pair(masked: Masked, atom_index: int, placed: dict[str, str]) -> bool:
+    """Whether the atom lies inside a pair that was placed whole (and so is already restored)."""
+    char = _atom_char(atom_index)
+    for index, start, end in _top_level_pairs(masked.work):
+        if _atom_char(0x7000 + index) in placed and char in masked.work[start:end]:
+            return True
+    return False
+
+
+def _wrap(text: str, pair: Pair, trailing: str) -> str:
+    """Wrap a whole translation in ``pair``, keeping its final punctuation outside when the English did."""
+    stripped = text.strip()
+    if trailing.strip():
+        body = _TRAILING.sub("", stripped)
+        end = stripped[len(body) :]
+        return text[: len(text) - len(text.lstrip())] + pair.open + body + pair.close + end
+    return text[: len(text) - len(text.lstrip())] + pair.open + stripped + pair.close
+
+
+def unplaced_markup(source: str, target: str) -> list[str]:
+    """Markup of ``source`` (links, emphasis, code, URLs …) that ``target`` lacks, as written in the English."""
+    masked = mask(source)
+    missing = []
+    for index, start, end in _top_level_pairs(masked.work):
+        pair = masked.pairs[index]
+        if pair.open not in target or pair.close not in target:
+            missing.append(f"{pair.kind}: {_source_form(masked, masked.work[start:end])}")
+    for index, _ in masked.wrappers:
+        pair = masked.pairs[index]
+        if pair.open not in target or pair.close not in target:
+            missing.append(f"{pair.kind}: {pair.open}…{pair.close}")
+    for atom in masked.atoms:
+        if atom.source not in target and not _inside_any_pair(masked, atom):
+            missing.append(f"{atom.kind}: {atom.source}")
+    return missing
+
+
+def _inside_any_pair(masked: Masked, atom: Atom) -> bool:
+    char = _atom_char(masked.atoms.index(atom))
+    return any(char in masked.work[start:end] for _, start, end in _top_level_pairs(masked.work))
