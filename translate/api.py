@@ -92,13 +92,22 @@ class PublishResult:
 
 @dataclass(frozen=True)
 class StatusRow:
-    """Review state of one article's catalog in one language."""
+    """Review state of one article's catalog in one language.
+
+    Attributes:
+        stats: entry counts; ``None`` when the catalog is missing or cannot be read.
+        article: the article file (workspace status; ``None`` when only catalogs were looked at).
+        changed: the article's English changed since its catalogs were updated
+            (workspace status; ``None`` when not known).
+    """
 
     slug: str
     lang: str
     path: Path
     stats: CatalogStats | None = None
     error: TranslateError | None = None
+    article: Path | None = None
+    changed: bool | None = None
 
 
 def _unique_slugs(paths: Sequence[Path]) -> dict[Path, TranslateError]:
@@ -226,6 +235,11 @@ def publish(
 
 def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), workspace: Workspace | None = None) -> list[StatusRow]:
     """Review state of catalogs: of the given articles, or of every catalog in the tree.
+
+    For a whole workspace (every configured article, language totals, and
+    articles whose English changed since their catalogs were updated) see
+    :func:`translate.workspace.status.workspace_status`, whose rows are
+    ``StatusRow`` too, with ``article`` and ``changed`` filled in.
 
     Args:
         paths: articles whose catalogs to report; all catalogs when empty.

@@ -127,19 +127,109 @@ def publish(
 @click.argument("articles", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--to", "to", default="", metavar="LANGS", help="Only these languages (default: all).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Workspace configuration to report on (default: translate.toml with [workspace], or pyproject.toml with [tool.translate.workspace]).")
+@click.option("--workspace/--catalogs", "workspace_mode", default=None, help="Report on the workspace's articles (totals, progress, changed English) or on the catalog tree. Default: the workspace when one is configured and no ARTICLES are given.")
 @click.pass_obj
-def status(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool) -> None:
-    """Review progress of each article's catalog in each language."""
+def status(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool, config_file: Path | None, workspace_mode: bool | None) -> None:
+    """Review progress of each article's catalog in each language.
+
+    In a workspace (translate.toml with [workspace]): totals per language,
+    progress per article, and the articles whose English changed since their
+    catalogs were updated (run translate sync).
+    """
     from translate.api import Workspace
     from translate.api import status as run_status
 
     langs = parse_langs(to) if to.strip() else ()
+    if workspace_mode is None:
+        workspace_mode = not articles and _configured_workspace(config_file)
+    if workspace_mode:
+        _workspace_status(obj, config_file, langs, as_json)
+        return
     rows = run_status(articles, langs, Workspace(locales=obj.locales))
     if as_json:
         click.echo(json.dumps([_status_json(row) for row in rows], ensure_ascii=False, indent=2))
     else:
         _print_status(rows)
     report_errors([row.error for row in rows if row.error is not None])
+
+
+def _configured_workspace(config_file: Path | None) -> bool:
+    from translate.workspace.config import find_config, has_workspace
+
+    found = config_file or find_config()
+    return found is not None and has_workspace(found)
+
+
+def _workspace_status(obj: Context, config_file: Path | None, langs: Sequence[Any], as_json: bool) -> None:
+    from translate.cli.workspace import load_workspace
+    from translate.errors import ConfigError
+    from translate.workspace.status import workspace_status
+
+    config = load_workspace(obj, config_file)
+    try:
+        result = workspace_status(config, langs)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from error
+    if as_json:
+        click.echo(json.dumps(_workspace_json(result), ensure_ascii=False, indent=2))
+    else:
+        _print_workspace(result)
+    report_errors(list(result.errors))
+
+
+def _workspace_json(result: Any) -> dict[str, Any]:
+    languages = []
+    for total in result.totals:
+        s = total.stats
+        languages.append(
+            {"language": total.lang, "articles": total.articles, "missing": total.missing, "entries": s.entries, "translated": s.translated,
+             "fuzzy": s.fuzzy, "untranslated": s.untranslated, "obsolete": s.obsolete, "reviewed_percent": round(s.reviewed_percent, 1)}
+        )
+    articles = []
+    for article in result.articles:
+        rows = [_status_json(row) | {"missing": row.stats is None and row.error is None} for row in article.rows]
+        articles.append({"article": article.path.as_posix(), "slug": article.slug, "changed": article.changed, "languages": rows, "errors": [str(e) for e in article.errors]})
+    return {
+        "root": str(result.root),
+        "languages": languages,
+        "articles": articles,
+        "changed": [a.path.as_posix() for a in result.changed],
+        "errors": [str(e) for e in result.errors],
+    }
+
+
+def _print_workspace(result: Any) -> None:
+    from translate.workspace.report import format_table
+
+    if not result.articles:
+        click.echo("no articles found (check sources in the workspace configuration)")
+        return
+    table = [["language", "articles", "entries", "reviewed", "fuzzy", "untranslated", "reviewed %", "no catalog"]]
+    for total in result.totals:
+        s = total.stats
+        table.append([total.lang, str(total.articles), str(s.entries), str(s.translated), str(s.fuzzy), str(s.untranslated), f"{s.reviewed_percent:.0f}%", str(total.missing)])
+    for line in format_table(table):
+        click.echo(line)
+    click.echo("")
+    table = [["article", *[f"{lang} reviewed" for lang in result.languages], "changed"]]
+    for article in result.articles:
+        cells = []
+        for row in article.rows:
+            if row.error is not None:
+                cells.append("error")
+            elif row.stats is None:
+                cells.append("-")
+            else:
+                cells.append(f"{row.stats.translated}/{row.stats.entries} {row.stats.reviewed_percent:.0f}%")
+        table.append([article.path.as_posix(), *cells, "yes" if article.changed else ""])
+    for line in format_table(table):
+        click.echo(line)
+    if result.changed:
+        click.echo("")
+        click.echo(f"{len(result.changed)} article(s) changed since their catalogs were updated (run translate sync):")
+        for article in result.changed:
+            click.echo(f"  {article.path.as_posix()}")
 
 
 def _status_json(row: Any) -> dict[str, Any]:

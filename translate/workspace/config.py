@@ -252,3 +252,11 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Workspa
         tables.append((other, value))
     return WorkspaceConfig(root=file.parent, file=file, tables=tuple(tables), **values)
 
+
+
+def has_workspace(path: Path) -> bool:
+    """Whether a configuration file has workspace settings (``[workspace]``)."""
+    try:
+        return isinstance(_document(path).get("workspace"), dict)
+    except ConfigError:
+        return True  # let the command report the problem

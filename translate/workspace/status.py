@@ -1,0 +1,136 @@
+"""Progress over a whole workspace: per language, per article, and what is out of date."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from translate.catalog.stats import CatalogStats
+from translate.errors import TranslateError
+from translate.languages import Language, parse_languages
+from translate.workspace.config import WorkspaceConfig
+from translate.workspace.discover import Source, discover
+from translate.workspace.state import Record, SyncState, file_digest
+
+
+@dataclass(frozen=True)
+class ArticleStatus:
+    """One article of the workspace.
+
+    Attributes:
+        rows: its catalogs, one per language (``stats`` is ``None`` when the catalog is missing or broken).
+        changed: its English changed since its catalogs were updated (or it has no catalogs yet).
+        errors: the article or a catalog cannot be read.
+    """
+
+    path: Path
+    slug: str
+    rows: tuple[object, ...]
+    changed: bool
+    errors: tuple[TranslateError, ...] = ()
+
+
+@dataclass(frozen=True)
+class LanguageTotal:
+    """Entry counts of one language over all articles."""
+
+    lang: str
+    articles: int
+    stats: CatalogStats
+    missing: int
+
+    @property
+    def reviewed_percent(self) -> float:
+        return self.stats.reviewed_percent
+
+
+@dataclass(frozen=True)
+class WorkspaceStatus:
+    """What ``translate status`` reports for a workspace."""
+
+    root: Path
+    languages: tuple[str, ...]
+    articles: tuple[ArticleStatus, ...]
+    totals: tuple[LanguageTotal, ...]
+    errors: tuple[TranslateError, ...]
+
+    @property
+    def changed(self) -> tuple[ArticleStatus, ...]:
+        return tuple(a for a in self.articles if a.changed)
+
+
+def _msgids(po: object) -> set[tuple[str | None, str]]:
+    return {(e.msgctxt, e.msgid) for e in po if not e.obsolete}  # type: ignore[attr-defined]
+
+
+def _english_changed(config: WorkspaceConfig, source: Source, catalogs: Sequence[object | None], record: Record | None) -> bool:
+    """Whether the article's sentences are no longer those of its catalogs."""
+    from translate.api import Workspace
+    from translate.catalog.paths import template_path
+    from translate.catalog.template import build_template
+    from translate.workspace.setup import read_options
+
+    if any(c is None for c in catalogs):
+        return True
+    if record is not None:
+        files = dict(record.files)
+        pot = template_path(config.locales, source.slug).as_posix()
+        if files.get(source.path.as_posix()) == file_digest(config.path(source.path)) and pot in files and files[pot] == file_digest(config.path(Path(pot))):
+            return False
+    workspace = Workspace(locales=config.path(config.locales), read=read_options(config), base=config.root)
+    current = _msgids(build_template(workspace.load(config.path(source.path)), base=config.root))
+    return any(_msgids(c) != current for c in catalogs)
+
+
+def workspace_status(config: WorkspaceConfig, langs: Sequence[Language] = ()) -> WorkspaceStatus:
+    """Progress of every article of the workspace in every language (``langs``: only these).
+
+    Raises:
+        ConfigError: an invalid language in the configuration.
+    """
+    from translate.api import StatusRow
+    from translate.catalog.paths import catalog_path
+    from translate.catalog.stats import catalog_stats
+    from translate.catalog.store import read_catalog
+
+    langs = tuple(langs) or (parse_languages(",".join(config.languages)) if config.languages else ())
+    sources, errors = discover(config)
+    state_path = config.state_dir / "state.sqlite3"
+    records: dict[str, Record] = {}
+    if state_path.is_file():
+        with SyncState(state_path) as state:
+            records = state.records()
+    articles = []
+    sums: dict[str, list[int]] = {lang.code: [0, 0, 0, 0, 0, 0, 0] for lang in langs}
+    for source in sources:
+        rows, catalogs, problems = [], [], []
+        for lang in langs:
+            relative = catalog_path(config.locales, source.slug, lang.gettext)
+            try:
+                catalog, _ = read_catalog(config.path(relative))
+            except TranslateError as error:
+                problems.append(error)
+                rows.append(StatusRow(source.slug, lang.code, relative, error=error, article=source.path))
+                continue
+            catalogs.append(catalog)
+            total = sums[lang.code]
+            if catalog is None:
+                total[6] += 1
+                rows.append(StatusRow(source.slug, lang.code, relative, article=source.path))
+                continue
+            stats = catalog_stats(catalog)
+            for i, value in enumerate((1, stats.entries, stats.translated, stats.fuzzy, stats.untranslated, stats.obsolete)):
+                total[i] += value
+            rows.append(StatusRow(source.slug, lang.code, relative, stats=stats, article=source.path))
+        try:
+            changed = _english_changed(config, source, catalogs, records.get(source.path.as_posix())) if not problems else False
+        except TranslateError as error:
+            problems.append(error)
+            changed = False
+        rows = [dataclasses.replace(row, changed=changed) for row in rows]
+        articles.append(ArticleStatus(source.path, source.slug, tuple(rows), changed, tuple(problems)))
+    totals = tuple(LanguageTotal(code, t[0], CatalogStats(t[1], t[2], t[3], t[4], t[5]), t[6]) for code, t in sums.items())
+    all_errors = tuple(errors) + tuple(e for a in articles for e in a.errors)
+    return WorkspaceStatus(config.root, tuple(lang.code for lang in langs), tuple(articles), totals, all_errors)
