@@ -41,6 +41,8 @@ class BlockKind(StrEnum):
     TABLE_CELL = "table cell"
     FRONT_MATTER = "front matter"
     ATTRIBUTE = "attribute"
+    BYLINE = "byline"
+    DATE = "date"  # a date in a byline: published with Babel, never in a catalog
 
 
 class Slot(StrEnum):
@@ -204,8 +206,10 @@ class Article:
         return bisect.bisect_right(self.line_starts, offset)
 
     def segments(self) -> Iterator[Segment]:
-        """The article's sentences in source order."""
+        """The article's sentences in source order (dates of bylines are not sentences)."""
         for index, block in enumerate(self.blocks):
+            if block.kind is BlockKind.DATE:
+                continue
             for span in block.sentences:
                 msgid = normalize_space(block.text[span.start : span.end])
                 if msgid:

@@ -6,14 +6,22 @@ import html
 import json
 import re
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from translate.article import Article
+from translate.article import Article, BlockKind
 from translate.languages import Language
+
+if TYPE_CHECKING:
+    from translate.bylines import BylineDate
 
 _KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
 
 #: Date patterns per language; other languages use Babel's long format.
 DATE_PATTERNS = {"km": "ថ្ងៃEEEE ទីd ខែMMMM ឆ្នាំy"}
+
+#: Time-of-day patterns per language; other languages use Babel's short format
+#: (Babel's ``km`` one is ``h:mm a`` with Latin AM/PM).
+TIME_PATTERNS = {"km": "'ម៉ោង' H:mm"}
 
 
 def uses_khmer_digits(lang: Language, khmer_digits: bool | None = None) -> bool:
@@ -35,6 +43,41 @@ def format_date(value: date, lang: Language, khmer_digits: bool | None = None) -
     return localize_digits(babel_format_date(value, pattern, locale=lang.gettext), lang, khmer_digits)
 
 
+def format_byline_date(value: BylineDate, lang: Language, khmer_digits: bool | None = None) -> str:
+    """A byline's date (and time) as the target language writes it.
+
+    The date as :func:`format_date` writes it; a time with the language's
+    pattern joined as CLDR joins date and time (``{1}, {0}``); a time zone
+    (``ICT``, ``GMT+7``) as the source wrote it.
+    """
+    from babel import Locale
+    from babel.dates import format_time
+
+    day = format_date(value.day, lang, khmer_digits)
+    if value.at is None:
+        return day
+    base = lang.code.split("-")[0]
+    clock = localize_digits(format_time(value.at, TIME_PATTERNS.get(base, "short"), locale=lang.gettext), lang, khmer_digits)
+    if value.zone:
+        clock = f"{clock} {value.zone}"
+    joined = "{1} {0}" if base in TIME_PATTERNS else str(Locale.parse(lang.gettext).datetime_formats["medium"])
+    joined = re.sub(r"'([^']*)'", lambda m: m.group(1) or "'", joined)
+    return joined.replace("{0}", clock).replace("{1}", day)
+
+
+def byline_dates(article: Article) -> list[tuple[int, BylineDate]]:
+    """The dates of an article's bylines that parse, with their block indexes."""
+    from translate.bylines import date_of
+
+    found = []
+    for index, block in enumerate(article.blocks):
+        if block.kind is BlockKind.DATE:
+            value = date_of(block, article.source, article.format)
+            if value is not None:
+                found.append((index, value))
+    return found
+
+
 def language_name(code: str, in_lang: Language) -> str:
     """The name of language ``code`` in ``in_lang`` (``en`` in Khmer: ``អង់គ្លេស``)."""
     from babel import Locale
@@ -44,6 +87,15 @@ def language_name(code: str, in_lang: Language) -> str:
 
 
 def article_date(article: Article) -> date | None:
+    """The article's date: its YAML front matter's ``date``, else its first byline date."""
+    found = front_matter_date(article)
+    if found is None:
+        dates = byline_dates(article)
+        found = dates[0][1].day if dates else None
+    return found
+
+
+def front_matter_date(article: Article) -> date | None:
     """The ``date`` of a Markdown article's YAML front matter, if it has a readable one."""
     import yaml
 

@@ -55,6 +55,8 @@ class PublishOptions:
         labels: label templates overriding the defaults, by language code.
         khmer_digits: write Khmer digits in labels and dates; ``None``: only for ``km``.
         metadata: add static-site metadata (see :func:`translate.metadata.add_metadata`).
+        localize_dates: write the dates of bylines in the target language
+            (only when the article is published translated, see :func:`date_texts`).
     """
 
     untranslated: Untranslated = Untranslated.SOURCE
@@ -63,6 +65,7 @@ class PublishOptions:
     labels: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
     khmer_digits: bool | None = None
     metadata: bool = False
+    localize_dates: bool = True
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,11 @@ class Translated:
     @property
     def reviewed(self) -> int:
         return sum(1 for b in self.blocks for s in b.sentences if s.review is Review.REVIEWED)
+
+    @property
+    def changed(self) -> bool:
+        """Whether any sentence is published other than as its source text."""
+        return any(s.text != s.source for b in self.blocks for s in b.sentences)
 
     def used(self, include_fuzzy: bool) -> int:
         """Sentences published with a translation: reviewed ones, and fuzzy ones when allowed."""
@@ -203,6 +211,7 @@ def localize(article: Article, catalog: polib.POFile, lang: Language, options: P
     options = options or PublishOptions()
     translated = translate_blocks(article, catalog, lang, options)
     new_texts = {id(b.block): b.text for b in translated.blocks}
+    new_texts.update((id(article.blocks[index]), text) for index, text in date_texts(translated, options).items())
     rendered = render(article.source, article.blocks, lambda b: new_texts.get(id(b)), marker=article.marker, lang=lang.code)
     if options.metadata:
         from translate.metadata import add_metadata
@@ -220,6 +229,29 @@ def localize(article: Article, catalog: polib.POFile, lang: Language, options: P
         log.warning("%s: %s cannot hold the %s text; writing UTF-8", article.path, article.encoding, lang.english_name)
         data = encode(rendered, encoding="utf-8", bom=article.bom, newline=article.newline)
     return Localized(text=rendered, data=data, sentences=translated.sentences, translated=translated.used(options.include_fuzzy), reviewed=translated.reviewed)
+
+
+def date_texts(translated: Translated, options: PublishOptions | None = None) -> dict[int, str]:
+    """The dates of an article's bylines written for the target language, by block index.
+
+    Dates follow the article: they are written in the target language only
+    when some sentence is published translated, so that an article published
+    with its English text (identity catalogs, nothing translated yet) keeps
+    its English dates byte for byte. In HTML the text is escaped.
+    """
+    import html
+
+    from translate.metadata import byline_dates, format_byline_date
+
+    options = options or PublishOptions()
+    if not options.localize_dates or not translated.changed:
+        return {}
+    article = translated.article
+    texts = {}
+    for index, value in byline_dates(article):
+        text = format_byline_date(value, translated.lang, options.khmer_digits)
+        texts[index] = html.escape(text, quote=False) if article.format == "html" else text
+    return texts
 
 
 _BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)

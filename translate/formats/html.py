@@ -25,14 +25,21 @@ end. Decisions worth knowing:
   text (two blocks may not overlap): the block's comment names it.
 * Comments inside a run of text stay in the block, protected; comments
   around it do not.
+* A short run inside an element whose ``class``, ``rel`` or ``itemprop``
+  says byline, author or date (``<p class="byline">``, ``<a rel="author">``,
+  ``<time itemprop="datePublished">``) is a BYLINE; each date in it that
+  parses becomes a DATE block of its own, the ``<time>`` (or other element)
+  holding only the date left around it (see :mod:`translate.bylines`).
 """
 
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass, replace
 
 from translate.article import Block, BlockKind, LanguageMarker, Parsed, Span
+from translate.bylines import split_byline
 from translate.config import ReadOptions
 from translate.formats.html_tags import (
     BLOCK_ELEMENTS,
@@ -65,6 +72,10 @@ from translate.formats.html_tokens import (
 )
 
 __all__ = ["parse"]
+
+#: ``class``/``itemprop`` words and ``rel`` values that mark a byline or its date.
+_BYLINE_WORDS = re.compile(r"(?i)(?<![\w])(byline|author|dateline|date|entry-date|published|updated|posted-on|timestamp|datePublished|dateModified|dateCreated)(?![\w])")
+_BYLINE_MAX = 200
 
 
 def parse(source: str, options: ReadOptions, path: str) -> Parsed:
@@ -112,6 +123,7 @@ class _Run:
         self.letters = False
         self.protected: list[Span] = []
         self.attributes: list[_PendingAttribute] = []
+        self.byline = False
 
     def extend(self, start: int, end: int, *, can_start: bool = True) -> None:
         """Take ``[start, end)`` of the source into the run.
@@ -138,6 +150,7 @@ class _Reader:
         self.source = source
         self.attribute_names = tuple(dict.fromkeys(name.lower() for name in options.html_attributes))
         self.stack: list[Element] = [ROOT]
+        self.bylines: list[bool] = [False]  # per open element: it marks a byline
         self.open_names: dict[str, int] = {}
         self.run = _Run()
         self.drafts: list[_Draft] = []
@@ -191,17 +204,19 @@ class _Reader:
             self._close_implied(name, tag.span.start)
         element = open_element(tag, self.stack[-1])
         block = element.block
+        byline = _marks_byline(tag)
         if block:
             self._flush()
         if not element.skipped and not block:
             self._begin_run()
+            self.run.byline = self.run.byline or byline
             if name not in BREAKS:  # a line break neither starts nor ends a block
                 self.run.extend(tag.span.start, tag.span.end)
             self.run.protect(tag.span)
         if not element.skipped and element.protect_from is None:
             self._attributes(tag, block)
         if name not in VOID_ELEMENTS and not (tag.self_closing and element.foreign):
-            self._push(element)
+            self._push(element, byline)
 
     def _end_tag(self, tag: Tag) -> None:
         name = tag.name
@@ -229,9 +244,10 @@ class _Reader:
 
     # Open elements
 
-    def _push(self, element: Element) -> None:
-        """Open ``element``."""
+    def _push(self, element: Element, byline: bool = False) -> None:
+        """Open ``element`` (``byline``: its attributes mark a byline)."""
         self.stack.append(element)
+        self.bylines.append(byline)
         self.open_names[element.name] = self.open_names.get(element.name, 0) + 1
 
     def _find(self, names: frozenset[str], stops: frozenset[str] | None) -> int | None:
@@ -270,6 +286,7 @@ class _Reader:
         for element in self.stack[index:]:
             self.open_names[element.name] -= 1
         del self.stack[index:]
+        del self.bylines[index:]
 
     def _close_implied(self, name: str, at: int) -> None:
         """Close the open elements that a ``name`` start tag ends implicitly."""
@@ -297,6 +314,7 @@ class _Reader:
             top = self.stack[-1]
             self.run.kind = top.kind
             self.run.owner = top.owner
+            self.run.byline = any(self.bylines)
 
     def _flush(self) -> None:
         """End the current run: make it a block if it holds letters or digits."""
@@ -317,7 +335,10 @@ class _Reader:
                 comment=("translate in place: " + "; ".join(notes)) if notes else None,
                 protected=_relative(run.protected, start, end),
             )
-            self.drafts.append(_Draft(block, from_h1=run.owner == "h1"))
+            if run.byline and len(html.unescape(_MARKUP.sub("", block.text))) <= _BYLINE_MAX:
+                self.drafts.extend(_Draft(part) for part in split_byline(block, self.source, "html"))
+            else:
+                self.drafts.append(_Draft(block, from_h1=run.owner == "h1"))
         self.run = _Run()
 
     def _attributes(self, tag: Tag, block: bool) -> None:
@@ -346,6 +367,18 @@ class _Reader:
                     blocks[index] = replace(draft.block, kind=BlockKind.TITLE)
                     break
         return tuple(blocks)
+
+
+_MARKUP = re.compile(r"<[^<>]*>")
+
+
+def _marks_byline(tag: Tag) -> bool:
+    """Whether a start tag's ``class``, ``itemprop`` or ``rel`` marks a byline or its date."""
+    for name in ("class", "itemprop", "rel"):
+        attribute = tag.attribute(name)
+        if attribute is not None and _BYLINE_WORDS.search(attribute.value):
+            return True
+    return False
 
 
 def _relative(spans: list[Span], start: int, end: int) -> tuple[Span, ...]:

@@ -15,6 +15,8 @@ Decisions:
     * A paragraph wholly in emphasis (``*Photo: Reuters*``) right after an
       image, or after a figure include or shortcode, is a CAPTION.
     * An image alone on its lines gives an ATTRIBUTE block for its alt text.
+    * A one-line paragraph such as ``*By Jane Doe | 25 November 2026*`` is a
+      BYLINE; its date is a DATE block (see :mod:`translate.bylines`).
     * TOML and JSON front matter: see :mod:`translate.formats.frontmatter`.
 
 Left untouched: fenced and indented code, HTML blocks, link reference
@@ -37,6 +39,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from translate.article import Block, BlockKind, Parsed, Slot, Span
+from translate.bylines import is_byline_text, split_byline
 from translate.config import ReadOptions
 from translate.formats import frontmatter
 from translate.formats.markdown_inline import Inline, InlineKind, has_letters, markup_free, protected, scan, shift
@@ -199,7 +202,11 @@ class _Reader:
         kind = self.containers[-1] if self.containers else BlockKind.PARAGRAPH
         if after_image and _emphasised(text):
             kind = BlockKind.CAPTION
-        self.blocks.append(Block(kind, text, tuple(pieces), protected=protected(inlines)))
+        block = Block(kind, text, tuple(pieces), protected=protected(inlines))
+        if kind is BlockKind.PARAGRAPH and len(pieces) == 1 and is_byline_text(text):
+            self.blocks.extend(split_byline(block, self.source, "markdown"))
+            return
+        self.blocks.append(block)
 
     def _figures(self, lines: _Lines, inlines: list[Inline]) -> None:
         """Alt texts of images and configured attributes of tags on a run of non-prose lines."""

@@ -3,7 +3,9 @@
 The layout it understands: paragraphs separated by blank lines; a paragraph of
 one short line without closing punctuation is a heading (the first one is the
 title); lines starting with a bullet (``•``, ``-``, ``*``) or a number (``1.``)
-are list items, with their indented continuation lines. Page furniture is kept
+are list items, with their indented continuation lines; a short line after
+the title such as ``By Jane Doe | 25 November 2026`` is a byline, its date a
+block of its own (see :mod:`translate.bylines`). Page furniture is kept
 out of translation by two lists of regular expressions (see
 :class:`translate.config.ReadOptions`): ``skip_lines`` drops single lines
 ("Logo of ...", "Content image - ..."), ``stop_at`` drops a line and everything
@@ -17,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from translate.article import Block, BlockKind, Parsed, Span
+from translate.bylines import is_byline_text, split_byline
 from translate.config import ReadOptions
 from translate.errors import ConfigError
 
@@ -139,6 +142,13 @@ def parse(source: str, options: ReadOptions, path: str) -> Parsed:
             return
         if caption_next:
             kind = BlockKind.CAPTION
+        elif seen_title and len(paragraph) == 1 and is_byline_text(paragraph[0].text):
+            byline = _block(source, BlockKind.BYLINE, paragraph[0].start, paragraph[0].end)
+            if byline is not None:
+                blocks.extend(split_byline(byline, source, "text"))
+            paragraph.clear()
+            caption_next = False
+            return
         elif _is_heading(paragraph):
             kind = BlockKind.HEADING if seen_title else BlockKind.TITLE
             seen_title = True
