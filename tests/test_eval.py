@@ -65,7 +65,7 @@ def test_misaligned_files_are_refused(tiny_nllb_folder: Path, slice20: tuple[Pat
     src, _ = slice20
     short = tmp_path / "short.dev"
     short.write_text("ក។\n", encoding="utf-8")
-    with pytest.raises(TranslateError, match="aligned"):
+    with pytest.raises(TranslateError, match="line counts differ"):
         evaluate(src, short, MTSettings(model=str(tiny_nllb_folder), backend="transformers", decoding=FAST))
 
 
@@ -90,3 +90,47 @@ def test_eval_command_text_output(tiny_nllb_folder: Path, slice20: tuple[Path, P
     assert result.exit_code == 0, result.output
     assert "chrF2|" in result.stdout or "nc:6" in result.stdout
     assert "sentences: 5" in result.stdout
+
+
+@pytest.fixture
+def ntrex(tmp_path: Path) -> tuple[Path, Path]:
+    """NTREX-128 style files: a byte-order mark and trailing blank lines, as some copies have."""
+    src, ref = tmp_path / "newstest2019-src.eng.txt", tmp_path / "newstest2019-ref.khm.txt"
+    for name, path in (("eng_Latn.dev", src), ("khm_Khmr.dev", ref)):
+        lines = (FLORES / name).read_text(encoding="utf-8").splitlines()[20:26]
+        path.write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n\r\n\r\n").encode("utf-8"))
+    return src, ref
+
+
+def test_evaluate_ntrex_style_files(tiny_nllb_folder: Path, ntrex: tuple[Path, Path]) -> None:
+    report = evaluate(*ntrex, MTSettings(model=str(tiny_nllb_folder), backend="transformers", decoding=FAST))
+    assert report.sentences == 6 and len(report.hypotheses) == 6
+
+
+def test_eval_command_mismatched_ntrex_files(tiny_nllb_folder: Path, ntrex: tuple[Path, Path]) -> None:
+    src, ref = ntrex
+    ref.write_text("ក។\nខ។\n\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["eval", "--src", str(src), "--ref", str(ref), "--model", str(tiny_nllb_folder), "--backend", "transformers"])
+    assert result.exit_code == 1
+    message = [line for line in result.output.splitlines() if line.strip()]
+    assert len(message) == 1
+    assert f"{src} has 6 lines, {ref} has 2" in message[0]
+
+
+@pytest.fixture
+def spm_model(tmp_path: Path) -> Path:
+    pytest.importorskip("sentencepiece")
+    from tinymodels import train_sentencepiece
+
+    return train_sentencepiece(tmp_path / "spm", vocab_size=500)
+
+
+def test_eval_command_spm_model(tiny_nllb_folder: Path, slice20: tuple[Path, Path], spm_model: Path) -> None:
+    src, ref = slice20
+    args = ["eval", "--src", str(src), "--ref", str(ref), "--limit", "5", "--model", str(tiny_nllb_folder), "--backend", "transformers", "--beam-size", "1", "--no-retry", "--config", str(src.parent / "fast.toml"), "--spm-model", str(spm_model), "--json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["skipped"] == {}
+    spbleu = {item["name"]: item for item in report["scores"]}["spBLEU"]
+    assert "tok:spm-" in spbleu["signature"] and 0 <= spbleu["score"] <= 100

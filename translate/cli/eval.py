@@ -73,7 +73,13 @@ def eval_command(
 
 
 def _evaluate_documents(src: Path, ref: Path, to: str, limit: int | None, doc_size: int | None, doc_ids: Path | None, spm_model: Path | None, request: MTRequest) -> DocumentReport:
-    from translate.eval import evaluate_documents, group_by_ids, group_consecutive, read_doc_ids, read_test_set
+    from translate.eval import (
+        evaluate_documents,
+        group_by_ids,
+        group_consecutive,
+        read_doc_ids,
+        read_test_set,
+    )
 
     test_set = read_test_set(src, ref, limit)
     if doc_ids is not None:
@@ -125,8 +131,10 @@ def render_document_report(report: DocumentReport) -> list[str]:
     lines = [
         f"model: {report.model}  backend: {report.backend}",
         f"test set: {report.sentences} lines in {seg.documents} documents ({report.grouping})",
-        f"segmentation: {seg.references} lines -> {seg.sentences} sentences; {seg.same_count} of {seg.documents} documents "
-        f"with as many sentences as lines, {seg.same_text} split exactly at the line ends",
+        (
+            f"segmentation: {seg.references} lines -> {seg.sentences} sentences; {seg.same_count} of {seg.documents} documents "
+            f"with as many sentences as lines, {seg.same_text} split exactly at the line ends"
+        ),
         "",
     ]
     names = [result.name for result in report.rows[0].document_scores]

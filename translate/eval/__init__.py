@@ -10,10 +10,24 @@ See ``docs/eval.md``.
 
 from __future__ import annotations
 
-from translate.eval.documents import DocumentReport, Row, Segmentation, evaluate_documents, segment_document
+from translate.eval.documents import (
+    DocumentReport,
+    Row,
+    Segmentation,
+    evaluate_documents,
+    segment_document,
+)
 from translate.eval.metrics import LocalSPMTokenizer, Metrics, Score, metrics, score
 from translate.eval.sentences import EvalReport, evaluate
-from translate.eval.testset import Document, TestSet, group_by_ids, group_consecutive, read_doc_ids, read_lines, read_test_set
+from translate.eval.testset import (
+    Document,
+    TestSet,
+    group_by_ids,
+    group_consecutive,
+    read_doc_ids,
+    read_lines,
+    read_test_set,
+)
 
 __all__ = [
     "Document",
