@@ -35,6 +35,7 @@ from translate.mt.service import machine_translate as run_machine_translation
 from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
 from translate.publish import PublishOptions, localize, output_path, translate_blocks
 from translate.rules import PublishRules, check_rules
+from translate.terms import TermUse, collect_terms
 
 
 @dataclass(frozen=True)
@@ -189,17 +190,26 @@ def publish(
     options: PublishOptions | None = None,
     *,
     edition: Edition = Edition.LOCALIZED,
-    edition_format: EditionFormat = EditionFormat.HTML,
+    edition_format: EditionFormat | None = None,
     rules: PublishRules | None = None,
     highlight_unreviewed: bool = False,
 ) -> list[PublishResult]:
     """Publish every article in one language.
 
     The localized edition is ``<out_dir>/<slug>.<lang>.<ext>`` in the source
-    format; the bilingual one ``<out_dir>/<slug>.en-<lang>.html`` (or ``.md``).
-    An article that breaks ``rules`` is not written and any previous output is
-    left as it was.
+    format, or ``<slug>.<lang>.md`` with ``edition_format`` Markdown (plain
+    text and HTML converted, see :mod:`translate.editions.localized_markdown`);
+    the bilingual one ``<out_dir>/<slug>.en-<lang>.html`` (the default) or
+    ``.md``. An article that breaks ``rules`` is not written and any previous
+    output is left as it was.
+
+    Raises:
+        PublishError: (in a result) a localized HTML edition asked of an article that is not HTML.
     """
+    from translate.editions import localized_markdown
+    from translate.editions.localized_markdown import localized_markdown_path
+    from translate.errors import PublishError
+
     workspace = workspace or Workspace()
     options = options or PublishOptions()
     results = []
@@ -218,10 +228,21 @@ def publish(
             if rules is not None:
                 check_rules(translated, rules)
             if edition is Edition.BILINGUAL:
-                target = bilingual_path(article, lang, out_dir, edition_format)
+                fmt = edition_format or EditionFormat.HTML
+                target = bilingual_path(article, lang, out_dir, fmt)
                 info = edition_info(article, translated, options, highlight_unreviewed=highlight_unreviewed)
-                data = render_edition(translated, edition_format, info).encode("utf-8")
+                data = render_edition(translated, fmt, info).encode("utf-8")
                 used = translated.used(options.include_fuzzy)
+            elif edition_format is EditionFormat.MARKDOWN and article.format != "markdown":
+                target = localized_markdown_path(article, lang, out_dir)
+                data = localized_markdown(translated, options).encode("utf-8")
+                used = translated.used(options.include_fuzzy)
+            elif edition_format is EditionFormat.HTML and article.format != "html":
+                raise PublishError(
+                    f"is {article.format}, and a localized HTML edition is written only from HTML articles",
+                    path=path,
+                    hint="use --edition-format md, or --edition bilingual for an HTML page",
+                )
             else:
                 localized = localize(article, catalog, lang, options)
                 target = output_path(article, lang, out_dir)
@@ -322,3 +343,33 @@ def machine_translate(
             khmer=request.khmer,
             glossary=glossary,
         )
+
+
+def find_terms_in(
+    paths: Iterable[str | Path],
+    lang: Language,
+    workspace: Workspace | None = None,
+    glossaries: Sequence[Path] = (),
+    *,
+    min_count: int = 1,
+) -> tuple[list[TermUse], list[TranslateError]]:
+    """The terms of articles with their translations in ``lang`` (see :mod:`translate.terms`).
+
+    Articles or catalogs that cannot be read are returned as errors; the others are used.
+
+    Raises:
+        ConfigError: a glossary file cannot be read.
+    """
+    workspace = workspace or Workspace()
+    glossary = load_glossary(workspace.locales, [lang.gettext], glossaries)
+    articles: dict[str, Article] = {}
+    catalogs: dict[str, polib.POFile | None] = {}
+    errors: list[TranslateError] = []
+    for path in map(Path, paths):
+        slug = path.name.split(".", 1)[0]
+        try:
+            articles[slug] = workspace.load(path)
+            catalogs[slug], _ = read_catalog(catalog_path(workspace.locales, slug, lang.gettext))
+        except TranslateError as error:
+            errors.append(error)
+    return collect_terms(articles, catalogs, glossary.for_language(lang.gettext), min_count=min_count), errors

@@ -43,9 +43,9 @@ def cli(ctx: click.Context, locales: Path, quiet: bool, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from translate.cli import articles, check, eval, models, mt, workspace
+    from translate.cli import articles, check, eval, glossary, models, mt, workspace
 
-    for command in (articles.extract, mt.mt, mt.run, articles.publish, articles.status, check.check, eval.eval_command, models.models, workspace.init, workspace.sync):
+    for command in (articles.extract, mt.mt, mt.run, articles.publish, articles.status, check.check, glossary.glossary, eval.eval_command, models.models, workspace.init, workspace.sync):
         cli.add_command(command)
 
 
