@@ -206,7 +206,7 @@ def publish(
     Raises:
         PublishError: (in a result) a localized HTML edition asked of an article that is not HTML.
     """
-    from translate.editions import localized_markdown
+    from translate.editions import localized_markdown_edition
     from translate.editions.localized_markdown import localized_markdown_path
     from translate.errors import PublishError
 
@@ -235,7 +235,7 @@ def publish(
                 used = translated.used(options.include_fuzzy)
             elif edition_format is EditionFormat.MARKDOWN and article.format != "markdown":
                 target = localized_markdown_path(article, lang, out_dir)
-                data = localized_markdown(translated, options).encode("utf-8")
+                data = localized_markdown_edition(translated, options).encode("utf-8")
                 used = translated.used(options.include_fuzzy)
             elif edition_format is EditionFormat.HTML and article.format != "html":
                 raise PublishError(

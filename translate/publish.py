@@ -149,9 +149,13 @@ def _review(entry: polib.POEntry | None) -> Review:
     return Review.UNREVIEWED if "fuzzy" in entry.flags else Review.REVIEWED
 
 
-def _join_gap(gap: str, lang: Language) -> str:
-    """White space between two sentences, as the target language writes it."""
-    if lang.sentence_joiner == "" and gap.strip(" ") == "":
+def _join_gap(gap: str, lang: Language, translated: bool = True) -> str:
+    """White space between two sentences, as the target language writes it.
+
+    ``translated``: both sentences are published translated; between an
+    English sentence and another the source's space stays.
+    """
+    if translated and lang.sentence_joiner == "" and gap.strip(" ") == "":
         return ""
     return gap
 
@@ -289,14 +293,17 @@ def _block_text(block: Block, sentences: list[SentenceText], lang: Language) -> 
     out = [text[: sentences[0].span.start]]
     previous_end = sentences[0].span.start
     first = True
+    previous_translated = False
     for sentence in sentences:
         gap = text[previous_end : sentence.span.start]
         previous_end = sentence.span.end
         if sentence.text is None:
             continue
+        translated = sentence.text != sentence.source
         if not first:
-            out.append(_join_gap(gap, lang))
+            out.append(_join_gap(gap, lang, previous_translated and translated))
         out.append(sentence.text)
         first = False
+        previous_translated = translated
     out.append(text[sentences[-1].span.end :])
     return "".join(out)

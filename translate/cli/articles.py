@@ -48,8 +48,9 @@ def extract(obj: Context, articles: tuple[Path, ...], to: str, **read: Any) -> N
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "to", required=True, metavar="LANG", help="Target language (BCP-47 code, e.g. km).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for the published articles (<slug>.<lang>.<ext>, bilingual: <slug>.en-<lang>.<format>).")
-@click.option("--edition", type=click.Choice(["localized", "bilingual"]), default="localized", show_default=True, help="localized: the source format in the target language; bilingual: English and translation side by side.")
-@click.option("--edition-format", "edition_format", type=click.Choice(["html", "md"]), default="html", show_default=True, help="Format of the bilingual edition (--format names the articles' own format).")
+@click.option("--edition", type=click.Choice(["localized", "bilingual"]), default="localized", show_default=True, help="localized: the article in the target language; bilingual: English and translation side by side.")
+@click.option("--edition-format", "edition_format", type=click.Choice(["html", "md"]), default=None, help="Format of the edition (--format names the articles' own format). Localized: md writes <slug>.<lang>.md for Hugo/Jekyll from any article (plain text and HTML converted); default: the article's own format. Bilingual: html (default) or md.")
+@click.option("--localize-dates/--keep-dates", default=True, help="Write dates in bylines in the target language (Babel) when the article is published translated. Default: on.")
 @click.option("--untranslated", type=click.Choice(["source", "omit", "fail"]), default="source", show_default=True, help="Sentences without a usable translation: keep the English, leave them out, or refuse to publish.")
 @click.option("--include-fuzzy/--reviewed-only", default=False, help="Also use fuzzy (unreviewed, e.g. machine) translations. Default: reviewed only.")
 @click.option("--label/--no-label", default=None, help="State the review state in a localized article (bilingual editions always do; texts in [labels.<lang>] of translate.toml). Default: [publish] label, else off.")
@@ -75,6 +76,7 @@ def publish(
     min_reviewed: float | None,
     require_reviewed: str | None,
     khmer_digits: bool | None,
+    localize_dates: bool,
     **read: Any,
 ) -> None:
     """Publish localized or bilingual articles from their catalogs."""
@@ -103,6 +105,7 @@ def publish(
             labels=overrides[lang.code],
             khmer_digits=khmer_digits,
             metadata=metadata,
+            localize_dates=localize_dates,
         )
         results = run_publish(
             articles,
@@ -111,7 +114,7 @@ def publish(
             workspace_from(obj, **read),
             options,
             edition=Edition(edition),
-            edition_format=EditionFormat(edition_format),
+            edition_format=EditionFormat(edition_format) if edition_format else None,
             rules=rules if rules.active else None,
             highlight_unreviewed=highlight_unreviewed,
         )

@@ -148,18 +148,26 @@ def mt(obj: Context, articles: tuple[Path, ...], to: str, **options: Any) -> Non
 @click.option("--to", "to", required=True, metavar="LANGS", help="Target languages, comma-separated BCP-47 codes (km or km,th).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for the localized articles.")
 @click.option("--reviewed-only", is_flag=True, help="Publish only reviewed translations (default: machine suggestions too).")
+@click.option("--editions", default="localized", show_default=True, metavar="LIST", help="Editions to publish, comma-separated: localized (<slug>.<lang>.<ext>), localized-md (<slug>.<lang>.md from any article), bilingual-html, bilingual-md (<slug>.en-<lang>.html|md).")
 @mt_options
 @read_options
 @click.pass_obj
-def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewed_only: bool, **options: Any) -> None:
+def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewed_only: bool, editions: str, **options: Any) -> None:
     """Extract, machine-translate and publish articles: the whole job in one command.
 
-    Publishes <output>/<slug>.<lang>.<ext> with machine suggestions where no
-    reviewed translation exists yet (unless --reviewed-only).
+    Publishes <output>/<slug>.<lang>.<ext> (and the other --editions) with
+    machine suggestions where no reviewed translation exists yet (unless
+    --reviewed-only).
     """
     from translate.api import extract, publish
+    from translate.editions import parse_editions
+    from translate.errors import ConfigError
     from translate.publish import PublishOptions
 
+    try:
+        chosen = parse_editions(editions)
+    except ConfigError as error:
+        raise fail(error) from error
     langs = parse_langs(to)
     request = _request(options)
     workspace = workspace_from(obj, **options)
@@ -171,8 +179,8 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
         errors.extend(translated.errors)
         failed = {r.path for r in translated.results if r.error is not None}
         ready = tuple(p for p in good if p not in failed)
-        for lang in langs:
-            for result in publish(ready, lang, output, workspace, PublishOptions(include_fuzzy=not reviewed_only)):
+        for lang, (edition, edition_format) in ((lang, e) for lang in langs for e in chosen):
+            for result in publish(ready, lang, output, workspace, PublishOptions(include_fuzzy=not reviewed_only), edition=edition, edition_format=edition_format):
                 if result.error is not None:
                     errors.append(result.error)
                 elif not obj.quiet:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from translate.article import Article, BlockKind
+from translate.errors import ConfigError
 from translate.languages import Language
 from translate.publish import BlockText, PublishOptions, Translated
 
@@ -23,7 +24,7 @@ class Edition(StrEnum):
 
 
 class EditionFormat(StrEnum):
-    """Format of a bilingual edition."""
+    """Format of an edition: bilingual HTML or Markdown; a localized article converted to Markdown."""
 
     HTML = "html"
     MARKDOWN = "md"
@@ -97,3 +98,59 @@ def edition_info(article: Article, translated: Translated, options: PublishOptio
         alternates=alternates,
         highlight_unreviewed=highlight_unreviewed,
     )
+
+
+#: The editions ``translate run`` can write, by the name its ``--editions`` option takes.
+EDITION_NAMES: dict[str, tuple[Edition, EditionFormat | None]] = {
+    "localized": (Edition.LOCALIZED, None),
+    "localized-md": (Edition.LOCALIZED, EditionFormat.MARKDOWN),
+    "bilingual-html": (Edition.BILINGUAL, EditionFormat.HTML),
+    "bilingual-md": (Edition.BILINGUAL, EditionFormat.MARKDOWN),
+}
+
+
+def parse_editions(text: str) -> tuple[tuple[Edition, EditionFormat | None], ...]:
+    """``localized,localized-md,bilingual-html`` as (edition, format) pairs, in order, without repeats.
+
+    Raises:
+        ConfigError: a name is not one of :data:`EDITION_NAMES`.
+    """
+    chosen: list[tuple[Edition, EditionFormat | None]] = []
+    for name in (part.strip() for part in text.split(",")):
+        if name not in EDITION_NAMES:
+            raise ConfigError(f"unknown edition {name!r}", hint="choose from " + ", ".join(EDITION_NAMES))
+        if EDITION_NAMES[name] not in chosen:
+            chosen.append(EDITION_NAMES[name])
+    return tuple(chosen)
+
+
+def translated_title(translated: Translated) -> str:
+    """The article's title as published in the target language (markup removed)."""
+    from translate.editions.localized_markdown import plain
+
+    for block_text in translated.blocks:
+        block = block_text.block
+        if block.kind is BlockKind.TITLE or (block.kind is BlockKind.FRONT_MATTER and block.context == "title"):
+            return plain(block_text.text, translated.article.format if block.slot.value == "raw" else "text")
+    return title_of(translated.article)
+
+
+def localized_markdown_edition(translated: Translated, options: PublishOptions) -> str:
+    """A plain-text or HTML article as a localized Markdown page (see :mod:`translate.editions.localized_markdown`).
+
+    It always states its review state, as the bilingual editions do.
+    """
+    from translate.editions.localized_markdown import render_localized_markdown
+    from translate.labels import review_label
+    from translate.metadata import article_date, format_date
+    from translate.publish import date_texts
+
+    lang = translated.lang
+    when = article_date(translated.article)
+    info = EditionInfo(
+        title=translated_title(translated),
+        label=review_label(lang, translated.reviewed, translated.sentences, options.labels, khmer_digits=options.khmer_digits),
+        date=format_date(when, lang, options.khmer_digits) if when else None,
+        date_iso=when.isoformat() if when else None,
+    )
+    return render_localized_markdown(translated, info, date_texts(translated, options))

@@ -1,0 +1,149 @@
+"""The localized Markdown edition of a plain-text or HTML article, for Hugo and Jekyll.
+
+``<slug>.<lang>.md`` (Hugo's file-name convention for translations) with a
+YAML front matter (``title``, ``lang``, ``translationKey`` shared by every
+edition of the article, ``date`` and ``date_display`` when the article's
+date is known, ``translation_status``) and the article's blocks in the
+target language: the title as a ``#`` heading, headings as ``##``, list
+items as ``-``, quotes as ``>``, captions in emphasis (``*...*``, the way
+a caption follows an image in Markdown), a byline and its dates on one line.
+A heading that repeats the title word for word (a news page printing its
+title twice) is left out.
+
+Plain text is escaped for Markdown (``*``, ``_``, backquotes, brackets,
+``<``, and ``#``, ``>``, ``-``, ``1.`` at the start of a line) so that it
+reads as the same text; HTML keeps only the inline markup its source
+sentence had (cleaned with nh3), which Markdown passes through.
+
+Markdown articles are not converted: their localized edition is the source
+with the translations filled in (:func:`translate.publish.localize`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+from translate.article import Article, Block, BlockKind, Slot
+from translate.editions import EditionInfo
+from translate.editions.sanitize import safe_markdown
+from translate.languages import Language
+from translate.publish import Translated
+
+_PREFIX = {BlockKind.TITLE: "# ", BlockKind.HEADING: "## ", BlockKind.QUOTE: "> ", BlockKind.LIST_ITEM: "- "}
+_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<])")
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_LINE_START = re.compile(r"^(\s*)([#>+=|-]|\d{1,9}(?=[.)]))")
+_BLOCK_TAG = re.compile(r"(?i)</?(?:p|div|h[1-6]|li|ul|ol|section|article|header|footer|figure|figcaption|blockquote|table|tr|td|th|br)\b")
+_TAG = re.compile(r"<[^<>]*>")
+_SPACE = re.compile(r"\s+")
+_ON_ONE_LINE = (BlockKind.BYLINE, BlockKind.DATE)
+
+
+def localized_markdown_path(article: Article, lang: Language, out_dir: Path) -> Path:
+    """``<out_dir>/<slug>.<lang>.md``, e.g. ``out/story.km.md``."""
+    return out_dir / f"{article.slug}.{lang.code}.md"
+
+
+def escape_text(text: str) -> str:
+    """Plain text written so that Markdown shows it as it is (one line)."""
+    line = " ".join(text.split())
+    line = _INLINE_SPECIALS.sub(r"\\\1", line)
+    line = _ENTITY_LIKE.sub(r"\\&", line)
+    match = _LINE_START.match(line)
+    if match:
+        marker = match.group(2)
+        if marker[0].isdigit():
+            line = line[: match.end()] + "\\" + line[match.end() :]
+        else:
+            line = line[: match.start(2)] + "\\" + line[match.start(2) :]
+    return line
+
+
+def plain(text: str, fmt: str) -> str:
+    """Text without markup (for the front matter's ``title``)."""
+    if fmt == "html":
+        text = html.unescape(_TAG.sub("", text))
+    return " ".join(text.split())
+
+
+def _inline(block: Block, text: str, fmt: str) -> str:
+    """A block's published text as one line of Markdown."""
+    if fmt == "html" and block.slot is Slot.RAW:
+        return " ".join(safe_markdown(block.text, text, "html").split())
+    return escape_text(text if block.slot is Slot.RAW or fmt != "html" else html.unescape(text))
+
+
+def _gap(between: str, fmt: str) -> str | None:
+    """What stands between two parts of one byline line, as Markdown; ``None`` when they are not on one line."""
+    if fmt == "html":
+        if _BLOCK_TAG.search(between):
+            return None
+        between = html.unescape(_TAG.sub("", between))
+    elif "\n" in between:
+        return None
+    core = _SPACE.sub(" ", between).strip()
+    if not core:
+        return " "
+    lead = " " if between[:1].isspace() else ""
+    trail = " " if between[-1:].isspace() else ""
+    return lead + _INLINE_SPECIALS.sub(r"\\\1", core) + trail
+
+
+def _q(value: str) -> str:
+    """A YAML string (a JSON string is one)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def render_localized_markdown(translated: Translated, info: EditionInfo, dates: dict[int, str]) -> str:
+    """The whole localized Markdown document.
+
+    Args:
+        translated: the article's blocks in the target language.
+        info: the translated ``title``, review ``label`` and date of the article.
+        dates: the byline dates as published, by block index (see :func:`translate.publish.date_texts`).
+    """
+    article = translated.article
+    fmt = article.format
+    published = {b.index: b.text for b in translated.blocks}
+    front = ["---", f"title: {_q(info.title)}", f"lang: {_q(translated.lang.code)}", f"translationKey: {_q(article.slug)}"]
+    if info.date_iso:
+        front.append(f"date: {_q(info.date_iso)}")
+    if info.date:
+        front.append(f"date_display: {_q(info.date)}")
+    if info.label is not None:
+        front.append(f"translation_status: {_q(info.label)}")
+    front.append("---")
+    chunks: list[str] = []
+    previous: Block | None = None  # the last block written
+    title_seen: str | None = None
+    for index, block in enumerate(article.blocks):
+        if block.kind in (BlockKind.ATTRIBUTE, BlockKind.FRONT_MATTER):
+            continue
+        text = dates.get(index, block.text) if block.kind is BlockKind.DATE else published.get(index)
+        if not text or not text.strip():
+            continue
+        line = _inline(block, text, fmt)
+        if block.kind is BlockKind.TITLE:
+            title_seen = title_seen or plain(text, fmt)
+        elif block.kind is BlockKind.HEADING and title_seen is not None and plain(text, fmt) == title_seen:
+            continue
+        if previous is not None and block.kind in _ON_ONE_LINE and previous.kind in _ON_ONE_LINE:
+            gap = _gap(article.source[previous.pieces[-1].end : block.pieces[0].start], fmt)
+            if gap is not None:
+                chunks[-1] += gap + line
+                previous = block
+                continue
+        if block.kind is BlockKind.CAPTION:
+            line = f"*{line}*"
+        line = _PREFIX.get(block.kind, "") + line
+        if previous is not None and block.kind is BlockKind.LIST_ITEM and previous.kind is BlockKind.LIST_ITEM:
+            chunks[-1] += "\n" + line
+        else:
+            chunks.append(line)
+        previous = block
+    if title_seen is None:
+        chunks.insert(0, "# " + escape_text(info.title))
+    return "\n".join(front) + "\n\n" + "\n\n".join(chunks) + "\n"
