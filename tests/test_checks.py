@@ -8,11 +8,14 @@ import polib
 import pytest
 
 from translate.checks import Failure, Severity, checks, run_checks
+from translate.checks.glossary import check_glossary
 from translate.checks.standard import numbers_in
+from translate.glossary import read_glossary
 
 QA = Path(__file__).parent / "data" / "qa" / "failures.po"
 FLORES = Path("/work/shared/data/flores200-dev")
 FIXTURE = polib.pofile(str(QA))
+GLOSSARY = read_glossary(QA.with_name("glossary.csv")).for_language("km")
 
 
 def _expected(entry: polib.POEntry) -> str:
@@ -39,18 +42,24 @@ def test_failure_is_a_frozen_value() -> None:
         failure.check = "x"  # type: ignore[misc]
 
 
+def fixture_names(entry: polib.POEntry) -> list[str]:
+    """What the checks and the fixture's glossary find in one fixture entry."""
+    glossary = check_glossary(entry.msgid, entry.msgstr, "km", GLOSSARY)
+    return names(entry.msgid, entry.msgstr) + ([glossary.check] if glossary else [])
+
+
 @pytest.mark.parametrize("entry", [e for e in FIXTURE if _expected(e) != "clean"], ids=lambda e: e.msgctxt)
 def test_fixture_failure_is_flagged(entry: polib.POEntry) -> None:
-    assert _expected(entry) in names(entry.msgid, entry.msgstr)
+    assert _expected(entry) in fixture_names(entry)
 
 
 @pytest.mark.parametrize("entry", [e for e in FIXTURE if _expected(e) == "clean"], ids=lambda e: e.msgctxt)
 def test_fixture_clean_entry_is_not_flagged(entry: polib.POEntry) -> None:
-    assert names(entry.msgid, entry.msgstr) == []
+    assert fixture_names(entry) == []
 
 
 def test_fixture_covers_every_failure_class() -> None:
-    assert {_expected(e) for e in FIXTURE} >= set(checks()) | {"clean"}
+    assert {_expected(e) for e in FIXTURE} >= set(checks()) | {"clean", "glossary"}
 
 
 @pytest.mark.parametrize(

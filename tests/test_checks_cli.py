@@ -20,6 +20,7 @@ def _locales(tmp_path: Path) -> Path:
     locales = tmp_path / "locales"
     (locales / "km" / "LC_MESSAGES").mkdir(parents=True)
     shutil.copy(QA, locales / "km" / "LC_MESSAGES" / "qa.po")
+    shutil.copy(QA.with_name("glossary.csv"), locales / "km" / "glossary.csv")
     return locales
 
 
@@ -43,9 +44,10 @@ def test_check_article_names_and_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--locales", str(locales), "check", "articles/qa.md", "--to", "km", "--json"])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert report["entries"] == 20
+    assert report["entries"] == 21
     flagged = {item["msgctxt"]: {failure["check"] for failure in item["failures"]} for item in report["failures"]}
     assert "numbers" in flagged["numbers-1"]
+    assert flagged["glossary-1"] == {"glossary"}  # locales/km/glossary.csv is used without options
     assert not any(context.startswith("clean") for context in flagged)
     assert {failure["severity"] for item in report["failures"] for failure in item["failures"]} == {"error", "warning"}
 
