@@ -200,3 +200,14 @@ def test_localized_markdown_of_a_text_article(workdir: Path) -> None:
 def test_localized_markdown_of_an_html_article(workdir: Path) -> None:
     text = _published(workdir, "story.html", "km", KM, edition_format=EditionFormat.MARKDOWN)
     _golden("story.html.km.md", text)
+
+
+@pytest.mark.parametrize("fmt", [EditionFormat.HTML, EditionFormat.MARKDOWN], ids=str)
+def test_bilingual_editions_show_both_dates(fmt: EditionFormat, workdir: Path) -> None:
+    from translate.editions import Edition
+
+    text = _published(workdir, "story.html", "km", KM, edition=Edition.BILINGUAL, edition_format=fmt)
+    if fmt is EditionFormat.HTML:
+        assert '<p lang="en">25 November 2026</p>\n<p lang="km">ថ្ងៃពុធ ទី២៥ ខែវិច្ឆិកា ឆ្នាំ២០២៦</p>' in text
+    else:
+        assert "\n\n25 November 2026\n\nថ្ងៃពុធ ទី២៥ ខែវិច្ឆិកា ឆ្នាំ២០២៦\n\n" in text

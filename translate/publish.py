@@ -18,7 +18,7 @@ from pathlib import Path
 
 import polib
 
-from translate.article import Article, Block, Span
+from translate.article import Article, Block, BlockKind, Span
 from translate.catalog.stats import is_translated
 from translate.errors import PublishError
 from translate.languages import Language
@@ -87,7 +87,11 @@ class SentenceText:
 
 @dataclass(frozen=True)
 class BlockText:
-    """One block with its published sentences and the block's resulting text."""
+    """One block with its published sentences and the block's resulting text.
+
+    A byline's date (``BlockKind.DATE``) has no sentences and its source text;
+    :func:`date_texts` says how it is published.
+    """
 
     index: int
     block: Block
@@ -195,8 +199,10 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
         )
     blocks = tuple(
         BlockText(index, block, tuple(sentences[index]), _block_text(block, sentences[index], lang))
-        for index, block in enumerate(article.blocks)
         if index in sentences
+        else BlockText(index, block, (), block.text)  # a byline's date: see date_texts
+        for index, block in enumerate(article.blocks)
+        if index in sentences or block.kind is BlockKind.DATE
     )
     return Translated(article, lang, blocks)
 

@@ -41,6 +41,7 @@ class EditionInfo:
         alternates: ``(hreflang, href)`` of the single-language editions.
         highlight_unreviewed: mark sentences nobody reviewed.
         source_lang: the source language code.
+        dates: the byline dates as published, ``(block index, text)``.
     """
 
     title: str
@@ -50,6 +51,7 @@ class EditionInfo:
     alternates: tuple[tuple[str, str], ...] = ()
     highlight_unreviewed: bool = False
     source_lang: str = "en"
+    dates: tuple[tuple[int, str], ...] = ()
 
 
 def pairs(translated: Translated) -> tuple[BlockText, ...]:
@@ -85,6 +87,7 @@ def edition_info(article: Article, translated: Translated, options: PublishOptio
     """Title, review label, localized date and alternate links of an article's bilingual edition."""
     from translate.labels import review_label
     from translate.metadata import article_date, format_date
+    from translate.publish import date_texts
 
     lang = translated.lang
     label = review_label(lang, translated.reviewed, translated.sentences, options.labels, khmer_digits=options.khmer_digits)
@@ -97,6 +100,7 @@ def edition_info(article: Article, translated: Translated, options: PublishOptio
         date_iso=when.isoformat() if when else None,
         alternates=alternates,
         highlight_unreviewed=highlight_unreviewed,
+        dates=tuple(date_texts(translated, options).items()),
     )
 
 

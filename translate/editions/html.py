@@ -92,7 +92,11 @@ def render_pair(block_text: BlockText, article_format: str, lang: str, info: Edi
     if block_text.block.kind is BlockKind.FRONT_MATTER and block_text.block.context == "title":
         element = "h1"
     source, _ = safe_pair(block_text.block.text, "", fmt)
-    target = _target_html(block_text, fmt, info.highlight_unreviewed, info.source_lang)
+    if block_text.block.kind is BlockKind.DATE:
+        published = dict(info.dates).get(block_text.index)
+        target = source.strip() if published is None else clean(published, {}) if fmt == "html" else html.escape(published, quote=False)
+    else:
+        target = _target_html(block_text, fmt, info.highlight_unreviewed, info.source_lang)
     kind = block_text.block.kind.value.replace(" ", "-")
     en = html.escape(info.source_lang)
     km = html.escape(lang)

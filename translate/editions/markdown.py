@@ -46,6 +46,10 @@ def render_markdown(translated: Translated, info: EditionInfo) -> str:
         source = block_text.block.text
         fmt = translated.article.format if block_text.block.slot is Slot.RAW else "text"
         body.append(_line(block_text, safe_markdown(source, source, fmt)))
-        if block_text.text.strip() and block_text.text != source:
+        if block_text.block.kind is BlockKind.DATE:
+            published = dict(info.dates).get(block_text.index)
+            if published is not None:
+                body.append(_line(block_text, safe_markdown(source, published, fmt)))
+        elif block_text.text.strip() and block_text.text != source:
             body.append(_line(block_text, safe_markdown(source, block_text.text, fmt)))
     return "\n".join(front) + "\n\n" + "\n\n".join(body) + "\n"
