@@ -54,11 +54,14 @@ def test_pipeline_translates_segmented_sentences(tiny_nllb_folder: Path, slice16
     seg = report.segmentation
     assert (seg.documents, seg.references, seg.sentences, seg.same_count, seg.same_text, seg.differing) == (4, 16, 17, 3, 3, ("4",))
     assert raw.inputs == 16 and pipeline.inputs == 17
+    assert report.translated == 18  # the 16 lines, and line 15 split in two
     assert raw.documents[3].count("[km] ") == 4 and pipeline.documents[3].count("[km] ") == 5
     assert "events. [km] I am here" in pipeline.documents[3]
     assert pipeline.documents[:3] == raw.documents[:3]
     assert raw.sentence_scores and post.sentence_scores and not pipeline.sentence_scores
     assert pipeline.sentence_skipped == "17 sentences for 16 references: 1 of 4 documents segmented differently (4)"
+    # documents 1-3 line up: on them, the rows translated the same sentences
+    assert pipeline.lined_up_scores == post.lined_up_scores and len(raw.lined_up_scores) >= 2
     assert [s.name for s in pipeline.document_scores][:2] == ["chrF", "chrF++"]
 
 
@@ -94,6 +97,9 @@ def test_tiny_model_documents_end_to_end(tiny_nllb_folder: Path, slice16: tuple[
         assert [s.name for s in row.sentence_scores][:2] == ["chrF", "chrF++"]
         assert all(0 <= s.score <= 100 for s in row.document_scores + row.sentence_scores)
         assert "nc:6|nw:0" in row.document_scores[0].signature
+        assert row.lined_up_scores == ()  # every document lines up: sentence_scores cover them all
+    _, post, pipeline = report.rows
+    assert pipeline.documents == post.documents and pipeline.sentence_scores == post.sentence_scores
 
 
 def test_eval_documents_command_table(tiny_nllb_folder: Path, slice16: tuple[Path, Path], tmp_path: Path) -> None:
@@ -105,10 +111,14 @@ def test_eval_documents_command_table(tiny_nllb_folder: Path, slice16: tuple[Pat
     out = result.stdout
     assert "test set: 16 lines in 4 documents (4 consecutive lines)" in out
     assert "segmentation: 16 lines -> 17 sentences; 3 of 4 documents" in out
-    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines() if line.split()[:1] in (["raw"], ["raw+post"], ["pipeline"])}
+    rows: dict[str, list[str]] = {}
+    for line in out.splitlines():  # the first table; the second holds the lined-up documents
+        if line.split()[:1] in (["raw"], ["raw+post"], ["pipeline"]):
+            rows.setdefault(line.split()[0], line.split()[1:])
     assert rows["raw"][0] == "16" and rows["pipeline"][0] == "17"
     assert rows["pipeline"][-1] == "n/a" and rows["raw"][-1] != "n/a"
     assert "pipeline: no sentence-level scores: 17 sentences for 16 references" in out
+    assert "sentence level on the 3 of 4 documents that segmentation split into their lines:" in out
     assert "signatures:" in out and "nc:6|nw:0" in out and "nc:6|nw:2" in out
     assert len(hypotheses.read_text(encoding="utf-8").splitlines()) == 4
 

@@ -101,6 +101,7 @@ def _sentence_output(report: EvalReport, hypotheses: Path | None, as_json: bool)
     _write_lines(hypotheses, report.hypotheses)
     if as_json:
         data = asdict(report)
+        data["mode"] = "sentences"
         del data["hypotheses"]
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -130,7 +131,7 @@ def render_document_report(report: DocumentReport) -> list[str]:
     seg = report.segmentation
     lines = [
         f"model: {report.model}  backend: {report.backend}",
-        f"test set: {report.sentences} lines in {seg.documents} documents ({report.grouping})",
+        f"test set: {report.sentences} lines in {seg.documents} documents ({report.grouping}); {report.translated} distinct texts translated",
         (
             f"segmentation: {seg.references} lines -> {seg.sentences} sentences; {seg.same_count} of {seg.documents} documents "
             f"with as many sentences as lines, {seg.same_text} split exactly at the line ends"
@@ -150,6 +151,13 @@ def render_document_report(report: DocumentReport) -> list[str]:
     for row in report.rows:
         if row.sentence_skipped:
             lines.append(f"{row.name}: no sentence-level scores: {row.sentence_skipped}")
+    if report.rows[-1].lined_up_scores:
+        lined = seg.documents - len(seg.differing)
+        lines.append("")
+        lines.append(f"sentence level on the {lined} of {seg.documents} documents that segmentation split into their lines:")
+        lines.append(f"{'row':9}" + "".join(f" {'sent ' + name:>12}" for name in names))
+        for row in report.rows:
+            lines.append(f"{row.name:9}" + "".join(f" {result.score:12.2f}" for result in row.lined_up_scores))
     lines.append("")
     lines.append("signatures:")
     for result in report.rows[0].document_scores:

@@ -17,6 +17,13 @@ loaded engine:
     chunks and token-budget batches of ``translate mt``, post-processed as
     ``translate mt`` writes Khmer machine output.
 
+The test lines and the pipeline's sentences go to the engine together, each
+distinct text once, in the chunks and token-budget batches ``translate mt``
+uses (which also translates each distinct sentence once): a sentence that
+segmentation recovers exactly gets the same translation in every row, so the
+rows differ only by segmentation and post-processing, never by how batches
+happened to be composed.
+
 Every row gets document-level scores: each document's translations joined with
 the target language's sentence joiner, against its joined references. A row gets
 sentence-level scores when its sentences line up with the references, which for
@@ -52,6 +59,10 @@ class Row:
         sentence_scores: scores sentence by sentence; empty when the sentences
             do not line up with the references (see ``sentence_skipped``).
         sentence_skipped: why there are no sentence-level scores ("" when there are).
+        lined_up_scores: sentence-level scores on only the documents that the
+            pipeline's segmentation split into as many sentences as they have
+            lines (the same documents for every row); empty when that is every
+            document, as ``sentence_scores`` then says it all.
         documents: each document's translation.
     """
 
@@ -60,6 +71,7 @@ class Row:
     document_scores: tuple[Score, ...]
     sentence_scores: tuple[Score, ...]
     sentence_skipped: str
+    lined_up_scores: tuple[Score, ...]
     documents: tuple[str, ...]
 
 
@@ -92,6 +104,7 @@ class DocumentReport:
         model: model name and revision (``name@revision``).
         backend: the backend and decoding-settings signature.
         sentences: test lines scored.
+        translated: distinct texts the engine translated for all rows together.
         grouping: how lines were grouped into documents (``4 consecutive lines``, ``ids from docids.txt``).
         segmentation: what the pipeline's segmentation found.
         rows: ``raw``, ``raw+post`` (Khmer only) and ``pipeline``.
@@ -101,6 +114,7 @@ class DocumentReport:
     model: str
     backend: str
     sentences: int
+    translated: int
     grouping: str
     segmentation: Segmentation
     rows: tuple[Row, ...]
@@ -167,19 +181,21 @@ def evaluate_documents(
     log.info("segmentation: %d lines -> %d sentences in %d documents", segmentation.references, segmentation.sentences, segmentation.documents)
     loaded = open_engine(settings, on_batch)
     sources = [line for document in documents for line in document.sources]
-    raw = translate_unique(loaded.engine, sources, target)
-    pipeline = translate_unique(loaded.engine, [s for segments in segmented for s in segments], target)
+    segments = [s for document_segments in segmented for s in document_segments]
+    translations = translate_unique(loaded.engine, sources + segments, target)
     post = postprocessor(target, khmer)
     aligned = tuple(tuple(document.sources) for document in documents)
-    rows = [_row("raw", documents, aligned, raw, None, target, setup)]
+    lined_up = tuple(len(segments) == len(document.sources) for document, segments in zip(documents, segmented))
+    rows = [_row("raw", documents, aligned, translations, None, target, setup, lined_up)]
     if post is not None:
-        rows.append(_row("raw+post", documents, aligned, raw, post, target, setup))
-    rows.append(_row("pipeline", documents, segmented, pipeline, post, target, setup))
+        rows.append(_row("raw+post", documents, aligned, translations, post, target, setup, lined_up))
+    rows.append(_row("pipeline", documents, segmented, translations, post, target, setup, lined_up))
     skipped = {} if setup.spbleu is not None else {"spBLEU": setup.spbleu_skipped}
     return DocumentReport(
         model=loaded.model,
         backend=loaded.backend,
         sentences=len(sources),
+        translated=len(translations),
         grouping=grouping,
         segmentation=segmentation,
         rows=tuple(rows),
@@ -208,18 +224,29 @@ def _row(
     post: Callable[[str], str] | None,
     target: Language,
     setup: Metrics,
+    lined_up: Sequence[bool],
 ) -> Row:
-    """Score the translations of ``inputs`` (each document's sentences as given to the engine)."""
+    """Score the translations of ``inputs`` (each document's sentences as given to the engine).
+
+    ``lined_up`` says, per document, whether the pipeline's segmentation
+    recovered its lines: sentence-level scores on those documents are
+    comparable between rows.
+    """
     output = [tuple(post(translations[s]) if post else translations[s] for s in sentences) for sentences in inputs]
     joined = tuple(target.sentence_joiner.join(sentences) for sentences in output)
     references = [target.sentence_joiner.join(d.references) for d in documents]
     document_scores, _ = score(joined, references, setup)
+    lined_up_scores: tuple[Score, ...] = ()
+    if not all(lined_up) and any(lined_up):
+        kept = [(sentences, d) for sentences, d, ok in zip(output, documents, lined_up) if ok]
+        lined_up_scores, _ = score([s for sentences, _ in kept for s in sentences], [r for _, d in kept for r in d.references], setup)
+    count = sum(len(s) for s in inputs)
     differing = [d for d, sentences in zip(documents, output) if len(sentences) != len(d.references)]
     if differing:
         found = sum(len(sentences) for sentences in output)
         expected = sum(len(d.references) for d in documents)
         ids = ", ".join(d.id for d in differing[:5]) + (", ..." if len(differing) > 5 else "")
         why = f"{found} sentences for {expected} references: {len(differing)} of {len(documents)} documents segmented differently ({ids})"
-        return Row(name, sum(len(s) for s in inputs), document_scores, (), why, joined)
+        return Row(name, count, document_scores, (), why, lined_up_scores, joined)
     sentence_scores, _ = score([s for sentences in output for s in sentences], [r for d in documents for r in d.references], setup)
-    return Row(name, sum(len(s) for s in inputs), document_scores, sentence_scores, "", joined)
+    return Row(name, count, document_scores, sentence_scores, "", lined_up_scores, joined)
