@@ -10,8 +10,8 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
-
 from conftest import FROZEN_NOW, SAMPLES
+
 from translate.api import Workspace, extract
 from translate.cli import cli
 from translate.errors import ConfigError

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import polib
 import pytest
-
 from conftest import FROZEN_NOW, msgfmt_check
-from translate.api import MTRequest, Workspace, extract, machine_translate as api_machine_translate
+
+from translate.api import MTRequest, Workspace, extract
+from translate.api import machine_translate as api_machine_translate
 from translate.glossary import Glossary, Term, read_glossary
 from translate.languages import Language, language
 from translate.mt.backends.fake import FakeEngine
@@ -74,7 +75,8 @@ class ScramblingEngine(FakeEngine):
             if match:
                 number, rest = match.groups()
                 mode = (seed >> (3 * position)) % 6
-                forms = ["{%s}" % number, "{ %s }" % number, "{%s}" % number.translate(KHMER_DIGITS), "｛%s｝" % number, "{%s} {%s}" % (number, number), ""]
+                kept = "{" + number + "}"
+                forms = [kept, "{ " + number + " }", "{" + number.translate(KHMER_DIGITS) + "}", "｛" + number + "｝", kept + " " + kept, ""]
                 out.append(forms[mode] + rest)
             elif word[:1].isupper():
                 out.append(word)  # names are kept

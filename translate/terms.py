@@ -30,8 +30,8 @@ _ACRONYM = re.compile(r"^[A-Z]{2,}s?$")
 _LEADING = re.compile(r"^(?:The|A|An)\s+")
 _POSSESSIVE = re.compile(r"[’']s?$")
 _CALENDAR = frozenset(
-    "January February March April May June July August September October November December "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+    ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
+    + ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 )
 _TRAILING_CONNECTOR = re.compile(rf"(?:\s+{_CONNECTOR})+$")
 _INVISIBLE = re.compile("[ \u200b]")
@@ -118,14 +118,13 @@ def collect_terms(
     approved = {term.source.casefold(): term for term in glossary}
     for slug, article in articles.items():
         for segment in article.segments():
-            if True:
-                found = [o.text for o in find_terms(segment.msgid, glossary)] + candidate_terms(segment.msgid)
-                for text in dict.fromkeys(found):
-                    key = text.casefold()
-                    counts[key] += 1
-                    spellings[key][text] += 1
-                    where[key].add(slug)
-                    sentences[key].add((slug, segment.msgid))
+            found = [o.text for o in find_terms(segment.msgid, glossary)] + candidate_terms(segment.msgid)
+            for text in dict.fromkeys(found):
+                key = text.casefold()
+                counts[key] += 1
+                spellings[key][text] += 1
+                where[key].add(slug)
+                sentences[key].add((slug, segment.msgid))
     uses = []
     for key, count in counts.items():
         term = approved.get(key)

@@ -27,11 +27,11 @@ def check(obj: Context, articles: tuple[Path, ...], to: str, glossaries: tuple[P
     Prints  path:line: severity: check: message  and exits 1 when errors remain
     (warnings alone exit 0).
     """
+    from translate.catalog.paths import find_catalogs
     from translate.checks import Severity
     from translate.checks.run import check_catalogs
     from translate.errors import TranslateError
     from translate.glossary import load_glossary
-    from translate.catalog.paths import find_catalogs
 
     langs = [lang.gettext for lang in parse_langs(to)] if to else []
     slugs = [article.name.split(".", 1)[0] for article in articles]

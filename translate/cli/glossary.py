@@ -10,7 +10,14 @@ from typing import Any
 
 import click
 
-from translate.cli.common import Context, fail, parse_langs, read_options, report_errors, workspace_from
+from translate.cli.common import (
+    Context,
+    fail,
+    parse_langs,
+    read_options,
+    report_errors,
+    workspace_from,
+)
 
 _SHOWN = 60
 

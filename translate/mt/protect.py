@@ -194,7 +194,7 @@ def mask(source: str, terms: Sequence[Term] = ()) -> Masked:
     if _PRIVATE.search(source):
         return Masked(source, source, work=source)  # cannot happen in real text; translate as is
     build = _Builder()
-    work = _OPAQUE.sub(lambda m: build.atom(m.lastgroup if m.lastgroup not in ("ticks", "codetag") else "code", m.group()), source)
+    work = _OPAQUE.sub(lambda m: build.atom(_opaque_kind(m), m.group()), source)
     work = _mask_pairs(work, build)
     work = _URL.sub(lambda m: build.atom("email" if "@" in m.group() and "://" not in m.group() else "url", m.group()), work)
     work = _HTML_TAG.sub(lambda m: build.atom("html", m.group()), work)
@@ -216,27 +216,29 @@ def _in_reading_order(work: str, atoms: list[Atom]) -> tuple[str, tuple[Atom, ..
     return work, tuple(atoms[old] for old in order)
 
 
+def _opaque_kind(match: re.Match[str]) -> str:
+    kind = match.lastgroup or "code"
+    return "code" if kind in ("ticks", "codetag") else kind
+
+
 def _mask_pairs(work: str, build: _Builder) -> str:
     def link(match: re.Match[str]) -> str:
         start, end = build.pair("link", "[", "]" + match.group("dest"))
         return start + match.group("inner") + end
 
-    def tag(kind: str) -> object:
-        def replace(match: re.Match[str]) -> str:
-            start, end = build.pair(kind, match.group("open"), match.group("close"))
-            return start + match.group("inner") + end
+    def element(match: re.Match[str]) -> str:
+        kind = "link" if match.group("tag").lower() == "a" else "emphasis"
+        start, end = build.pair(kind, match.group("open"), match.group("close"))
+        return start + match.group("inner") + end
 
-        return replace
+    def emphasis(match: re.Match[str]) -> str:
+        start, end = build.pair("emphasis", match.group("open"), match.group("close"))
+        return start + match.group("inner") + end
 
     work = _LINK.sub(link, work)
-    for pattern, kind in ((_HTML_PAIR, None), (_STRONG, "emphasis"), (_EMPHASIS, "emphasis")):
-        while True:
-            if kind is None:
-                new = pattern.sub(lambda m: tag("link" if m.group("tag").lower() == "a" else "emphasis")(m), work)  # type: ignore[operator]
-            else:
-                new = pattern.sub(tag(kind), work)  # type: ignore[arg-type]
-            if new == work:
-                break
+    for pattern, replace in ((_HTML_PAIR, element), (_STRONG, emphasis), (_EMPHASIS, emphasis)):
+        # Innermost first: repeat until nothing changes (<b><i>x</i></b>, **a *b* c**).
+        while (new := pattern.sub(replace, work)) != work:
             work = new
     return work
 

@@ -22,9 +22,21 @@ from translate.khmer import KhmerOptions
 from translate.languages import Language, language
 from translate.mt.decoding import DecodingConfig
 from translate.mt.engine import Engine
+from translate.mt.memory import (
+    MachineKey,
+    MachineRecord,
+    ReviewedRecord,
+    TranslationMemory,
+)
 from translate.mt.models import ResolvedModel
-from translate.mt.memory import MachineKey, MachineRecord, ReviewedRecord, TranslationMemory
-from translate.mt.pretranslate import Origin, Provenance, Suggestion, fill, pending, reviewed_translations
+from translate.mt.pretranslate import (
+    Origin,
+    Provenance,
+    Suggestion,
+    fill,
+    pending,
+    reviewed_translations,
+)
 from translate.mt.protect import VERSION as MASK_VERSION
 from translate.mt.protect import Masked, mask, restore
 from translate.mt.types import Issue, Translation
@@ -158,7 +170,7 @@ def machine_translate(
         sentences = list(dict.fromkeys(s for msgids in wanted.values() for s in msgids))
         totals["sentences"] += len(sentences)
         terms = glossary.for_language(lang.gettext) if glossary else ()
-        settings = f"{spec.settings}|mask:{MASK_VERSION}" + (f"|gloss:{glossary.signature(lang.gettext)}" if terms else "")
+        settings = f"{spec.settings}|mask:{MASK_VERSION}" + (f"|gloss:{glossary.signature(lang.gettext)}" if glossary and terms else "")
         masks = {s: mask(s, terms) for s in sentences}
         suggestions = _suggest(masks, src, lang, spec.model, settings, lazy, memory, totals, progress)
         for path, slug in articles:
