@@ -54,6 +54,8 @@ class WorkspaceConfig:
         include_fuzzy: publish machine suggestions (fuzzy entries) where nothing is reviewed.
         untranslated: sentences without a translation: ``source``, ``omit`` or ``fail``.
         checks: run the quality checks on every updated catalog.
+        retranslate_machine: translate again machine suggestions nobody edited
+            whose English changed (and use a new model's output for them).
         tables: the other tables of the file (``decoding``, ``khmer``, ``publish``, ``labels``).
     """
 
@@ -76,6 +78,7 @@ class WorkspaceConfig:
     include_fuzzy: bool = True
     untranslated: str = "source"
     checks: bool = True
+    retranslate_machine: bool = True
     tables: tuple[tuple[str, Any], ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
@@ -156,6 +159,7 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "include_fuzzy": bool,
     "untranslated": str,
     "checks": bool,
+    "retranslate_machine": bool,
 }
 _LISTS = ("sources", "exclude", "languages", "front_matter_keys", "editions")
 _TABLES = ("decoding", "khmer", "publish", "labels")

@@ -89,11 +89,18 @@ def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None
 
 @dataclass(frozen=True)
 class PublishSettings:
-    """Publish options per language, the editions to write and the rules."""
+    """Publish options per language, the editions to write (with the format
+    of the bilingual one; ``None`` for the localized one: the article's own) and the rules."""
 
     options: dict[str, PublishOptions]
-    editions: tuple[tuple[Edition, EditionFormat], ...]
+    editions: tuple[tuple[Edition, EditionFormat | None], ...]
     rules: PublishRules | None
+
+    @property
+    def can_hold(self) -> bool:
+        """Whether a refusal to publish is a rule at work (a publish rule, or ``untranslated = "fail"``)
+        rather than an error: the article is then held back, not failed."""
+        return self.rules is not None or any(o.untranslated is Untranslated.FAIL for o in self.options.values())
 
 
 def publish_rules(config: WorkspaceConfig) -> PublishRules | None:
@@ -147,7 +154,7 @@ def publish_settings(config: WorkspaceConfig, langs: Sequence[Language]) -> Publ
         for lang in langs
     }
     fmt = EditionFormat(config.edition_format)
-    editions = tuple((Edition(name), fmt) for name in config.editions)
+    editions = tuple((Edition(name), fmt if name == "bilingual" else None) for name in config.editions)
     return PublishSettings(options, editions, publish_rules(config))
 
 

@@ -266,7 +266,10 @@ def _translate(config: WorkspaceConfig, extracted: Sequence[tuple[_Planned, int]
 
     config.path(config.memory).parent.mkdir(parents=True, exist_ok=True)
     with TranslationMemory(config.path(config.memory)) as memory:
-        run = machine_translate(articles, langs, config.path(config.locales), setup.spec, setup.load, memory, progress=progress, khmer=setup.khmer)
+        run = machine_translate(
+            articles, langs, config.path(config.locales), setup.spec, setup.load, memory,
+            retranslate_machine=config.retranslate_machine, progress=progress, khmer=setup.khmer,
+        )
     timer.add("translate", t)
     if setup.load_seconds:
         timer.spent["translate"] -= setup.load_seconds
@@ -315,9 +318,9 @@ def _publish(
             timer.add("check", t)
             t = time.perf_counter()
             published, held, counts = [], None, (0, 0, 0)
-            for edition, options in settings.editions:
-                result = publish([absolute], lang, config.path(config.output), workspace, settings.options[lang.code], edition=edition, edition_format=options, rules=settings.rules)[0]  # type: ignore[arg-type]
-                if isinstance(result.error, PublishError):
+            for edition, fmt in settings.editions:
+                result = publish([absolute], lang, config.path(config.output), workspace, settings.options[lang.code], edition=edition, edition_format=fmt, rules=settings.rules)[0]  # type: ignore[arg-type]
+                if isinstance(result.error, PublishError) and settings.can_hold:
                     held = held or result.error.message
                 elif result.error is not None:
                     errors.append(_relative(config, result.error))

@@ -40,6 +40,8 @@ keep_furniture = false
 engine = "auto"
 # Translation memory: a re-run never translates a sentence twice.
 memory = ".translate/memory.sqlite3"
+# Translate again machine suggestions nobody edited when their English changed.
+retranslate_machine = true
 # Run the quality checks on every updated catalog (counts in the summary).
 checks = true
 
