@@ -107,7 +107,7 @@ def parse_iso(value: str) -> BylineDate | None:
     try:
         if len(value) == 10:
             return BylineDate(date.fromisoformat(value))
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return None
     return BylineDate(moment.date(), moment.time().replace(second=0, microsecond=0, tzinfo=None))

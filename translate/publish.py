@@ -8,9 +8,8 @@ that text back into the source skeleton, and the bilingual editions
 
 from __future__ import annotations
 
-import logging
-
 import json
+import logging
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -24,7 +23,6 @@ from translate.errors import PublishError
 from translate.languages import Language
 from translate.render import render
 from translate.textfile import encode
-
 
 log = logging.getLogger(__name__)
 
