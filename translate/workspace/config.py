@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,8 +198,9 @@ def _document(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"cannot be read: {error}", path=path) from error
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
-        raise ConfigError(f"is not valid TOML: {error}", path=path, line=line, hint="fix the file") from error
+        found = re.search(r"\s*\(at line (\d+), column \d+\)", str(error))
+        message = str(error).replace(found.group(0), "") if found else str(error)
+        raise ConfigError(f"is not valid TOML: {message}", path=path, line=int(found.group(1)) if found else None, hint="fix the file") from error
     if path.name == PYPROJECT:
         tool = data.get("tool", {})
         data = tool.get("translate", {}) if isinstance(tool, dict) else {}

@@ -1,0 +1,204 @@
+"""Workspace configuration, init, article discovery, the lock, and status over a workspace."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polib
+import pytest
+from click.testing import CliRunner
+
+from conftest import FROZEN_NOW
+from translate.cli import cli
+from translate.errors import ConfigError
+from translate.workspace.config import load_config
+from translate.workspace.discover import discover, matches
+from translate.workspace.lock import LockedError, WorkspaceLock
+from translate.workspace.status import workspace_status
+from translate.workspace.sync import SyncOptions, sync
+
+
+def invoke(*args: str) -> object:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def article(path: Path, title: str, body: str = "The ministry said on Monday that rice prices would rise. Farmers in Kampot welcomed the news.") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+    return path
+
+
+def test_init_writes_a_commented_default_that_loads(workdir: Path) -> None:
+    result = invoke("init", "--to", "km,th", "--source", "news/*.md")
+    assert result.exit_code == 0, result.output
+    text = (workdir / "translate.toml").read_text(encoding="utf-8")
+    assert text.count("\n# ") > 15  # commented
+    config = load_config()
+    assert config.languages == ("km", "th") and config.sources == ("news/*.md",)
+    assert config.root == workdir.resolve() and config.file == (workdir / "translate.toml").resolve()
+    assert config.table("decoding") == {"beam_size": 4}
+    again = invoke("init")
+    assert again.exit_code == 1 and "translate.toml: already exists (edit it, or pass --force to replace it)" in again.output
+    assert invoke("init", "--force").exit_code == 0
+
+
+def test_pyproject_tool_translate_with_nested_tables(workdir: Path) -> None:
+    (workdir / "pyproject.toml").write_text('[project]\nname = "newsroom"\n', encoding="utf-8")
+    assert invoke("init", "--pyproject", "--to", "km").exit_code == 0
+    text = (workdir / "pyproject.toml").read_text(encoding="utf-8")
+    assert text.startswith('[project]\nname = "newsroom"\n') and "[tool.translate.workspace]" in text and "[tool.translate.decoding]" in text
+    (workdir / "sub").mkdir()
+    config = load_config(cwd=workdir / "sub")  # found from a subfolder
+    assert config.file == (workdir / "pyproject.toml").resolve() and config.languages == ("km",)
+    assert config.table("publish") == {"label": False, "metadata": False}
+    assert invoke("init", "--pyproject").exit_code == 1
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('[workspace]\nlanguages = "km"\nengine = "magic"\n', "engine must be one of auto, ctranslate2, transformers, fake"),
+        ("[workspace]\nsource = []\n", "[workspace] has an unknown setting 'source'"),
+        ("[workspace]\nlanguages = [1]\n", "[workspace] languages must be a list of strings"),
+        ('[workspace]\nlanguages = ["km"\nengine = "fake"\n', "translate.toml:3: is not valid TOML"),
+        ('[workspace]\nengine = "auto"\nengine_options = { delay = 1 }\n', "engine_options are only understood by the fake engine"),
+    ],
+    ids=["engine", "unknown-key", "list-type", "bad-toml", "engine-options"],
+)
+def test_configuration_errors_name_the_file(workdir: Path, toml: str, message: str) -> None:
+    (workdir / "translate.toml").write_text(toml, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config()
+    assert message in str(caught.value) and "translate.toml" in str(caught.value)
+    result = invoke("sync")
+    assert result.exit_code == 2 and message in result.output
+
+
+def test_discovery_globs_exclusions_and_slug_clashes(workdir: Path) -> None:
+    article(workdir / "news" / "a.txt", "A")
+    article(workdir / "news" / "drafts" / "b.txt", "B")
+    article(workdir / "news" / "2026" / "c.txt", "C")
+    article(workdir / "news" / "2026" / "a.md", "Clash")
+    article(workdir / "out" / "a.km.txt", "Published, never an article")
+    (workdir / "translate.toml").write_text('[workspace]\nsources = ["news/**/*.txt", "news/**/*.md", "**/*.txt"]\nexclude = ["news/drafts"]\n', encoding="utf-8")
+    sources, errors = discover(load_config())
+    assert [s.path.as_posix() for s in sources] == ["news/2026/c.txt"]
+    assert sorted(str(e) for e in errors) == [
+        "news/2026/a.md: has the same catalog name 'a' as news/a.txt (rename one of them or add it to exclude)",
+        "news/a.txt: has the same catalog name 'a' as news/2026/a.md (rename one of them or add it to exclude)",
+    ]
+    assert matches("x/y/z.md", ["**/*.md"]) and matches("z.md", ["**/*.md"]) and not matches("x/z.md", ["*.md"])
+
+
+def test_flags_override_the_file(workdir: Path) -> None:
+    article(workdir / "articles" / "flood.txt", "Floods in Kratie")
+    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["th"]\nengine = "fake"\noutput = "site"\n', encoding="utf-8")
+    result = invoke("--locales", "po", "sync", "--to", "km", "--output", "public", "--source", "articles/*.txt")
+    assert result.exit_code == 0, result.output
+    assert (workdir / "po" / "km" / "LC_MESSAGES" / "flood.po").is_file()
+    assert (workdir / "public" / "flood.km.txt").read_text(encoding="utf-8").startswith("[km] Floods in Kratie")
+    assert not (workdir / "site").exists() and not (workdir / "locales").exists()
+
+
+def test_no_languages_is_a_usage_error(workdir: Path) -> None:
+    (workdir / "translate.toml").write_text('[workspace]\nengine = "fake"\n', encoding="utf-8")
+    result = invoke("sync")
+    assert result.exit_code == 2 and "no target languages" in result.output
+
+
+def test_publish_rules_hold_articles_back_without_failing(workdir: Path) -> None:
+    article(workdir / "articles" / "flood.txt", "Floods in Kratie")
+    (workdir / "translate.toml").write_text(
+        '[workspace]\nlanguages = ["km"]\nengine = "fake"\n\n[publish]\nmin_reviewed = 0.5\n\n[labels.km]\nreviewed = "ok"\n', encoding="utf-8"
+    )
+    result = invoke("sync", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["languages"][0]["held"] == 1 and report["languages"][0]["published"] == 0
+    assert "reviewed" in report["changed"][0]["languages"][0]["held"]
+    assert not (workdir / "out" / "flood.km.txt").exists()
+    # a translator reviews everything: the next sync publishes it
+    po_path = workdir / "locales" / "km" / "LC_MESSAGES" / "flood.po"
+    po = polib.pofile(str(po_path))
+    for entry in po:
+        entry.flags = [f for f in entry.flags if f != "fuzzy"]
+    po.save(str(po_path))
+    result = invoke("sync")
+    assert result.exit_code == 0 and "1 updated" in result.output
+    assert (workdir / "out" / "flood.km.txt").is_file()
+
+
+def test_bilingual_edition_and_library_call(workdir: Path) -> None:
+    article(workdir / "articles" / "flood.txt", "Floods in Kratie")
+    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["km"]\nengine = "fake"\neditions = ["localized", "bilingual"]\n', encoding="utf-8")
+    report = sync(load_config(), SyncOptions(now=FROZEN_NOW))
+    assert not report.partial and report.model_loads == 1
+    assert sorted(p.name for p in (workdir / "out").iterdir()) == ["flood.en-km.html", "flood.km.txt"]
+    assert "PO-Revision-Date: 2026-11-26 09:30+0000" in (workdir / "locales" / "km" / "LC_MESSAGES" / "flood.po").read_text(encoding="utf-8")
+    assert sync(load_config(), SyncOptions(now=FROZEN_NOW)).count(report.articles[0].outcome.UNCHANGED) == 1
+
+
+def test_lock_names_the_holder_and_is_released_when_it_dies(tmp_path: Path) -> None:
+    lock_path = tmp_path / ".translate" / "sync.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import time; from pathlib import Path; from translate.workspace.lock import WorkspaceLock; l = WorkspaceLock(Path({str(lock_path)!r})); l.acquire(); print('held', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(LockedError) as caught:
+            WorkspaceLock(lock_path).acquire()
+        assert caught.value.pid == holder.pid
+        assert f"another translate sync (pid {holder.pid}) is running in this workspace (wait for it to finish, or run with --wait)" in str(caught.value)
+        started = time.monotonic()
+        with pytest.raises(LockedError):
+            WorkspaceLock(lock_path, wait=0.3).acquire()
+        assert time.monotonic() - started >= 0.3
+    finally:
+        holder.kill()
+        holder.wait()
+    with WorkspaceLock(lock_path):  # kill -9 released it
+        assert lock_path.read_text().strip().isdigit()
+
+
+def test_workspace_status_totals_progress_and_changed_english(workdir: Path) -> None:
+    article(workdir / "articles" / "flood.txt", "Floods in Kratie")
+    article(workdir / "articles" / "rice.txt", "Rice exports rise")
+    article(workdir / "articles" / "new.txt", "Not synced yet")
+    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["km", "th"]\nengine = "fake"\nexclude = ["articles/new.txt"]\n', encoding="utf-8")
+    assert invoke("sync").exit_code == 0
+    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["km", "th"]\nengine = "fake"\n', encoding="utf-8")
+    po_path = workdir / "locales" / "km" / "LC_MESSAGES" / "rice.po"
+    po = polib.pofile(str(po_path))
+    po[0].flags = []
+    po.save(str(po_path))
+    flood = workdir / "articles" / "flood.txt"
+    flood.write_text(flood.read_text(encoding="utf-8").replace("Monday", "Tuesday"), encoding="utf-8")
+    rice = workdir / "articles" / "rice.txt"
+    rice.write_text(rice.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # bytes changed, sentences not
+
+    result = workspace_status(load_config())
+    assert [a.path.as_posix() for a in result.changed] == ["articles/flood.txt", "articles/new.txt"]
+    km = next(t for t in result.totals if t.lang == "km")
+    assert (km.articles, km.stats.entries, km.stats.translated, km.stats.fuzzy, km.missing) == (2, 6, 1, 5, 1)
+
+    text = invoke("status")
+    assert text.exit_code == 0, text.output
+    lines = text.output.splitlines()
+    assert lines[0].split() == ["language", "articles", "entries", "reviewed", "fuzzy", "untranslated", "reviewed", "%", "no", "catalog"]
+    assert lines[1].split() == ["km", "2", "6", "1", "5", "0", "17%", "1"]
+    assert [line.split() for line in lines if line.startswith("articles/rice.txt")] == [["articles/rice.txt", "1/3", "33%", "0/3", "0%"]]
+    assert "2 article(s) changed since their catalogs were updated (run translate sync):" in text.output
+    data = json.loads(invoke("status", "--json").stdout)
+    assert data["changed"] == ["articles/flood.txt", "articles/new.txt"]
+    assert data["languages"][1] == {"language": "th", "articles": 2, "missing": 1, "entries": 6, "translated": 0, "fuzzy": 6, "untranslated": 0, "obsolete": 0, "reviewed_percent": 0.0}
+    row = data["articles"][1]["languages"][0]
+    assert row["article"] == "new" and row["missing"] is True
+    # the catalog-tree view is still there
+    assert invoke("status", "--catalogs").output.splitlines()[0].split()[:2] == ["article", "lang"]
+    assert invoke("sync").exit_code == 0
+    assert invoke("status", "--json").exit_code == 0 and json.loads(invoke("status", "--json").stdout)["changed"] == []
