@@ -61,8 +61,13 @@ def test_mismatched_line_counts_name_both_files(tmp_path: Path) -> None:
     assert f"{src} has 3 lines" in message and f"{ref} has 2" in message
 
 
-def _set(n: int) -> TestSet:
-    return TestSet(Path("s"), Path("r"), tuple(f"s{i}" for i in range(1, n + 1)), tuple(f"r{i}" for i in range(1, n + 1)))
+def _set(n: int, src: Path = Path("s")) -> TestSet:
+    return TestSet(src, Path("r"), tuple(f"s{i}" for i in range(1, n + 1)), tuple(f"r{i}" for i in range(1, n + 1)))
+
+
+def test_empty_source_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(TranslateError, match=r"src.txt: has no sentences"):
+        read_test_set(_write(tmp_path / "src.txt", "\n\n"), _write(tmp_path / "ref.txt", ""))
 
 
 def test_group_consecutive() -> None:
@@ -75,8 +80,9 @@ def test_group_consecutive() -> None:
 
 
 def test_group_by_ids(tmp_path: Path) -> None:
-    test_set = _set(5)
-    ids_file = _write(tmp_path / "docids.txt", "a\na\nb\nc\nc\nextra\n")
+    src = _write(tmp_path / "src.txt", "".join(f"s{i}\n" for i in range(1, 7)))
+    test_set = _set(5, src)  # --limit 5: the ids of the first 5 lines
+    ids_file = _write(tmp_path / "docids.txt", "a\na\nb\nc\nc\nd\n")
     documents = group_by_ids(test_set, read_doc_ids(ids_file, test_set), ids_file)
     assert [(d.id, d.first_line, d.sources) for d in documents] == [("a", 1, ("s1", "s2")), ("b", 3, ("s3",)), ("c", 4, ("s4", "s5"))]
 
@@ -86,11 +92,12 @@ def test_group_by_ids(tmp_path: Path) -> None:
     [
         pytest.param("a\nb\na\nc\nc\n", r"docids.txt:3: document 'a' continues after other documents", id="not-consecutive"),
         pytest.param("a\n \nb\nb\nb\n", r"docids.txt:2: blank document id", id="blank"),
-        pytest.param("a\nb\n", r"has 2 document ids, s has 5 lines", id="too-few"),
+        pytest.param("a\nb\n", r"docids.txt has 2 document ids, \S*src.txt has 5 lines", id="too-few"),
+        pytest.param("a\na\nb\nb\nb\nc\n", r"docids.txt has 6 document ids, \S*src.txt has 5 lines", id="too-many"),
     ],
 )
 def test_bad_doc_ids(tmp_path: Path, ids: str, match: str) -> None:
-    test_set = _set(5)
+    test_set = _set(5, _write(tmp_path / "src.txt", "".join(f"s{i}\n" for i in range(1, 6))))
     ids_file = _write(tmp_path / "docids.txt", ids)
     with pytest.raises(TranslateError, match=match):
         group_by_ids(test_set, read_doc_ids(ids_file, test_set), ids_file)

@@ -77,10 +77,12 @@ def read_test_set(src: Path, ref: Path, limit: int | None = None) -> TestSet:
     """Read aligned source and reference files (FLORES or NTREX style).
 
     Raises:
-        TranslateError: a file cannot be read, or the line counts differ.
+        TranslateError: a file cannot be read, is empty, or the line counts differ.
     """
     sources = read_lines(src)
     references = read_lines(ref)
+    if not sources:
+        raise TranslateError("has no sentences", path=src, hint="give a file with one sentence per line")
     if len(sources) != len(references):
         raise TranslateError(
             f"line counts differ: {src} has {len(sources)} lines, {ref} has {len(references)}",
@@ -109,12 +111,13 @@ def read_doc_ids(path: Path, test_set: TestSet) -> tuple[str, ...]:
     """The document id of each sentence of ``test_set``, one per line of ``path``.
 
     Raises:
-        TranslateError: unreadable, a blank id, or fewer ids than sentences.
+        TranslateError: unreadable, a blank id, or not one id per line of the source file.
     """
     ids = read_lines(path)
-    if len(ids) < len(test_set.sources):
+    lines = len(read_lines(test_set.src))
+    if len(ids) != lines:
         raise TranslateError(
-            f"line counts differ: {path} has {len(ids)} document ids, {test_set.src} has {len(test_set.sources)} lines",
+            f"line counts differ: {path} has {len(ids)} document ids, {test_set.src} has {lines} lines",
             hint="give one document id per line of --src",
         )
     ids = ids[: len(test_set.sources)]
