@@ -365,18 +365,13 @@ def _save(state: SyncState, pending: dict[str, Record], timer: _Timer) -> None:
 def _check(config: WorkspaceConfig, po: Path, lang: Language) -> tuple[int, int]:
     """Errors and warnings of the quality checks on one catalog (reported, never fatal)."""
     from translate.catalog.store import read_catalog
-    from translate.checks import Severity
-    from translate.checks.run import check_catalog
+    from translate.workspace.checks import check_counts
 
     try:
         catalog, _ = read_catalog(config.path(po))
     except TranslateError:
         return 0, 0  # publishing reports it
-    if catalog is None:
-        return 0, 0
-    _, reports = check_catalog(catalog, po, lang.code)
-    failures = [f for r in reports for f in r.failures]
-    return sum(f.severity is Severity.ERROR for f in failures), sum(f.severity is not Severity.ERROR for f in failures)
+    return check_counts(catalog, lang.code) if catalog is not None else (0, 0)
 
 
 __all__ = ["SyncOptions", "SyncProgress", "sync"]

@@ -1,0 +1,173 @@
+"""How `translate sync` scales with the number of articles (fake engine).
+
+For each size, a fresh workspace of generated news articles (Markdown, plain
+text and HTML in turn, ~30 sentences each) in two target languages is synced
+by a real `translate sync` process; wall time, peak RSS (from the kernel's
+rusage of that process) and the time of each phase (from `--json`) are
+printed side by side with per-article ratios, followed by a second run with
+nothing changed. With `--profile`, the largest size is also run in-process
+under cProfile and the most expensive functions are listed.
+
+    .venv/bin/python benchmarks/sync_scale.py                     # 250 500 1000 2000
+    .venv/bin/python benchmarks/sync_scale.py --sizes 100 200 --profile
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+PROVINCES = ["Kampot", "Takeo", "Kandal", "Battambang", "Siem Reap", "Kratie", "Pursat", "Kep", "Koh Kong", "Preah Vihear"]
+SUBJECTS = ["The ministry", "The provincial governor", "A spokesman for the council", "The union", "Local farmers", "The World Bank", "Police"]
+VERBS = ["said on Monday", "announced on Tuesday", "warned on Friday", "confirmed last week", "told reporters", "wrote in a statement"]
+OBJECTS = ["rice prices would rise", "the new road would open in March", "flood defences were being repaired", "school fees would be cut", "exports had grown"]
+SENTENCES_PER_ARTICLE = 30
+LANGS = ("km", "th")
+
+
+def write_article(folder: Path, index: int) -> int:
+    """One generated article; returns its number of sentences."""
+    rng = random.Random(index)
+
+    def sentence(n: int) -> str:
+        return f"{rng.choice(SUBJECTS)} in {rng.choice(PROVINCES)} {rng.choice(VERBS)} that {rng.choice(OBJECTS)} by {n} percent."
+
+    body = SENTENCES_PER_ARTICLE - 1
+    paras = [" ".join(sentence(index * 1000 + p * 10 + s) for s in range(3)) for p in range(body // 3)]
+    kind = index % 3
+    if kind == 0:
+        text = f"---\ntitle: Story {index} from {rng.choice(PROVINCES)}\ndate: 2026-11-26\n---\n\n" + "\n\n".join(paras) + "\n"
+        name = f"story-{index:05d}.md"
+    elif kind == 1:
+        text = f"Story {index} about {rng.choice(PROVINCES)}\n\n" + "\n\n".join(paras) + "\n"
+        name = f"story-{index:05d}.txt"
+    else:
+        text = f"<!DOCTYPE html>\n<html lang=\"en\"><head><title>Story {index}</title></head>\n<body>\n" + "".join(f"<p>{p}</p>\n" for p in paras) + "</body></html>\n"
+        name = f"story-{index:05d}.html"
+    sub = folder / f"{index // 500:02d}"
+    sub.mkdir(parents=True, exist_ok=True)
+    (sub / name).write_text(text, encoding="utf-8")
+    return 1 + 3 * len(paras)
+
+
+def make_workspace(root: Path, articles: int) -> int:
+    root.mkdir(parents=True)
+    sentences = sum(write_article(root / "articles", i) for i in range(articles))
+    (root / "translate.toml").write_text(
+        '[workspace]\nsources = ["articles/**/*.md", "articles/**/*.txt", "articles/**/*.html"]\n'
+        f'languages = {json.dumps(list(LANGS))}\nengine = "fake"\noutput = "site"\n',
+        encoding="utf-8",
+    )
+    return sentences
+
+
+def run_sync(root: Path) -> tuple[float, int, dict]:
+    """Wall seconds, peak RSS in MiB, and the JSON report of one `translate sync`."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1764149400"}
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "translate", "-q", "sync", "--json"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = b"", b""
+    # wait4 gives the rusage of exactly this child
+    out = proc.stdout.read() if proc.stdout else b""
+    err = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"sync failed ({proc.returncode}): {err.decode()[-2000:]}")
+    return wall, usage.ru_maxrss // 1024, json.loads(out)
+
+
+def profile(root: Path, top: int = 25) -> None:
+    import cProfile
+    import pstats
+
+    sys.path.insert(0, str(ROOT))
+    from translate.workspace.config import load_config
+    from translate.workspace.sync import sync
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    sync(load_config(root / "translate.toml"))
+    profiler.disable()
+    print(f"\nprofile of a first sync of {root.name} (cumulative, top {top}):")
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(top)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000, 2000])
+    parser.add_argument("--profile", action="store_true", help="profile a first sync of the smallest size in-process")
+    parser.add_argument("--keep", type=Path, help="keep the workspaces in this folder")
+    args = parser.parse_args()
+    base = Path(tempfile.mkdtemp(prefix="sync-scale-")) if args.keep is None else args.keep
+    rows = []
+    try:
+        for size in args.sizes:
+            root = base / f"ws-{size}"
+            sentences = make_workspace(root, size)
+            wall, rss, report = run_sync(root)
+            assert report["articles"]["updated"] == size, report["articles"]
+            wall2, rss2, report2 = run_sync(root)
+            assert report2["articles"]["unchanged"] == size, report2["articles"]
+            rows.append((size, sentences, wall, rss, report, wall2, rss2))
+            print(f"{size} articles done: {wall:.1f} s, {rss} MiB; second run {wall2:.2f} s", file=sys.stderr, flush=True)
+        print_results(rows)
+        if args.profile:
+            root = base / f"profile-{args.sizes[0]}"
+            make_workspace(root, args.sizes[0])
+            profile(root)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def print_results(rows: list) -> None:
+    first = rows[0]
+    print(f"translate sync, fake engine, {len(LANGS)} languages ({', '.join(LANGS)}), {SENTENCES_PER_ARTICLE} sentences per article, {os.cpu_count()} CPUs")
+    print()
+    header = ["articles", "sentences", "wall s", "ms/article", "x time", "x articles", "peak MiB", "KiB/article over base", "2nd run s", "2nd MiB"]
+    table = [header]
+    base_rss = first[3] - (rows[1][3] - first[3]) / (rows[1][0] - first[0]) * first[0] if len(rows) > 1 else first[3]
+    for size, sentences, wall, rss, _report, wall2, rss2 in rows:
+        table.append(
+            [
+                str(size),
+                str(sentences),
+                f"{wall:.1f}",
+                f"{wall / size * 1000:.1f}",
+                f"{wall / first[2]:.2f}",
+                f"{size / first[0]:.2f}",
+                str(rss),
+                f"{(rss - base_rss) * 1024 / size:.0f}",
+                f"{wall2:.2f}",
+                str(rss2),
+            ]
+        )
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for r in table:
+        print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
+    print()
+    phases = sorted({phase for row in rows for phase in row[4]["timings"]}, key=lambda p: ["scan", "extract", "model load", "translate", "check", "publish", "state"].index(p) if p in ["scan", "extract", "model load", "translate", "check", "publish", "state"] else 99)
+    print("where the time goes (seconds per phase, from --json; ms per article in brackets):")
+    table = [["articles", *phases, "other"]]
+    for size, _s, wall, _rss, report, _w2, _r2 in rows:
+        timings = report["timings"]
+        other = wall - sum(timings.values())
+        table.append([str(size), *[f"{timings.get(p, 0):.1f} ({timings.get(p, 0) / size * 1000:.1f})" for p in phases], f"{other:.1f}"])
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for r in table:
+        print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
+
+
+if __name__ == "__main__":
+    main()
