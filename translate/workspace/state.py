@@ -28,8 +28,8 @@ def file_digest(path: Path) -> str | None:
         return hashlib.sha256(path.read_bytes()).hexdigest()[:32]
     except FileNotFoundError:
         return None
-    except IsADirectoryError:
-        return "directory"
+    except OSError as error:  # unreadable: never equal to a recorded digest, so the article is redone and its error reported
+        return f"unreadable:{error.errno}"
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,9 @@ def _run(
     t = time.perf_counter()
     sources, errors = discover(config)
     records = state.records()
+    gone = set(records) - {s.path.as_posix() for s in sources}
+    if gone:
+        state.forget(gone)  # removed or excluded articles: their files are left as they are
     fingerprint = config.fingerprint()
     outcomes: dict[Path, ArticleOutcome] = {}
     todo: list[_Planned] = []
