@@ -185,7 +185,7 @@ def evaluate_documents(
     translations = translate_unique(loaded.engine, sources + segments, target)
     post = postprocessor(target, khmer)
     aligned = tuple(tuple(document.sources) for document in documents)
-    lined_up = tuple(len(segments) == len(document.sources) for document, segments in zip(documents, segmented))
+    lined_up = tuple(len(found) == len(document.sources) for document, found in zip(documents, segmented))
     rows = [_row("raw", documents, aligned, translations, None, target, setup, lined_up)]
     if post is not None:
         rows.append(_row("raw+post", documents, aligned, translations, post, target, setup, lined_up))
