@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from safetensors.numpy import save_file
 
-from tests.conftest import ROOT
+from conftest import ROOT
 from translate.errors import TranslateError
 from translate.mt import models
 from translate.mt.models import (
