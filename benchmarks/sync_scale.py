@@ -30,7 +30,7 @@ PROVINCES = ["Kampot", "Takeo", "Kandal", "Battambang", "Siem Reap", "Kratie", "
 SUBJECTS = ["The ministry", "The provincial governor", "A spokesman for the council", "The union", "Local farmers", "The World Bank", "Police"]
 VERBS = ["said on Monday", "announced on Tuesday", "warned on Friday", "confirmed last week", "told reporters", "wrote in a statement"]
 OBJECTS = ["rice prices would rise", "the new road would open in March", "flood defences were being repaired", "school fees would be cut", "exports had grown"]
-SENTENCES_PER_ARTICLE = 30
+PARAGRAPHS = 10  # of three sentences, plus the title: 31 sentences per article
 LANGS = ("km", "th")
 
 
@@ -41,8 +41,7 @@ def write_article(folder: Path, index: int) -> int:
     def sentence(n: int) -> str:
         return f"{rng.choice(SUBJECTS)} in {rng.choice(PROVINCES)} {rng.choice(VERBS)} that {rng.choice(OBJECTS)} by {n} percent."
 
-    body = SENTENCES_PER_ARTICLE - 1
-    paras = [" ".join(sentence(index * 1000 + p * 10 + s) for s in range(3)) for p in range(body // 3)]
+    paras = [" ".join(sentence(index * 1000 + p * 10 + s) for s in range(3)) for p in range(PARAGRAPHS)]
     kind = index % 3
     if kind == 0:
         text = f"---\ntitle: Story {index} from {rng.choice(PROVINCES)}\ndate: 2026-11-26\n---\n\n" + "\n\n".join(paras) + "\n"
@@ -70,12 +69,11 @@ def make_workspace(root: Path, articles: int) -> int:
     return sentences
 
 
-def run_sync(root: Path) -> tuple[float, int, dict]:
-    """Wall seconds, peak RSS in MiB, and the JSON report of one `translate sync`."""
+def run_sync(root: Path) -> tuple[float, float, int, dict]:
+    """Wall seconds, CPU seconds (user + system), peak RSS in MiB, and the JSON report of one `translate sync`."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1764149400"}
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "translate", "-q", "sync", "--json"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    out, err = b"", b""
     # wait4 gives the rusage of exactly this child
     out = proc.stdout.read() if proc.stdout else b""
     err = proc.stderr.read() if proc.stderr else b""
@@ -84,7 +82,7 @@ def run_sync(root: Path) -> tuple[float, int, dict]:
     wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"sync failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return wall, usage.ru_maxrss // 1024, json.loads(out)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, json.loads(out)
 
 
 def profile(root: Path, top: int = 25) -> None:
@@ -115,11 +113,11 @@ def main() -> None:
         for size in args.sizes:
             root = base / f"ws-{size}"
             sentences = make_workspace(root, size)
-            wall, rss, report = run_sync(root)
+            wall, cpu, rss, report = run_sync(root)
             assert report["articles"]["updated"] == size, report["articles"]
-            wall2, rss2, report2 = run_sync(root)
+            wall2, _, rss2, report2 = run_sync(root)
             assert report2["articles"]["unchanged"] == size, report2["articles"]
-            rows.append((size, sentences, wall, rss, report, wall2, rss2))
+            rows.append((size, sentences, wall, cpu, rss, report, wall2, rss2))
             print(f"{size} articles done: {wall:.1f} s, {rss} MiB; second run {wall2:.2f} s", file=sys.stderr, flush=True)
         print_results(rows)
         if args.profile:
@@ -131,42 +129,41 @@ def main() -> None:
             shutil.rmtree(base, ignore_errors=True)
 
 
-def print_results(rows: list) -> None:
-    first = rows[0]
-    print(f"translate sync, fake engine, {len(LANGS)} languages ({', '.join(LANGS)}), {SENTENCES_PER_ARTICLE} sentences per article, {os.cpu_count()} CPUs")
-    print()
-    header = ["articles", "sentences", "wall s", "ms/article", "x time", "x articles", "peak MiB", "KiB/article over base", "2nd run s", "2nd MiB"]
-    table = [header]
-    base_rss = first[3] - (rows[1][3] - first[3]) / (rows[1][0] - first[0]) * first[0] if len(rows) > 1 else first[3]
-    for size, sentences, wall, rss, _report, wall2, rss2 in rows:
-        table.append(
-            [
-                str(size),
-                str(sentences),
-                f"{wall:.1f}",
-                f"{wall / size * 1000:.1f}",
-                f"{wall / first[2]:.2f}",
-                f"{size / first[0]:.2f}",
-                str(rss),
-                f"{(rss - base_rss) * 1024 / size:.0f}",
-                f"{wall2:.2f}",
-                str(rss2),
-            ]
-        )
-    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
-    for r in table:
-        print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
-    print()
-    phases = sorted({phase for row in rows for phase in row[4]["timings"]}, key=lambda p: ["scan", "extract", "model load", "translate", "check", "publish", "state"].index(p) if p in ["scan", "extract", "model load", "translate", "check", "publish", "state"] else 99)
-    print("where the time goes (seconds per phase, from --json; ms per article in brackets):")
-    table = [["articles", *phases, "other"]]
-    for size, _s, wall, _rss, report, _w2, _r2 in rows:
-        timings = report["timings"]
-        other = wall - sum(timings.values())
-        table.append([str(size), *[f"{timings.get(p, 0):.1f} ({timings.get(p, 0) / size * 1000:.1f})" for p in phases], f"{other:.1f}"])
+def _print(table: list[list[str]]) -> None:
     widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
     for r in table:
         print("  ".join(c.rjust(w) for c, w in zip(r, widths)))
+
+
+PHASES = ["scan", "extract", "model load", "translate", "check", "publish", "state"]
+
+
+def print_results(rows: list) -> None:
+    first = rows[0]
+    print(f"translate sync, fake engine, {len(LANGS)} languages ({', '.join(LANGS)}), {1 + 3 * PARAGRAPHS} sentences per article, {os.cpu_count()} CPUs")
+    print()
+    # memory: the slope between the smallest and the largest size, and what is left at zero articles
+    slope = (rows[-1][4] - first[4]) / (rows[-1][0] - first[0]) if len(rows) > 1 else 0.0
+    base = first[4] - slope * first[0]
+    table = [["articles", "sentences", "wall s", "ms/article", "x time", "x articles", "cpu s", "cpu ms/article", "peak MiB", "KiB/article above base", "2nd run s", "2nd MiB"]]
+    for size, sentences, wall, cpu, rss, _report, wall2, rss2 in rows:
+        table.append(
+            [
+                str(size), str(sentences), f"{wall:.1f}", f"{wall / size * 1000:.1f}", f"{wall / first[2]:.2f}", f"{size / first[0]:.2f}",
+                f"{cpu:.1f}", f"{cpu / size * 1000:.1f}", str(rss), f"{(rss - base) * 1024 / size:.0f}", f"{wall2:.2f}", str(rss2),
+            ]
+        )
+    _print(table)
+    print(f"(peak memory: {base:.0f} MiB at zero articles + {slope * 1024:.0f} KiB per article, from the smallest and largest sizes)")
+    print()
+    phases = [p for p in PHASES if any(p in row[5]["timings"] for row in rows)]
+    print("where the time goes (seconds per phase, from --json; ms per article in brackets; other = start-up and reporting):")
+    table = [["articles", *phases, "other"]]
+    for size, _s, wall, _cpu, _rss, report, _w2, _r2 in rows:
+        timings = report["timings"]
+        other = wall - sum(timings.values())
+        table.append([str(size), *[f"{timings.get(p, 0):.1f} ({timings.get(p, 0) / size * 1000:.1f})" for p in phases], f"{other:.1f}"])
+    _print(table)
 
 
 if __name__ == "__main__":

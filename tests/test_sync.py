@@ -15,7 +15,6 @@ from pathlib import Path
 
 import polib
 import pytest
-
 from conftest import FROZEN_NOW, msgfmt_check
 
 EPOCH = str(int(FROZEN_NOW.timestamp()))
@@ -238,7 +237,7 @@ def test_translator_save_during_a_run_is_kept_and_a_second_sync_is_locked_out(tm
         assert proc.poll() is None, "the save came after the run"
     finally:
         assert proc.stdout is not None and proc.stderr is not None
-        out, err = proc.communicate(timeout=120)
+        _, err = proc.communicate(timeout=120)
     assert proc.returncode == 0, err
     msgfmt_check(po_path)
     saved = polib.pofile(str(po_path))

@@ -11,8 +11,8 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
-
 from conftest import FROZEN_NOW
+
 from translate.cli import cli
 from translate.errors import ConfigError
 from translate.workspace.config import load_config

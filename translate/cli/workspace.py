@@ -206,8 +206,8 @@ def sync(
     elif not obj.quiet:
         for line in summary_lines(report):
             click.echo(line)
-    for error in report.errors:
-        click.echo(f"error: {error}", err=True)
+    for problem in report.errors:
+        click.echo(f"error: {problem}", err=True)
     if report.partial:
         click.echo(f"partial: {len({e.path for e in report.errors})} file(s) had errors; the other articles were synced", err=True)
         sys.exit(EXIT_PARTIAL)

@@ -242,7 +242,7 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Workspa
             if not isinstance(value, _SCALARS[key]):
                 kind = "true or false" if _SCALARS[key] is bool else "a string"
                 raise ConfigError(f"{name} {key} must be {kind}", path=file)
-            values[key] = Path(value) if key in ("locales", "output", "memory") else value
+            values[key] = Path(str(value)) if key in ("locales", "output", "memory") else value
         elif key == "engine_options":
             if not isinstance(value, dict) or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()):
                 raise ConfigError(f"{name} engine_options must map names to numbers", path=file, hint="e.g. engine_options = { delay = 0.01 }")

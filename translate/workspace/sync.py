@@ -28,8 +28,18 @@ from translate.languages import Language, parse_languages
 from translate.workspace.config import WorkspaceConfig
 from translate.workspace.discover import Source, discover
 from translate.workspace.lock import WorkspaceLock
-from translate.workspace.report import ArticleOutcome, LanguageOutcome, Outcome, SyncReport
-from translate.workspace.setup import EngineSetup, engine_setup, publish_settings, read_options
+from translate.workspace.report import (
+    ArticleOutcome,
+    LanguageOutcome,
+    Outcome,
+    SyncReport,
+)
+from translate.workspace.setup import (
+    EngineSetup,
+    engine_setup,
+    publish_settings,
+    read_options,
+)
 from translate.workspace.state import Record, SyncState, file_digest
 
 log = logging.getLogger(__name__)
