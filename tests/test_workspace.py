@@ -202,3 +202,20 @@ def test_workspace_status_totals_progress_and_changed_english(workdir: Path) -> 
     assert invoke("status", "--catalogs").output.splitlines()[0].split()[:2] == ["article", "lang"]
     assert invoke("sync").exit_code == 0
     assert invoke("status", "--json").exit_code == 0 and json.loads(invoke("status", "--json").stdout)["changed"] == []
+
+
+def test_progress_lines_with_eta() -> None:
+    import io
+
+    from translate.cli.workspace import ProgressPrinter
+    from translate.workspace.sync import SyncProgress
+
+    assert ProgressPrinter.line(SyncProgress("translate", 50, 200, "sentences", "km"), 10.0) == "sync: translate km 50/200 sentences, ETA 0:30"
+    assert ProgressPrinter.line(SyncProgress("publish", 3, 4, "articles", "a.md"), 90.0) == "sync: publish 3/4 articles, ETA 0:30"
+    assert ProgressPrinter.line(SyncProgress("extract", 4, 4, "articles"), 9.0) == "sync: extract 4/4 articles"
+    stream = io.StringIO()
+    printer = ProgressPrinter(stream, every=3600)
+    for done in range(0, 101):
+        printer(SyncProgress("extract", done, 100, "articles"))
+    printer(SyncProgress("publish", 0, 0, "articles"))  # nothing to do: nothing printed
+    assert stream.getvalue().splitlines() == ["sync: extract 0/100 articles", "sync: extract 100/100 articles"]
