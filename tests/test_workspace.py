@@ -219,3 +219,24 @@ def test_progress_lines_with_eta() -> None:
         printer(SyncProgress("extract", done, 100, "articles"))
     printer(SyncProgress("publish", 0, 0, "articles"))  # nothing to do: nothing printed
     assert stream.getvalue().splitlines() == ["sync: extract 0/100 articles", "sync: extract 100/100 articles"]
+
+
+def test_real_model_loaded_once_for_all_articles_and_languages_and_only_new_sentences(workdir: Path, tiny_nllb_folder: Path) -> None:
+    for name in ("flood", "rice", "wages"):
+        article(workdir / "articles" / f"{name}.txt", f"News about {name}")
+    (workdir / "translate.toml").write_text(
+        f'[workspace]\nlanguages = ["km", "th"]\nengine = "transformers"\nmodel = "{tiny_nllb_folder}"\n\n'
+        "[decoding]\nbeam_size = 1\nretry = false\nmax_new_tokens_factor = 0.5\nmax_new_tokens_extra = 2\n",
+        encoding="utf-8",
+    )
+    report = sync(load_config(), SyncOptions(now=FROZEN_NOW))
+    assert not report.partial
+    assert report.model_loads == 1 and report.translated == report.to_translate == 2 * 5  # per language: three titles, two shared body sentences
+    po = polib.pofile(str(workdir / "locales" / "th" / "LC_MESSAGES" / "rice.po"))
+    assert all(e.msgstr and "fuzzy" in e.flags and "mt:tiny-nllb@local-" in e.tcomment for e in po)
+    wages = workdir / "articles" / "wages.txt"
+    wages.write_text(wages.read_text(encoding="utf-8") + "\nPrices in Takeo rose sharply.\n", encoding="utf-8")
+    report = sync(load_config(), SyncOptions(now=FROZEN_NOW))
+    assert report.model_loads == 1 and report.translated == 2  # the new sentence, in each language
+    assert report.count(report.articles[0].outcome.UNCHANGED) == 2
+    assert sync(load_config(), SyncOptions(now=FROZEN_NOW)).model_loads == 0
