@@ -198,6 +198,12 @@ def test_workspace_status_totals_progress_and_changed_english(workdir: Path) -> 
     assert data["languages"][1] == {"language": "th", "articles": 2, "missing": 1, "entries": 6, "translated": 0, "fuzzy": 6, "untranslated": 0, "obsolete": 0, "reviewed_percent": 0.0}
     row = data["articles"][1]["languages"][0]
     assert row["article"] == "new" and row["missing"] is True
+    # counts are cached by digest: a translator's next save shows at once
+    po = polib.pofile(str(po_path))
+    po[1].flags = []
+    po.save(str(po_path))
+    km = next(t for t in workspace_status(load_config()).totals if t.lang == "km")
+    assert (km.stats.translated, km.stats.fuzzy) == (2, 4)
     # the catalog-tree view is still there
     assert invoke("status", "--catalogs").output.splitlines()[0].split()[:2] == ["article", "lang"]
     assert invoke("sync").exit_code == 0

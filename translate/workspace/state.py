@@ -19,7 +19,11 @@ from pathlib import Path
 
 from translate.errors import TranslateError
 
-SCHEMA = "CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, record TEXT NOT NULL)"
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, record TEXT NOT NULL)",
+    # entry counts of catalogs by digest, so that status does not parse an unchanged catalog again
+    "CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, digest TEXT NOT NULL, counts TEXT NOT NULL)",
+)
 
 
 def file_digest(path: Path) -> str | None:
@@ -67,10 +71,11 @@ class SyncState:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._db = sqlite3.connect(path, isolation_level=None)
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(SCHEMA)
+            for statement in SCHEMA:
+                self._db.execute(statement)
         except sqlite3.DatabaseError as error:
             raise StateError(f"cannot be opened: {error}", path=path, hint="delete it: the next sync redoes every article once") from error
 
@@ -105,3 +110,27 @@ class SyncState:
         with self._db:
             self._db.execute("BEGIN")
             self._db.executemany("DELETE FROM articles WHERE path = ?", [(p,) for p in paths])
+
+    def cached_counts(self) -> dict[str, tuple[str, tuple[int, ...]]]:
+        """Catalog entry counts remembered by :meth:`put_counts`: path -> (digest, counts)."""
+        found = {}
+        for path, digest, counts in self._db.execute("SELECT path, digest, counts FROM stats"):
+            try:
+                found[path] = (digest, tuple(int(n) for n in json.loads(counts)))
+            except (ValueError, TypeError):
+                continue
+        return found
+
+    def put_counts(self, counts: Mapping[str, tuple[str, tuple[int, ...]]]) -> None:
+        """Remember catalog entry counts by the catalog's digest (best effort: skipped while the database is busy)."""
+        if not counts:
+            return
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO stats (path, digest, counts) VALUES (?, ?, ?)",
+                    [(p, d, json.dumps(list(c))) for p, (d, c) in counts.items()],
+                )
+        except sqlite3.OperationalError:
+            pass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,14 +65,14 @@ def _msgids(po: object) -> set[tuple[str | None, str]]:
     return {(e.msgctxt, e.msgid) for e in po if not e.obsolete}  # type: ignore[attr-defined]
 
 
-def _english_changed(config: WorkspaceConfig, source: Source, catalogs: Sequence[object | None], record: Record | None) -> bool:
-    """Whether the article's sentences are no longer those of its catalogs."""
+def _english_changed(config: WorkspaceConfig, source: Source, catalogs: Callable[[], list[object]], missing: bool, record: Record | None) -> bool:
+    """Whether the article's sentences are no longer those of its catalogs (``catalogs`` reads them when needed)."""
     from translate.api import Workspace
     from translate.catalog.paths import template_path
     from translate.catalog.template import build_template
     from translate.workspace.setup import read_options
 
-    if any(c is None for c in catalogs):
+    if missing:
         return True
     if record is not None:
         files = dict(record.files)
@@ -81,11 +81,18 @@ def _english_changed(config: WorkspaceConfig, source: Source, catalogs: Sequence
             return False
     workspace = Workspace(locales=config.path(config.locales), read=read_options(config), base=config.root)
     current = _msgids(build_template(workspace.load(config.path(source.path)), base=config.root))
-    return any(_msgids(c) != current for c in catalogs)
+    return any(_msgids(c) != current for c in catalogs())
+
+
+def _counts(stats: CatalogStats) -> tuple[int, ...]:
+    return (stats.entries, stats.translated, stats.fuzzy, stats.untranslated, stats.obsolete)
 
 
 def workspace_status(config: WorkspaceConfig, langs: Sequence[Language] = ()) -> WorkspaceStatus:
     """Progress of every article of the workspace in every language (``langs``: only these).
+
+    Entry counts of catalogs are remembered in the sync state by digest, so a
+    catalog that did not change since the last status is not parsed again.
 
     Raises:
         ConfigError: an invalid language in the configuration.
@@ -99,38 +106,54 @@ def workspace_status(config: WorkspaceConfig, langs: Sequence[Language] = ()) ->
     sources, errors = discover(config)
     state_path = config.state_dir / "state.sqlite3"
     records: dict[str, Record] = {}
+    cached: dict[str, tuple[str, tuple[int, ...]]] = {}
     if state_path.is_file():
         with SyncState(state_path) as state:
-            records = state.records()
+            records, cached = state.records(), state.cached_counts()
+    fresh: dict[str, tuple[str, tuple[int, ...]]] = {}
     articles = []
-    sums: dict[str, list[int]] = {lang.code: [0, 0, 0, 0, 0, 0, 0] for lang in langs}
+    sums: dict[str, list[int]] = {lang.code: [0] * 7 for lang in langs}
     for source in sources:
-        rows, catalogs, problems = [], [], []
+        rows, problems, paths, missing = [], [], [], False
         for lang in langs:
             relative = catalog_path(config.locales, source.slug, lang.gettext)
-            try:
-                catalog, _ = read_catalog(config.path(relative))
-            except TranslateError as error:
-                problems.append(error)
-                rows.append(StatusRow(source.slug, lang.code, relative, error=error, article=source.path))
-                continue
-            catalogs.append(catalog)
+            paths.append(config.path(relative))
+            digest = file_digest(config.path(relative))
             total = sums[lang.code]
-            if catalog is None:
+            if digest is None:
+                missing = True
                 total[6] += 1
                 rows.append(StatusRow(source.slug, lang.code, relative, article=source.path))
                 continue
-            stats = catalog_stats(catalog)
-            for i, value in enumerate((1, stats.entries, stats.translated, stats.fuzzy, stats.untranslated, stats.obsolete)):
+            known = cached.get(relative.as_posix())
+            if known is not None and known[0] == digest and len(known[1]) == 5:
+                stats = CatalogStats(*known[1])
+            else:
+                try:
+                    catalog, _ = read_catalog(config.path(relative))
+                except TranslateError as error:
+                    problems.append(error)
+                    rows.append(StatusRow(source.slug, lang.code, relative, error=error, article=source.path))
+                    continue
+                stats = catalog_stats(catalog) if catalog is not None else CatalogStats(0, 0, 0, 0, 0)
+                fresh[relative.as_posix()] = (digest, _counts(stats))
+            for i, value in enumerate((1, *_counts(stats))):
                 total[i] += value
             rows.append(StatusRow(source.slug, lang.code, relative, stats=stats, article=source.path))
+
+        def catalogs(paths: list[Path] = paths) -> list[object]:
+            return [c for c in (read_catalog(p)[0] for p in paths) if c is not None]
+
         try:
-            changed = _english_changed(config, source, catalogs, records.get(source.path.as_posix())) if not problems else False
+            changed = _english_changed(config, source, catalogs, missing, records.get(source.path.as_posix())) if not problems else False
         except TranslateError as error:
             problems.append(error)
             changed = False
         rows = [dataclasses.replace(row, changed=changed) for row in rows]
         articles.append(ArticleStatus(source.path, source.slug, tuple(rows), changed, tuple(problems)))
+    if fresh and state_path.is_file():
+        with SyncState(state_path) as state:
+            state.put_counts(fresh)
     totals = tuple(LanguageTotal(code, t[0], CatalogStats(t[1], t[2], t[3], t[4], t[5]), t[6]) for code, t in sums.items())
     all_errors = tuple(errors) + tuple(e for a in articles for e in a.errors)
     return WorkspaceStatus(config.root, tuple(lang.code for lang in langs), tuple(articles), totals, all_errors)
