@@ -246,3 +246,17 @@ def test_real_model_loaded_once_for_all_articles_and_languages_and_only_new_sent
     assert report.model_loads == 1 and report.translated == 2  # the new sentence, in each language
     assert report.count(report.articles[0].outcome.UNCHANGED) == 2
     assert sync(load_config(), SyncOptions(now=FROZEN_NOW)).model_loads == 0
+
+
+def test_force_redoes_every_article_from_memory_with_the_same_result(workdir: Path) -> None:
+    for name in ("flood", "rice"):
+        article(workdir / "articles" / f"{name}.txt", f"News about {name}")
+    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["km"]\nengine = "fake"\n', encoding="utf-8")
+    assert invoke("sync").exit_code == 0
+    before = {p: p.read_bytes() for p in sorted(workdir.rglob("*")) if p.is_file() and ".translate" not in p.parts}
+    result = invoke("sync", "--force", "--json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["articles"]["updated"] == 2 and report["model"] == {"loads": 0, "calls": 0}
+    assert report["sentences"]["memory_hits"] == report["sentences"]["to_translate"] > 0
+    assert {p: p.read_bytes() for p in sorted(workdir.rglob("*")) if p.is_file() and ".translate" not in p.parts} == before
