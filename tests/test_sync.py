@@ -284,3 +284,23 @@ def test_python_module_and_console_script_agree(tmp_path: Path) -> None:
     proc = subprocess.run([str(script), "sync", "--to", "km"], cwd=root, env=env(), capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert count(root, "site/*") == 2
+
+
+def test_glossaries_apply_during_sync(tmp_path: Path) -> None:
+    """locales/<lang>/glossary.csv and the configured glossaries replace terms in machine output."""
+    root = make_workspace(tmp_path / "ws", articles=3, extra='glossaries = ["terms.csv"]\n')
+    (root / "terms.csv").write_text("source,target,lang\nThe World Bank,ธนาคารโลก,th\n", encoding="utf-8")
+    (root / "locales" / "km").mkdir(parents=True)
+    (root / "locales" / "km" / "glossary.csv").write_text("source,target\nKandal,កណ្ដាល\nThe World Bank,ធនាគារពិភពលោក\n", encoding="utf-8")
+    proc = run_sync(root)
+    assert proc.returncode == 0, proc.stderr
+    km = "".join(e.msgstr for po in (root / "locales" / "km").rglob("*.po") for e in polib.pofile(str(po)))
+    th = "".join(e.msgstr for po in (root / "locales" / "th").rglob("*.po") for e in polib.pofile(str(po)))
+    english = "".join(e.msgid for po in (root / "locales" / "km").rglob("*.po") for e in polib.pofile(str(po)))
+    assert "Kandal" in english and "The World Bank" in english
+    assert "កណ្ដាល" in km and "Kandal" not in km and "ធនាគារពិភពលោក" in km
+    assert "ธนาคารโลก" in th and "Kandal" in th  # the Khmer file applies to Khmer only
+    (root / "terms.csv").write_text("term\n", encoding="utf-8")
+    (root / "articles" / "story-000.md").write_text("---\ntitle: New\n---\n\nNew text.\n", encoding="utf-8")
+    broken = run_sync(root)
+    assert broken.returncode != 0 and "terms.csv" in broken.stderr and "source and target" in broken.stderr

@@ -47,6 +47,8 @@ class WorkspaceConfig:
         engine: ``auto``, ``ctranslate2``, ``transformers`` or ``fake`` (tests and benchmarks).
         engine_options: options of the ``fake`` engine (``delay``: seconds per sentence).
         memory: the translation-memory file.
+        glossaries: glossary files (CSV or TBX) used besides each language's
+            ``locales/<lang>/glossary.csv`` (see :mod:`translate.glossary`).
         front_matter_keys: Markdown front-matter keys to translate.
         encoding: encoding of the articles (``None``: UTF-8).
         keep_furniture: plain text: translate page furniture too.
@@ -71,6 +73,7 @@ class WorkspaceConfig:
     engine: str = "auto"
     engine_options: tuple[tuple[str, float], ...] = ()
     memory: Path = Path(STATE_DIR) / "memory.sqlite3"
+    glossaries: tuple[str, ...] = ()
     front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
     encoding: str | None = None
     keep_furniture: bool = False
@@ -114,7 +117,7 @@ class WorkspaceConfig:
     def override(self, **changes: Any) -> WorkspaceConfig:
         """The configuration with command-line values applied; ``None`` values are ignored."""
         given = {k: v for k, v in changes.items() if v is not None}
-        for key in ("sources", "exclude", "languages", "front_matter_keys", "editions"):
+        for key in ("sources", "exclude", "languages", "front_matter_keys", "editions", "glossaries"):
             if key in given:
                 given[key] = tuple(given[key])
         for key in ("locales", "output", "memory"):
@@ -162,7 +165,7 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "checks": bool,
     "retranslate_machine": bool,
 }
-_LISTS = ("sources", "exclude", "languages", "front_matter_keys", "editions")
+_LISTS = ("sources", "exclude", "languages", "front_matter_keys", "editions", "glossaries")
 _TABLES = ("decoding", "khmer", "publish", "labels")
 
 

@@ -264,10 +264,12 @@ def _relative(config: WorkspaceConfig, error: TranslateError) -> TranslateError:
 
 
 def _translate(config: WorkspaceConfig, extracted: Sequence[tuple[_Planned, int]], langs: Sequence[Language], setup: EngineSetup, timer: _Timer, notify: ProgressCallback):  # type: ignore[no-untyped-def]
+    from translate.glossary import load_glossary
     from translate.mt.memory import TranslationMemory
     from translate.mt.service import machine_translate
 
     t = time.perf_counter()
+    glossary = load_glossary(config.path(config.locales), [lang.gettext for lang in langs], [config.path(Path(name)) for name in config.glossaries])
     articles = [(config.root / p.source.path, p.source.slug) for p, _ in extracted]
     position = {"lang": -1}
 
@@ -281,7 +283,7 @@ def _translate(config: WorkspaceConfig, extracted: Sequence[tuple[_Planned, int]
     with TranslationMemory(config.path(config.memory)) as memory:
         run = machine_translate(
             articles, langs, config.path(config.locales), setup.spec, setup.load, memory,
-            retranslate_machine=config.retranslate_machine, progress=progress, khmer=setup.khmer,
+            retranslate_machine=config.retranslate_machine, progress=progress, khmer=setup.khmer, glossary=glossary,
         )
     timer.add("translate", t)
     if setup.load_seconds:

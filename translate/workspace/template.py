@@ -40,6 +40,9 @@ keep_furniture = false
 engine = "auto"
 # Translation memory: a re-run never translates a sentence twice.
 memory = ".translate/memory.sqlite3"
+# Glossaries (CSV source,target,note or TBX) besides locales/<lang>/glossary.csv:
+# terms are masked during machine translation and replaced by their approved target.
+# glossaries = ["glossary.csv"]
 # Translate again machine suggestions nobody edited when their English changed.
 retranslate_machine = true
 # Run the quality checks on every updated catalog (counts in the summary).
