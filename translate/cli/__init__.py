@@ -31,9 +31,15 @@ def cli(ctx: click.Context, locales: Path, quiet: bool, verbose: bool) -> None:
     \b
     Workflow:
       translate extract ARTICLE... --to km   sentences -> locales/km/LC_MESSAGES/<slug>.po
+      translate mt ARTICLE... --to km        machine suggestions (fuzzy) into the catalogs
       (translators review the .po files in Poedit, Weblate or Lokalize)
+      translate check --to km                numbers, links, glossary terms, loops ...
       translate publish ARTICLE... --to km   catalog -> out/<slug>.km.<ext>
       translate status                       review progress per article and language
+    \b
+    All at once:
+      translate run ARTICLE... --to km       extract + mt + publish
+      translate init; translate sync         a whole workspace (translate.toml), incremental
 
     Articles: plain text (.txt), Markdown with YAML front matter (.md), HTML (.html).
     """
