@@ -59,29 +59,50 @@ class ReadOptions:
 CONFIG_FILE = "translate.toml"
 
 
+PYPROJECT = "pyproject.toml"
+
+
+def read_settings(path: Path, *, missing_hint: str = "check --config") -> dict[str, Any]:
+    """The translate settings of a file: the whole ``translate.toml``, or ``[tool.translate]`` of a ``pyproject.toml``.
+
+    Raises:
+        ConfigError: the file is missing, cannot be read or is not valid TOML (with its line).
+    """
+    import re
+    import tomllib
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ConfigError("no such configuration file", path=path, hint=missing_hint) from error
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"cannot be read: {error}", path=path) from error
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\s*\(at line (\d+), column \d+\)", str(error))
+        message = str(error).replace(found.group(0), "") if found else str(error)
+        raise ConfigError(f"is not valid TOML: {message}", path=path, line=int(found.group(1)) if found else None, hint="fix the file") from error
+    if path.name == PYPROJECT:
+        tool = data.get("tool", {})
+        data = tool.get("translate", {}) if isinstance(tool, dict) else {}
+        if not isinstance(data, dict):
+            raise ConfigError("[tool.translate] must be a table", path=path)
+    return data
+
+
 def read_config_table(table: str, path: Path | None = None, cwd: Path | None = None) -> dict[str, Any]:
     """One table of the configuration file (``translate.toml`` in the working folder, or ``path``).
 
     A missing default file is an empty configuration; a missing explicit file
-    is an error.
+    is an error. ``path`` may be a ``pyproject.toml``: its ``[tool.translate]``
+    tables are read.
 
     Raises:
         ConfigError: the file cannot be read or is not valid TOML (with its line).
     """
-    import tomllib
-
     target = path or (cwd or Path.cwd()) / CONFIG_FILE
     if path is None and not target.is_file():
         return {}
-    try:
-        data = tomllib.loads(target.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise ConfigError("no such configuration file", path=target, hint="check --config") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot be read: {error}", path=target) from error
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"is not valid TOML: {error}", path=target, hint="fix the file") from error
-    value = data.get(table, {})
+    value = read_settings(target).get(table, {})
     if not isinstance(value, dict):
         raise ConfigError(f"[{table}] must be a table", path=target)
     return value

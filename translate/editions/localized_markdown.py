@@ -22,12 +22,12 @@ with the translations filled in (:func:`translate.publish.localize`).
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 
 from translate.article import Article, Block, BlockKind, Slot
 from translate.editions import EditionInfo
+from translate.editions.markdown import front_matter
 from translate.editions.sanitize import safe_markdown
 from translate.languages import Language
 from translate.publish import Translated
@@ -92,11 +92,6 @@ def _gap(between: str, fmt: str) -> str | None:
     return lead + _INLINE_SPECIALS.sub(r"\\\1", core) + trail
 
 
-def _q(value: str) -> str:
-    """A YAML string (a JSON string is one)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 def render_localized_markdown(translated: Translated, info: EditionInfo, dates: dict[int, str]) -> str:
     """The whole localized Markdown document.
 
@@ -108,14 +103,7 @@ def render_localized_markdown(translated: Translated, info: EditionInfo, dates: 
     article = translated.article
     fmt = article.format
     published = {b.index: b.text for b in translated.blocks}
-    front = ["---", f"title: {_q(info.title)}", f"lang: {_q(translated.lang.code)}", f"translationKey: {_q(article.slug)}"]
-    if info.date_iso:
-        front.append(f"date: {_q(info.date_iso)}")
-    if info.date:
-        front.append(f"date_display: {_q(info.date)}")
-    if info.label is not None:
-        front.append(f"translation_status: {_q(info.label)}")
-    front.append("---")
+    front = front_matter(info, translated.lang.code, article.slug, bilingual=False)
     chunks: list[str] = []
     previous: Block | None = None  # the last block written
     title_seen: str | None = None

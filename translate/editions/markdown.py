@@ -30,10 +30,12 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def render_markdown(translated: Translated, info: EditionInfo) -> str:
-    """The whole bilingual Markdown document."""
-    lang = translated.lang.code
-    front = ["---", f"title: {_q(info.title)}", f"lang: {_q(lang)}", f"languages: [{_q(info.source_lang)}, {_q(lang)}]", f"translationKey: {_q(translated.article.slug)}"]
+def front_matter(info: EditionInfo, lang: str, slug: str, *, bilingual: bool) -> list[str]:
+    """YAML front matter lines of a Markdown edition (Hugo/Jekyll keys), ``---`` included."""
+    front = ["---", f"title: {_q(info.title)}", f"lang: {_q(lang)}"]
+    if bilingual:
+        front.append(f"languages: [{_q(info.source_lang)}, {_q(lang)}]")
+    front.append(f"translationKey: {_q(slug)}")
     if info.date_iso:
         front.append(f"date: {_q(info.date_iso)}")
     if info.date:
@@ -41,6 +43,12 @@ def render_markdown(translated: Translated, info: EditionInfo) -> str:
     if info.label is not None:
         front.append(f"translation_status: {_q(info.label)}")
     front.append("---")
+    return front
+
+
+def render_markdown(translated: Translated, info: EditionInfo) -> str:
+    """The whole bilingual Markdown document."""
+    front = front_matter(info, translated.lang.code, translated.article.slug, bilingual=True)
     body: list[str] = []
     for block_text in pairs(translated):
         source = block_text.block.text

@@ -13,15 +13,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from translate.config import CONFIG_FILE, DEFAULT_FRONT_MATTER_KEYS
+from translate.config import (
+    CONFIG_FILE,
+    DEFAULT_FRONT_MATTER_KEYS,
+    PYPROJECT,
+    read_settings,
+)
 from translate.errors import ConfigError
 
-PYPROJECT = "pyproject.toml"
 #: Where a workspace keeps its own files (lock, state, translation memory).
 STATE_DIR = ".translate"
 DEFAULT_SOURCES = ("articles/**/*.md", "articles/**/*.markdown", "articles/**/*.html", "articles/**/*.htm", "articles/**/*.txt")
@@ -192,24 +195,7 @@ def find_config(start: Path | None = None) -> Path | None:
 
 def _document(path: Path) -> dict[str, Any]:
     """The translate settings of a file: the whole ``translate.toml`` or ``[tool.translate]``."""
-    import tomllib
-
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        raise ConfigError("no such configuration file", path=path, hint="run translate init, or check --config") from error
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(f"cannot be read: {error}", path=path) from error
-    except tomllib.TOMLDecodeError as error:
-        found = re.search(r"\s*\(at line (\d+), column \d+\)", str(error))
-        message = str(error).replace(found.group(0), "") if found else str(error)
-        raise ConfigError(f"is not valid TOML: {message}", path=path, line=int(found.group(1)) if found else None, hint="fix the file") from error
-    if path.name == PYPROJECT:
-        tool = data.get("tool", {})
-        data = tool.get("translate", {}) if isinstance(tool, dict) else {}
-        if not isinstance(data, dict):
-            raise ConfigError("[tool.translate] must be a table", path=path)
-    return data
+    return read_settings(path, missing_hint="run translate init, or check --config")
 
 
 def load_config(path: Path | None = None, *, cwd: Path | None = None) -> WorkspaceConfig:
