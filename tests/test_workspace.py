@@ -260,3 +260,18 @@ def test_force_redoes_every_article_from_memory_with_the_same_result(workdir: Pa
     assert report["articles"]["updated"] == 2 and report["model"] == {"loads": 0, "calls": 0}
     assert report["sentences"]["memory_hits"] == report["sentences"]["to_translate"] > 0
     assert {p: p.read_bytes() for p in sorted(workdir.rglob("*")) if p.is_file() and ".translate" not in p.parts} == before
+
+
+def test_command_tables_are_read_from_pyproject_too(tmp_path: Path) -> None:
+    from translate.config import read_config_table
+    from translate.errors import ConfigError
+
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[project]\nname = "site"\n\n[tool.translate.decoding]\nbeam_size = 2\n', encoding="utf-8")
+    assert read_config_table("decoding", pyproject) == {"beam_size": 2}
+    assert read_config_table("khmer", pyproject) == {}
+    broken = tmp_path / "translate.toml"
+    broken.write_text("[decoding]\nbeam_size = = 2\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        read_config_table("decoding", broken)
+    assert caught.value.line == 2
