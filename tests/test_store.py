@@ -107,3 +107,35 @@ def test_corrupt_catalog_names_file_and_line(tmp_path: Path) -> None:
     with pytest.raises(CatalogError) as info:
         read_catalog(path)
     assert str(info.value).startswith(f"{path}:") and "msgfmt -c" in str(info.value)
+
+
+def test_long_comment_lines_are_never_wrapped(tmp_path: Path) -> None:
+    """Like GNU gettext, comments stay one line each, so tool-written lines read back intact (also after msgmerge)."""
+    import subprocess
+
+    long_issues = "mt_issues:hit-length-cap,repetition,length-ratio,markup-not-placed,placeholder"
+    long_restore = 'mt_restore: link: <a href="https://www.phnompenhpost.com/national/justice-ministry">the Post</a>'
+    po = polib.POFile(wrapwidth=79)
+    po.metadata = {
+        "Project-Id-Version": "a",
+        "PO-Revision-Date": "2026-11-26 09:30+0000",
+        "Last-Translator": "",
+        "Language-Team": "",
+        "Language": "km",
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    po.append(polib.POEntry(msgid="The Post reported.", msgstr="", tcomment=f"{long_issues}\n{long_restore}", comment="paragraph " * 10, flags=["fuzzy"]))
+    po.append(polib.POEntry(msgid="Short.", msgstr="ខ្លី។", tcomment="kept"))
+    path = tmp_path / "a.po"
+    path.write_bytes(render_catalog(po))
+    text = path.read_text(encoding="utf-8")
+    assert f"# {long_issues}\n# {long_restore}\n#. {'paragraph ' * 10}\n" in text
+    msgfmt_check(path)
+    [entry, _] = read_catalog(path)[0]
+    assert entry.tcomment == f"{long_issues}\n{long_restore}"
+    pot = tmp_path / "a.pot"
+    pot.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "The Post reported."\nmsgstr ""\n\nmsgid "Short."\nmsgstr ""\n', encoding="utf-8")
+    merged = subprocess.run(["msgmerge", "--quiet", "--previous", str(path), str(pot)], capture_output=True, text=True, check=True).stdout
+    assert f"# {long_issues}\n# {long_restore}\n" in merged

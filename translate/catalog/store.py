@@ -8,6 +8,7 @@ out again on what they saved, so their work is merged rather than clobbered.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import os
@@ -105,9 +106,33 @@ def read_catalog(path: Path) -> tuple[polib.POFile | None, Snapshot]:
 
 
 def render_catalog(po: polib.POFile) -> bytes:
-    """The bytes of a catalog as written to disk."""
-    text = str(po)
+    """The bytes of a catalog as written to disk.
+
+    As polib writes it, except that comments are never wrapped: GNU gettext
+    and Poedit keep each comment line as it is, and a comment that tools
+    write and read back (``# mt_restore: …``) must stay one line.
+    """
+    entries = [po.metadata_as_entry(), *(e for e in po if not e.obsolete), *po.obsolete_entries()]
+    text = _render_header(po.header) + "\n".join(_render_entry(entry, po.wrapwidth) for entry in entries)
     return (text if text.endswith("\n") else text + "\n").encode("utf-8")
+
+
+def _render_header(header: str) -> str:
+    """The file's header comment, as polib writes it (an empty header is one ``#`` line)."""
+    lines = []
+    for line in header.split("\n"):
+        lines.append("#" if not line else f"#{line}" if line[:1] in (",", ":") else f"# {line}")
+    return "\n".join(lines) + "\n"
+
+
+def _render_entry(entry: polib.POEntry, wrapwidth: int) -> str:
+    kinds = [("tcomment", "# ")] if entry.obsolete else [("tcomment", "# "), ("comment", "#. ")]
+    lines = [prefix + line for name, prefix in kinds for line in (getattr(entry, name) or "").split("\n") if getattr(entry, name)]
+    if all(len(line) <= wrapwidth for line in lines):
+        return entry.__unicode__(wrapwidth)
+    bare = copy.copy(entry)
+    bare.tcomment = bare.comment = ""
+    return "\n".join([*lines, bare.__unicode__(wrapwidth)])
 
 
 def write_atomic(path: Path, data: bytes, expected: Snapshot | None = None) -> None:
