@@ -38,6 +38,8 @@ MASKING = [
     ("strong-whole", "**Breaking: floods in Phnom Penh.**", "Breaking: floods in {1}."),
     ("nested-whole", "**[Read more](https://x.org/y).**", "Read more."),
     ("link-with-code", "See [`config.toml`](https://x.org/c) for details.", "See {1} for details."),
+    ("link-liquid-url", "See our [earlier coverage]({{ site.url }}/2023/11/drought/).", "See our earlier coverage."),
+    ("link-around-number", 'Call the hotline <a href="tel:+855115">115</a> now.', "Call the hotline 115 now."),
 ]
 
 

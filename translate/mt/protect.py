@@ -169,9 +169,14 @@ class _Builder:
         return _atom_char(len(self.atoms) - 1)
 
     def pair(self, kind: str, open_: str, close: str) -> tuple[str, str]:
-        self.pairs.append(Pair(kind, open_, close))
+        # Markup may hold atoms found earlier (a Liquid tag in a link's URL): they belong to the markup.
+        self.pairs.append(Pair(kind, self.source_of(open_), self.source_of(close)))
         index = len(self.pairs) - 1
         return chr(self.top - 2 * index), chr(self.top - 2 * index - 1)
+
+    def source_of(self, text: str) -> str:
+        """``text`` with the atom characters in it replaced by their source."""
+        return "".join(self.atoms[ord(c) - _BASE].source if _PRIVATE.match(c) and _is_atom(c) else c for c in text)
 
 
 def _pair_index(char: str) -> tuple[int, bool]:
@@ -343,7 +348,7 @@ def restore(masked: Masked, output: str) -> Restored:
     placed: dict[str, str] = {}
     for index, start, end in _top_level_pairs(masked.work):
         inner = _model_text(masked.work[start + 1 : end - 1])
-        if inner.strip() and (_LETTER.search(inner) or "{" in inner) and text.count(inner) == 1:
+        if re.search(r"\w|\{", inner) and text.count(inner) == 1:
             marker = _atom_char(0x7000 + index)
             text = text.replace(inner, marker)
             placed[marker] = _expand(masked, masked.work[start:end])
