@@ -12,7 +12,10 @@ import pytest
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = Path(os.environ.get("TRANSLATE_SAMPLES", ROOT.parent / "shared" / "samples"))
+#: The shared folder beside the project (samples, FLORES-200 dev data).
+SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared")
+SAMPLES = Path(os.environ.get("TRANSLATE_SAMPLES", SHARED / "samples"))
+FLORES = SHARED / "data" / "flores200-dev"
 FROZEN_NOW = datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc)
 
 

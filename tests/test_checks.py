@@ -6,6 +6,7 @@ from pathlib import Path
 
 import polib
 import pytest
+from conftest import FLORES
 
 from translate.checks import Failure, Severity, checks, run_checks
 from translate.checks.glossary import check_glossary
@@ -13,7 +14,6 @@ from translate.checks.standard import numbers_in
 from translate.glossary import read_glossary
 
 QA = Path(__file__).parent / "data" / "qa" / "failures.po"
-FLORES = Path("/work/shared/data/flores200-dev")
 FIXTURE = polib.pofile(str(QA))
 GLOSSARY = read_glossary(QA.with_name("glossary.csv")).for_language("km")
 

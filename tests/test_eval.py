@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FLORES
 
 from translate.cli import cli
 from translate.errors import TranslateError
@@ -17,7 +18,6 @@ from translate.mt.setup import MTSettings
 #: Short greedy decoding: a random-weight model would otherwise write to the length cap.
 FAST = DecodingConfig(beam_size=1, retry=False, max_new_tokens_factor=0.5, max_new_tokens_extra=2)
 
-FLORES = Path("/work/shared/data/flores200-dev")
 
 pytestmark = pytest.mark.skipif(not FLORES.is_dir(), reason="FLORES-200 dev data not available")
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import FLORES
 
 from translate.cli import cli
 from translate.eval import (
@@ -21,7 +22,6 @@ from translate.mt.decoding import DecodingConfig
 from translate.mt.setup import MTSettings
 
 FAST = DecodingConfig(beam_size=1, retry=False, max_new_tokens_factor=0.5, max_new_tokens_extra=2)
-FLORES = Path("/work/shared/data/flores200-dev")
 FAST_FLAGS = ["--backend", "transformers", "--beam-size", "1", "--no-retry"]
 
 pytestmark = pytest.mark.skipif(not FLORES.is_dir(), reason="FLORES-200 dev data not available")

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
+from conftest import FLORES as FLORES_DIR
 
 from translate.errors import ConfigError
 from translate.khmer import (
@@ -18,7 +18,7 @@ from translate.khmer import (
     postprocess,
 )
 
-FLORES = Path("/work/shared/data/flores200-dev/khm_Khmr.dev")
+FLORES = FLORES_DIR / "khm_Khmr.dev"
 ZWSP = "\u200b"
 COENG_DA = "\u17d2\u178a"
 COENG_TA = "\u17d2\u178f"
