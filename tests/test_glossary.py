@@ -81,6 +81,14 @@ def test_tbx_with_entity_declarations_is_refused(tmp_path: Path) -> None:
         read_glossary(path)
 
 
+def test_broken_tbx_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "terms.tbx"
+    path.write_text("<martif>\n<text>\n<body>\n</text>\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not well-formed XML") as caught:
+        read_glossary(path)
+    assert caught.value.line == 4
+
+
 def test_csv_errors_name_the_line(tmp_path: Path) -> None:
     path = tmp_path / "glossary.csv"
     path.write_text("source,target\nNational Assembly,រដ្ឋសភា\n,ភ្នំពេញ\n", encoding="utf-8")

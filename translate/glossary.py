@@ -178,8 +178,12 @@ def _read_tbx(path: Path) -> tuple[Term, ...]:
 
     try:
         root = ElementTree.parse(path).getroot()
-    except (OSError, ElementTree.ParseError, DefusedXmlException) as error:
-        raise ConfigError(f"cannot read the TBX glossary: {error}", path=path, hint="check that it is well-formed TBX (XML) without entity declarations") from error
+    except ElementTree.ParseError as error:
+        line = error.position[0] if error.position else None
+        message = re.sub(r": line \d+, column \d+$", "", str(error))
+        raise ConfigError(f"is not well-formed XML: {message}", path=path, line=line, hint="fix the TBX file or export it again") from error
+    except (OSError, DefusedXmlException) as error:
+        raise ConfigError(f"cannot read the TBX glossary: {error}", path=path, hint="TBX files must not declare entities; export it again") from error
     terms = []
     concepts = [e for e in root.iter() if _local(e.tag) in ("termEntry", "conceptEntry")]
     if not concepts:
