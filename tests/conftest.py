@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,10 +13,12 @@ import pytest
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
 #: The shared folder beside the project (samples, FLORES-200 dev data).
-SHARED = next((p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared")
+SHARED = Path(os.environ["TRANSLATE_SHARED"]) if os.environ.get("TRANSLATE_SHARED") else next(
+    (p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared"
+)
 SAMPLES = Path(os.environ.get("TRANSLATE_SAMPLES", SHARED / "samples"))
 FLORES = SHARED / "data" / "flores200-dev"
-FROZEN_NOW = datetime(2026, 11, 26, 9, 30, tzinfo=timezone.utc)
+FROZEN_NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 
 def article_fixtures() -> list[Path]:

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from conftest import ROOT
 
-FLORES = ROOT.parent / "shared" / "data" / "flores200-dev"
 NLLB_TEST_CODES = ["eng_Latn", "khm_Khmr", "tha_Thai", "fra_Latn", "vie_Latn"]
 
 
 def _corpus() -> list[str]:
+    from conftest import FLORES
+
     lines: list[str] = []
     for name in ("eng_Latn.dev", "khm_Khmr.dev"):
         path = FLORES / name
@@ -96,7 +97,11 @@ def build_m2m100(folder: Path, *, seed: int = 0) -> Path:
     """A tiny M2M100 model: ``M2M100Tokenizer`` (vocab.json + SentencePiece) and its model class."""
     import sentencepiece as spm
     import torch
-    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+    from transformers import (
+        M2M100Config,
+        M2M100ForConditionalGeneration,
+        M2M100Tokenizer,
+    )
 
     folder.mkdir(parents=True, exist_ok=True)
     model_file = train_sentencepiece(folder / "sentencepiece.bpe")

@@ -70,6 +70,11 @@ def _import_ctranslate2() -> Any:
     return ctranslate2
 
 
+def _is_gpu_failure(error: BaseException) -> bool:
+    """Whether an error from CTranslate2 comes from CUDA (a missing library, no device, out of memory)."""
+    return any(word in str(error) for word in ("CUDA", "cuda", "cublas", "cuBLAS", "cudnn", "cuDNN", "GPU"))
+
+
 def _generation_setting(folder: Path, key: str) -> Any:
     """A value from the model folder's ``generation_config.json``, or ``None``."""
     try:
@@ -233,10 +238,21 @@ class CTranslate2Engine:
                     intra_threads=threads, inter_threads=replicas,
                 )
             except (RuntimeError, ValueError, OSError) as error:
+                if self.device == "cuda" and _is_gpu_failure(error):
+                    raise self._gpu_error(error) from error
                 raise CTranslate2LoadError(f"cannot be loaded by CTranslate2: {error}".splitlines()[0], path=folder,
                                            hint=f"convert it again: translate models convert {model_reference(self.model)} --force") from error
             self._loaded = folder
         return self._translator
+
+    def _gpu_error(self, error: BaseException) -> CTranslate2LoadError:
+        """A one-line error for CTranslate2 failing on the GPU (most often: its CUDA libraries are missing)."""
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return CTranslate2LoadError(
+            f"CTranslate2 {ctranslate2_version()} cannot run on the GPU: {first}",
+            hint="its wheels need the CUDA 12 cuBLAS and cuDNN 9 libraries (pip install nvidia-cublas-cu12 nvidia-cudnn-cu12); "
+            "or use --device cpu, or --backend transformers",
+        )
 
     # ----------------------------------------------------------------- translating
 
@@ -293,7 +309,12 @@ class CTranslate2Engine:
         results: list[list[str]] = [[] for _ in tokens]
         for batch, submitted in pending:
             for index, result in zip(batch.indices, submitted, strict=True):
-                results[index] = list(result.result().hypotheses[0])
+                try:
+                    results[index] = list(result.result().hypotheses[0])
+                except RuntimeError as error:
+                    if self.device != "cuda":
+                        raise
+                    raise self._gpu_error(error) from error
             if self.on_batch is not None:
                 self.on_batch(len(batch.indices))
         return results
