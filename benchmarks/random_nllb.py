@@ -34,6 +34,7 @@ and about 5 GB of memory at its peak; the folder takes 2.5 GB.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import random
 import resource
@@ -194,7 +195,13 @@ def build_tokenizer(folder: Path, spm_path: Path) -> object:
     vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
     for piece in proto.pieces[3:]:  # fairseq order: SentencePiece id i -> i + 1
         vocab[piece.piece] = len(vocab)
-    merges = generate_merges(vocab)
+    # transformers releases differ: some require the pieces' scores (merge priorities)
+    needed = inspect.signature(generate_merges).parameters.get("vocab_scores")
+    if needed is not None and needed.default is inspect.Parameter.empty:
+        scores = {piece.piece: piece.score for piece in proto.pieces[3:]}
+        merges = generate_merges(vocab, {token: scores.get(token, 0.0) for token in vocab})
+    else:
+        merges = generate_merges(vocab)
     for code in FAIRSEQ_LANGUAGE_CODES:
         vocab[code] = len(vocab)
     vocab["<mask>"] = len(vocab)

@@ -19,6 +19,7 @@ from translate.languages import language
 from translate.mt.decoding import DecodingConfig
 from translate.mt.engine import create_engine
 from translate.mt.models import ResolvedModel
+from translate.mt.types import Issue
 
 EN, KM = language("en"), language("km")
 SENTENCES = [
@@ -52,7 +53,9 @@ def test_gpu_and_cpu_engines_agree_on_token_counts_and_flags(tiny_nllb_folder: P
     cpu = create_engine("transformers", _model(tiny_nllb_folder), dataclasses.replace(config, device="cpu"))
     on_gpu, on_cpu = gpu.translate(SENTENCES, EN, KM), cpu.translate(SENTENCES, EN, KM)
     assert [t.input_tokens for t in on_gpu] == [t.input_tokens for t in on_cpu]
-    assert [t.output_tokens <= t.input_tokens * 0.5 + 2 for t in on_gpu] == [True] * len(SENTENCES)
+    # random weights never end early: every output stops at the same cap on both devices
+    assert [t.output_tokens for t in on_gpu] == [t.output_tokens for t in on_cpu]
+    assert all(Issue.HIT_LENGTH_CAP in t.issues for t in on_gpu + on_cpu)
 
 
 def test_mt_command_on_the_gpu(tmp_path: Path, tiny_nllb_folder: Path) -> None:
