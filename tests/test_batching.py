@@ -121,3 +121,17 @@ def test_no_heavy_imports(module: str) -> None:
     code = f"import sys, {module}; print(sorted({{'torch', 'transformers', 'ctranslate2'}} & set(sys.modules)))"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_batch_limits_follow_the_device_unless_set() -> None:
+    from translate.errors import ConfigError
+    from translate.mt.decoding import DecodingConfig, decoding_config
+
+    assert DecodingConfig().batch_limits("cpu") == (4096, 32)
+    assert DecodingConfig().batch_limits("cuda") == (32768, 256)
+    chosen = decoding_config({"batch_tokens": 1000, "max_batch_size": 8})
+    assert chosen.batch_limits("cpu") == chosen.batch_limits("cuda") == (1000, 8)
+    assert DecodingConfig(max_input_tokens=500).batch_limits("cpu") == (4096, 32)
+    with pytest.raises(ConfigError, match="batch_tokens must be at least max_input_tokens"):
+        DecodingConfig(batch_tokens=100)
+    assert DecodingConfig().signature() == decoding_config({"batch_tokens": 8192}).signature()  # batching never changes the output

@@ -29,7 +29,7 @@ def mt_options(func: F) -> F:
         click.option("--backend", type=click.Choice(["auto", "ctranslate2", "transformers"]), default="auto", show_default=True, help="Inference backend; auto = CTranslate2 when installed and the model is converted (translate models convert), else transformers."),
         click.option("--beam-size", type=click.IntRange(1, 16), help="Beam width (default 4)."),
         click.option("--max-input-tokens", type=click.IntRange(8), help="Longer sentences are split at clause boundaries first (default 200)."),
-        click.option("--batch-tokens", type=click.IntRange(16), help="Token budget of one batch (default 4096)."),
+        click.option("--batch-tokens", type=click.IntRange(16), help="Token budget of one batch (default: 4096 on CPU, 32768 on a GPU)."),
         click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), help="Where to run the model (default auto)."),
         click.option("--threads", type=click.IntRange(0), help="CPU threads per replica (default: the library's choice)."),
         click.option("--replicas", type=click.IntRange(1), help="CTranslate2: model replicas working in parallel (default 1)."),

@@ -51,7 +51,7 @@ checks = true
 [decoding]
 beam_size = 4
 # max_input_tokens = 200
-# batch_tokens = 4096
+# batch_tokens = 4096  # default: 4096 on CPU, 32768 on a GPU
 # device = "auto"
 
 [khmer]

@@ -282,7 +282,8 @@ class CTranslate2Engine:
         """Output tokens (target prefix and end token included when present) for each input, in order."""
         prefix = [codes.forced_bos] if codes.forced_bos else None
         pending = []
-        for batch in batches([len(t) for t in tokens], max_tokens=config.batch_tokens, max_size=config.max_batch_size):
+        budget, size = config.batch_limits(self.device)
+        for batch in batches([len(t) for t in tokens], max_tokens=budget, max_size=size):
             if use_vmap:
                 # CTranslate2 4.8 keeps a restricted output layer's id mapping from one
                 # batch to the next (the forced language token then lands on a stale

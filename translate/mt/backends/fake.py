@@ -41,7 +41,7 @@ class FakeEngine:
         self.model_calls += 1
         self.sentences_seen.extend(sentences)
         if self.delay > 0:
-            size = self.config.max_batch_size
+            size = self.config.batch_limits("cpu")[1]
             for start in range(0, len(sentences), size):
                 batch = len(sentences[start : start + size])
                 time.sleep(self.delay * batch)

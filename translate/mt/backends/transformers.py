@@ -86,7 +86,8 @@ class TransformersEngine:
         torch = self._torch
         forced = self.tokenizer.convert_tokens_to_ids(codes.forced_bos) if codes.forced_bos else None
         results: list[list[int]] = [[] for _ in ids]
-        for batch in batches([len(i) for i in ids], max_tokens=config.batch_tokens, max_size=config.max_batch_size):
+        budget, size = config.batch_limits(self.device)
+        for batch in batches([len(i) for i in ids], max_tokens=budget, max_size=size):
             padded = self.tokenizer.pad({"input_ids": [ids[i] for i in batch.indices]}, return_tensors="pt")
             kwargs: dict[str, Any] = {
                 "num_beams": config.beam_size,
