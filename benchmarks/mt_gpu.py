@@ -6,9 +6,9 @@ Side by side, each in a fresh process, on the same sentences (43 tokens in,
 - ``gpu-baseline``: transformers fp32 on the GPU, ``generate`` in batches of 16
   in input order (what a typical script does);
 - ``gpu-hf-engine``: the project's transformers engine on the GPU (bf16, or
-  fp16 where bf16 is not supported; token-budget batches), and
-  ``gpu-hf-engine-256`` with batches of up to 256 sentences (32,768 tokens)
-  instead of the default 32 (4,096 tokens);
+  fp16 where bf16 is not supported; batches up to its GPU limits, 256
+  sentences and 32,768 tokens), and ``gpu-hf-engine-32`` with the CPU limits
+  (32 sentences, 4,096 tokens);
 - ``gpu-ct2-fp16``, ``gpu-ct2-int8fp16``, ``gpu-ct2-int8fp16-vmap``: the
   CTranslate2 engine on the GPU, float16 and int8_float16, the last with the
   Khmer vocabulary map.
@@ -49,9 +49,10 @@ SETTINGS = {
     s.name: s
     for s in (
         Setting("gpu-baseline", "transformers fp32 on the GPU, generate(num_beams=4) in batches of 16", "baseline"),
-        Setting("gpu-hf-engine", "create_engine('transformers') on the GPU (bf16)", "transformers", {"device": "cuda"}),
-        Setting("gpu-hf-engine-256", "the same with batches of up to 256 sentences (32,768 tokens)", "transformers",
-                {"device": "cuda", "batch_tokens": 32768, "max_batch_size": 256}),
+        Setting("gpu-hf-engine-32", "create_engine('transformers') on the GPU (bf16) with the CPU batch limits (32 sentences, 4,096 tokens)",
+                "transformers", {"device": "cuda", "batch_tokens": 4096, "max_batch_size": 32}),
+        Setting("gpu-hf-engine", "create_engine('transformers') on the GPU (bf16), its GPU batch limits (256 sentences, 32,768 tokens)",
+                "transformers", {"device": "cuda"}),
         Setting("gpu-ct2-fp16", "create_engine('ctranslate2') float16 on the GPU", "ctranslate2",
                 {"device": "cuda", "compute_type": "float16", "restrict_vocabulary": False}),
         Setting("gpu-ct2-int8fp16", "CTranslate2 int8_float16 on the GPU", "ctranslate2",
