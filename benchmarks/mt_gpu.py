@@ -42,7 +42,16 @@ sys.path.insert(0, str(HERE))
 
 import mt_settings
 import random_nllb
-from mt_settings import BASELINE_BATCH, BEAM, OUTPUT_TOKENS, ROOT, SRC, TGT, Setting
+from mt_settings import (
+    BASELINE_BATCH,
+    BEAM,
+    OUTPUT_TOKENS,
+    ROOT,
+    SRC,
+    TGT,
+    Rates,
+    Setting,
+)
 
 RESULT = "RESULT "
 SETTINGS = {
@@ -64,7 +73,7 @@ SETTINGS = {
 
 
 @dataclass(frozen=True)
-class GpuMeasurement:
+class GpuMeasurement(Rates):
     setting: str
     sentences: int
     seconds: float
@@ -72,14 +81,6 @@ class GpuMeasurement:
     load_s: float
     gpu_peak_mib: float
     note: str = ""
-
-    @property
-    def sentences_per_s(self) -> float:
-        return self.sentences / self.seconds
-
-    @property
-    def tokens_per_s(self) -> float:
-        return self.output_tokens / self.seconds
 
 
 class GpuMemory:

@@ -73,8 +73,24 @@ SETTINGS: dict[str, Setting] = {
 }
 
 
+class Rates:
+    """Sentences and tokens per second of a measurement with ``sentences``, ``output_tokens`` and ``seconds``."""
+
+    sentences: int
+    output_tokens: int
+    seconds: float
+
+    @property
+    def sentences_per_s(self) -> float:
+        return self.sentences / self.seconds
+
+    @property
+    def tokens_per_s(self) -> float:
+        return self.output_tokens / self.seconds
+
+
 @dataclass(frozen=True)
-class Measurement:
+class Measurement(Rates):
     """What one setting did, measured in its own process."""
 
     setting: str
@@ -90,14 +106,6 @@ class Measurement:
     cpu_percent: float = 0.0  # process CPU time / wall time while translating (200 % = both cores busy)
     stall_percent: float = 0.0  # share of that time some task waited for a CPU (/proc/pressure/cpu): other work
     note: str = ""
-
-    @property
-    def sentences_per_s(self) -> float:
-        return self.sentences / self.seconds
-
-    @property
-    def tokens_per_s(self) -> float:
-        return self.output_tokens / self.seconds
 
 
 def _status_mib(field: str) -> float | None:
