@@ -5,7 +5,8 @@ the commands so that ``translate --help`` starts instantly.
 
 Exit codes: 0 success; 1 some articles or catalogs had errors (the others were
 processed, each error is printed as ``file:line: message (how to fix)``);
-2 the command line itself is wrong.
+2 the command line itself is wrong; 3 ``translate sync`` found another sync
+running in the workspace.
 """
 
 from __future__ import annotations
