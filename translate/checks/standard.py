@@ -15,6 +15,7 @@ from collections import Counter
 from translate.checks import Severity, register
 from translate.mt.decoding import DecodingConfig
 from translate.mt.quality import has_repetition, is_empty, length_ratio
+from translate.patterns import HTML_TAG, LETTER, PLACEHOLDER, TEMPLATE_TAG, URL
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -28,16 +29,11 @@ UNTRANSLATED_WORDS = 3
 UNTRANSLATED_SHARE = 0.3
 
 _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'«»“”]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
-_HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
 _LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![*\w])\*(?!\*)|(?<!\*)\*(?![*\w])")
-_PLACEHOLDER = re.compile(r"%(?:\([\w.]+\))?[sdifr]|\{\d*\}|\{[A-Za-z_]\w*\}")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ][A-Za-zÀ-ÖØ-öø-ɏ'’-]*")
-_LETTER = re.compile(r"[^\W\d_]")
 _CONTROL_OK = frozenset("\n\t")
 _BIDI = frozenset(chr(code) for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 _CONFLICT = "#-#-#-#-#"
@@ -74,13 +70,13 @@ def numbers_in(text: str) -> Counter[str]:
 
 def urls_in(text: str) -> Counter[str]:
     """URLs and e-mail addresses, without trailing sentence punctuation."""
-    return Counter(found.rstrip(".,;:!?") for found in _URL.findall(text))
+    return Counter(URL.findall(text))
 
 
 def markup_in(text: str) -> Counter[str]:
     """Inline markup and placeholders: Liquid/Hugo tags, HTML tags, code spans, link targets, emphasis."""
     found: Counter[str] = Counter()
-    for pattern in (_TEMPLATE_TAG, _HTML_TAG, _CODE_SPAN, _LINK_TARGET, _PLACEHOLDER):
+    for pattern in (TEMPLATE_TAG, HTML_TAG, _CODE_SPAN, _LINK_TARGET, PLACEHOLDER):
         found.update(pattern.findall(text))
         text = pattern.sub(" ", text)
     found.update(_EMPHASIS.findall(text))
@@ -89,7 +85,7 @@ def markup_in(text: str) -> Counter[str]:
 
 def _strip_code(text: str) -> str:
     """Text without URLs, e-mails and markup (whose contents are never translated)."""
-    for pattern in (_TEMPLATE_TAG, _HTML_TAG, _CODE_SPAN, _LINK_TARGET, _URL, _PLACEHOLDER):
+    for pattern in (TEMPLATE_TAG, HTML_TAG, _CODE_SPAN, _LINK_TARGET, URL, PLACEHOLDER):
         text = pattern.sub(" ", text)
     return text
 
@@ -160,7 +156,7 @@ def untranslated(source: str, target: str, lang: str) -> str | None:
     target_text = _strip_code(target)
     left = [word for word in _LATIN_WORD.findall(target_text) if word == word.lower() and len(word) >= 3]
     unknown = [word for word in left if word not in source_words]
-    share = sum(len(word) for word in left) / max(len(_LETTER.findall(target_text)), 1)
+    share = sum(len(word) for word in left) / max(len(LETTER.findall(target_text)), 1)
     if len(unknown) < UNTRANSLATED_WORDS and share < UNTRANSLATED_SHARE:
         return None
     return "English left untranslated: " + " ".join(left[:6]) + (" …" if len(left) > 6 else "")

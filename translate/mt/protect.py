@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from translate.mt.types import Issue
+from translate.patterns import HTML_TAG, LETTER, PLACEHOLDER, URL
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -60,16 +61,12 @@ _INLINE_TAGS = "a|abbr|b|bdi|bdo|cite|del|dfn|em|i|ins|mark|q|s|small|span|stron
 _HTML_PAIR = re.compile(rf"(?P<open><(?P<tag>{_INLINE_TAGS})(?:\s[^<>]*)?>)(?P<inner>(?:(?!</?(?P=tag)[\s>/]).)*?)(?P<close></(?P=tag)\s*>)", re.DOTALL | re.IGNORECASE)
 _STRONG = re.compile(r"(?P<open>\*\*|(?<![\w_])__|~~)(?=\S)(?P<inner>.+?)(?<=\S)(?P<close>(?P=open))(?![\w_])")
 _EMPHASIS = re.compile(r"(?P<open>(?<![\w*])\*|(?<![\w_])_)(?=[^\s*_])(?P<inner>.+?)(?<=[^\s*_])(?P<close>(?P=open))(?![\w*_])")
-_URL = re.compile(r"(?:https?://|www\.)[^\s<>()\[\]\"'«»“”]+[^\s<>()\[\]\"'«»“”.,;:!?]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
-_HTML_TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")
 _KEPT_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#0*3[489]|#0*6[02]|#x0*2[26]|#x0*3[ce]);", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
-_PLACEHOLDER = re.compile(r"%(?:\([\w.]+\))?[sdifr]|\{\d*\}|\{[A-Za-z_]\w*\}")
 #: What models make of ``{12}``: spaces inside, Khmer or full-width digits and braces.
 _OUTPUT_PLACEHOLDER = re.compile(r"[{｛]\s*([0-9០-៩０-９]+)\s*[}｝]")
 _DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩０１２３４５６７８９", "01234567890123456789")
 _TRAILING = re.compile(r"[\s.!?:;,។៕\"'”’»)]*$")
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 @dataclass(frozen=True)
@@ -126,7 +123,7 @@ class Masked:
     @property
     def needs_model(self) -> bool:
         """Whether there is anything to translate (letters outside the atoms)."""
-        return bool(_LETTER.search(_OUTPUT_PLACEHOLDER.sub("", self.text)))
+        return bool(LETTER.search(_OUTPUT_PLACEHOLDER.sub("", self.text)))
 
     @property
     def changed(self) -> bool:
@@ -201,11 +198,11 @@ def mask(source: str, terms: Sequence[Term] = ()) -> Masked:
     build = _Builder()
     work = _OPAQUE.sub(lambda m: build.atom(_opaque_kind(m), m.group()), source)
     work = _mask_pairs(work, build)
-    work = _URL.sub(lambda m: build.atom("email" if "@" in m.group() and "://" not in m.group() else "url", m.group()), work)
-    work = _HTML_TAG.sub(lambda m: build.atom("html", m.group()), work)
+    work = URL.sub(lambda m: build.atom("email" if "@" in m.group() and "://" not in m.group() else "url", m.group()), work)
+    work = HTML_TAG.sub(lambda m: build.atom("html", m.group()), work)
     work = _KEPT_ENTITY.sub(lambda m: build.atom("entity", m.group()), work)
     work = _ENTITY.sub(lambda m: html.unescape(m.group()), work)
-    work = _PLACEHOLDER.sub(lambda m: build.atom("placeholder", m.group()), work)
+    work = PLACEHOLDER.sub(lambda m: build.atom("placeholder", m.group()), work)
     if terms:
         work = _mask_terms(work, terms, build)
     work, atoms = _in_reading_order(work, build.atoms)
