@@ -43,7 +43,6 @@ sys.path.insert(0, str(HERE))
 import mt_settings
 import random_nllb
 from mt_settings import (
-    BASELINE_BATCH,
     BEAM,
     OUTPUT_TOKENS,
     ROOT,
@@ -111,36 +110,13 @@ class GpuMemory:
         return self.peak - self._start
 
 
-class GpuBaseline(mt_settings.Baseline):
-    """The typical script, on the GPU in fp32."""
-
-    def __init__(self, folder: Path) -> None:
-        super().__init__(folder)
-        self.model = self.model.to("cuda")
-
-    def translate(self, sentences: list[str]) -> tuple[list[str], int]:
-        import torch
-
-        special = torch.tensor(sorted(self.tokenizer.all_special_ids), device="cuda")
-        out: list[str] = []
-        content = 0
-        for start in range(0, len(sentences), BASELINE_BATCH):
-            inputs = self.tokenizer(list(sentences[start : start + BASELINE_BATCH]), return_tensors="pt", padding=True).to("cuda")
-            with torch.inference_mode():
-                ids = self.model.generate(**inputs, forced_bos_token_id=self.forced, num_beams=BEAM,
-                                          min_new_tokens=OUTPUT_TOKENS, max_new_tokens=OUTPUT_TOKENS)
-            content += int((~torch.isin(ids, special)).sum())
-            out.extend(self.tokenizer.batch_decode(ids, skip_special_tokens=True))
-        return out, content
-
-
 def worker(name: str, folder: Path, inputs: Path) -> None:
     """Measure one setting in this process and print its result line."""
     setting = SETTINGS[name]
     sentences = json.loads(inputs.read_text(encoding="utf-8"))
     memory = GpuMemory()
     start = time.perf_counter()
-    runner: Any = GpuBaseline(folder) if setting.backend == "baseline" else mt_settings.EngineRunner(setting, folder)
+    runner: Any = mt_settings.Baseline(folder, "cuda") if setting.backend == "baseline" else mt_settings.EngineRunner(setting, folder)
     runner.translate(sentences[:2])
     load_s = time.perf_counter() - start
     start = time.perf_counter()
