@@ -152,6 +152,11 @@ def _atom_char(index: int) -> str:
     return chr(_BASE + index)
 
 
+def _placed_marker(pair_index: int) -> str:
+    """Stands, while restoring, for a placed pair (a range of the plane no sentence has atoms in)."""
+    return chr(_BASE + 0x7000 + pair_index)
+
+
 class _Builder:
     """Collects atoms and pairs while the sentence is rewritten into its working form."""
 
@@ -290,24 +295,20 @@ def _model_text(work: str) -> str:
     return "".join(out)
 
 
-def _expand(masked: Masked, text: str) -> str:
-    """Working characters replaced by what they stand for in a translation."""
+def _expand(masked: Masked, text: str, *, as_written: bool = False) -> str:
+    """Working characters replaced by what they stand for: in a translation, or (``as_written``) in the English."""
     out = []
     for char in text:
         if not _PRIVATE.match(char):
             out.append(char)
         elif _is_atom(char):
-            out.append(masked.atoms[ord(char) - _BASE].restore)
+            atom = masked.atoms[ord(char) - _BASE]
+            out.append(atom.source if as_written else atom.restore)
         else:
             index, is_open = _pair_index(char)
             pair = masked.pairs[index]
             out.append(pair.open if is_open else pair.close)
     return "".join(out)
-
-
-def _source_form(masked: Masked, text: str) -> str:
-    """Working characters replaced by the English as written."""
-    return "".join(masked.atoms[ord(c) - _BASE].source if _PRIVATE.match(c) and _is_atom(c) else _expand(masked, c) for c in text)
 
 
 def _top_level_pairs(work: str) -> list[tuple[int, int, int]]:
@@ -343,21 +344,23 @@ def restore(masked: Masked, output: str) -> Restored:
     text = _OUTPUT_PLACEHOLDER.sub(canonical, output)
     # Links and emphasis whose text the translation kept verbatim: place them there.
     placed: dict[str, str] = {}
+    consumed: set[str] = set()  # atoms inside placed pairs: restored with them
     for index, start, end in _top_level_pairs(masked.work):
         inner = _model_text(masked.work[start + 1 : end - 1])
         if re.search(r"\w|\{", inner) and text.count(inner) == 1:
-            marker = _atom_char(0x7000 + index)
+            marker = _placed_marker(index)
             text = text.replace(inner, marker)
             placed[marker] = _expand(masked, masked.work[start:end])
+            consumed.update(c for c in masked.work[start:end] if _is_atom(c))
         else:
             issues.append(Issue.MARKUP_NOT_PLACED)
-            to_restore.append(f"{masked.pairs[index].kind}: {_source_form(masked, masked.work[start:end])}")
+            to_restore.append(f"{masked.pairs[index].kind}: {_expand(masked, masked.work[start:end], as_written=True)}")
     # Atoms: exactly one placeholder each.
     for number, atom in enumerate(masked.atoms, start=1):
         placeholder = "{" + str(number) + "}"
         occurrences = text.count(placeholder)
         if occurrences == 0:
-            if _atom_char(number - 1) in masked.work and not _in_placed_pair(masked, number - 1, placed):
+            if _atom_char(number - 1) not in consumed:
                 issues.append(Issue.PLACEHOLDER)
                 to_restore.append(f"{atom.kind}: {atom.source}")
             continue
@@ -366,7 +369,7 @@ def restore(masked: Masked, output: str) -> Restored:
         text = text.replace(placeholder, atom.restore, 1)
         if occurrences > 1:
             issues.append(Issue.PLACEHOLDER)
-    if _OUTPUT_PLACEHOLDER.search(text) and not _OUTPUT_PLACEHOLDER.search(_source_form(masked, masked.work)):
+    if _OUTPUT_PLACEHOLDER.search(text) and not _OUTPUT_PLACEHOLDER.search(masked.source):
         text = re.sub(" ?" + _OUTPUT_PLACEHOLDER.pattern, "", text)  # placeholders the model invented
         issues.append(Issue.PLACEHOLDER)
     for marker, markup in placed.items():
@@ -375,15 +378,6 @@ def restore(masked: Masked, output: str) -> Restored:
         text = _wrap(text, masked.pairs[index], trailing)
     text = re.sub(r"  +", " ", text) if "  " not in masked.source else text
     return Restored(text, tuple(dict.fromkeys(issues)), tuple(to_restore))
-
-
-def _in_placed_pair(masked: Masked, atom_index: int, placed: dict[str, str]) -> bool:
-    """Whether the atom lies inside a pair that was placed whole (and so is already restored)."""
-    char = _atom_char(atom_index)
-    for index, start, end in _top_level_pairs(masked.work):
-        if _atom_char(0x7000 + index) in placed and char in masked.work[start:end]:
-            return True
-    return False
 
 
 def _wrap(text: str, pair: Pair, trailing: str) -> str:
@@ -403,17 +397,13 @@ def unplaced_markup(source: str, target: str) -> list[str]:
     for index, start, end in _top_level_pairs(masked.work):
         pair = masked.pairs[index]
         if pair.open not in target or pair.close not in target:
-            missing.append(f"{pair.kind}: {_source_form(masked, masked.work[start:end])}")
+            missing.append(f"{pair.kind}: {_expand(masked, masked.work[start:end], as_written=True)}")
     for index, _ in masked.wrappers:
         pair = masked.pairs[index]
         if pair.open not in target or pair.close not in target:
             missing.append(f"{pair.kind}: {pair.open}…{pair.close}")
-    for atom in masked.atoms:
-        if atom.source not in target and not _inside_any_pair(masked, atom):
+    in_pairs = {c for _, start, end in _top_level_pairs(masked.work) for c in masked.work[start:end]}
+    for number, atom in enumerate(masked.atoms):
+        if atom.source not in target and _atom_char(number) not in in_pairs:
             missing.append(f"{atom.kind}: {atom.source}")
     return missing
-
-
-def _inside_any_pair(masked: Masked, atom: Atom) -> bool:
-    char = _atom_char(masked.atoms.index(atom))
-    return any(char in masked.work[start:end] for _, start, end in _top_level_pairs(masked.work))
