@@ -125,12 +125,13 @@ def collect_terms(
                 spellings[key][text] += 1
                 where[key].add(slug)
                 sentences[key].add((slug, segment.msgid))
+    translated = {slug: _translated_entries(catalog) for slug, catalog in catalogs.items()}
     uses = []
     for key, count in counts.items():
         term = approved.get(key)
         if term is None and count < min_count:
             continue
-        translations = sorted(_translations(sentences[key], catalogs), key=lambda t: (not t.reviewed, t.slug, t.msgid))
+        translations = sorted(_translations(sentences[key], translated), key=lambda t: (not t.reviewed, t.slug, t.msgid))
         used = sum(_uses(term, t.msgstr) for t in translations) if term else 0
         source = spellings[key].most_common(1)[0][0]
         uses.append(TermUse(source, count, tuple(sorted(where[key])), term, tuple(translations), used))
@@ -147,14 +148,19 @@ def _uses(term: Term, msgstr: str) -> bool:
     return _INVISIBLE.sub("", wanted) in _INVISIBLE.sub("", text)
 
 
-def _translations(found: set[tuple[str, str]], catalogs: Mapping[str, polib.POFile | None]) -> list[TermTranslation]:
+def _translations(found: set[tuple[str, str]], translated: Mapping[str, Mapping[str, polib.POEntry]]) -> list[TermTranslation]:
     result = []
     for slug, msgid in found:
-        catalog = catalogs.get(slug)
-        if catalog is None:
-            continue
-        for entry in catalog:
-            if entry.msgid == msgid and not entry.obsolete and is_translated(entry):
-                result.append(TermTranslation(slug, msgid, entry.msgstr, "fuzzy" not in entry.flags))
-                break
+        entry = translated.get(slug, {}).get(msgid)
+        if entry is not None:
+            result.append(TermTranslation(slug, msgid, entry.msgstr, "fuzzy" not in entry.flags))
     return result
+
+
+def _translated_entries(catalog: polib.POFile | None) -> dict[str, polib.POEntry]:
+    """The translated entries of a catalog by msgid."""
+    index: dict[str, polib.POEntry] = {}
+    for entry in catalog or ():
+        if not entry.obsolete and is_translated(entry):
+            index.setdefault(entry.msgid, entry)
+    return index

@@ -17,7 +17,7 @@ from pathlib import Path
 from translate.catalog.paths import catalog_path, find_catalogs
 from translate.catalog.store import read_catalog, update_catalog
 from translate.errors import CatalogError, TranslateError
-from translate.glossary import Glossary
+from translate.glossary import Glossary, Term
 from translate.khmer import KhmerOptions
 from translate.languages import Language, language
 from translate.mt.decoding import DecodingConfig
@@ -171,8 +171,7 @@ def machine_translate(
         totals["sentences"] += len(sentences)
         terms = glossary.for_language(lang.gettext) if glossary else ()
         settings = f"{spec.settings}|mask:{MASK_VERSION}" + (f"|gloss:{glossary.signature(lang.gettext)}" if glossary and terms else "")
-        masks = {s: mask(s, terms) for s in sentences}
-        suggestions = _suggest(masks, src, lang, spec.model, settings, lazy, memory, totals, progress)
+        suggestions = _suggest(sentences, terms, src, lang, spec.model, settings, lazy, memory, totals, progress)
         for path, slug in articles:
             po_path = catalog_path(locales, slug, lang.gettext)
             if po_path not in wanted:
@@ -192,7 +191,8 @@ def machine_translate(
 
 
 def _suggest(
-    masks: dict[str, Masked],
+    sentences: list[str],
+    terms: Sequence[Term],
     src: Language,
     tgt: Language,
     model: ResolvedModel,
@@ -202,7 +202,6 @@ def _suggest(
     totals: dict[str, int],
     progress: Progress | None,
 ) -> dict[str, Suggestion]:
-    sentences = list(masks)
     suggestions: dict[str, Suggestion] = {}
     provenance = Provenance(model.name, model.revision, settings, "")
     for source, record in memory.get_reviewed_many(sentences, src.code, tgt.code).items():
@@ -216,6 +215,7 @@ def _suggest(
             suggestions[source] = Suggestion(record.target, Origin.MACHINE, provenance, record.issues)
     totals["memory"] += sum(1 for key in keys.values() if key in known)
     missing = [s for s, key in keys.items() if key not in known]
+    masks = {s: mask(s, terms) for s in missing}  # only what the memory does not answer
     # Nothing to translate outside the masked pieces (a URL, a name in the glossary): no model call.
     for source in [s for s in missing if not masks[s].needs_model]:
         restored = restore(masks[source], masks[source].text)
