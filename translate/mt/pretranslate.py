@@ -121,6 +121,15 @@ class Suggestion:
     source_catalog: str = ""
 
 
+def recorded_checks(entry: polib.POEntry) -> list[str]:
+    """The names of the checks machine output failed when it was written (``# mt_check:numbers,urls``)."""
+    for line in (entry.tcomment or "").splitlines():
+        line = line.strip()
+        if line.startswith(_MT_CHECK):
+            return [name.strip() for name in line[len(_MT_CHECK) :].split(",") if name.strip()]
+    return []
+
+
 def machine_text_untouched(entry: polib.POEntry) -> bool:
     """Whether the entry's msgstr is still exactly what a machine wrote."""
     provenance = Provenance.parse(entry.tcomment or "")

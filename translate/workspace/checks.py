@@ -11,18 +11,7 @@ import polib
 
 from translate.catalog.stats import is_translated
 from translate.checks import Severity, checks, run_checks
-from translate.mt.pretranslate import machine_text_untouched
-
-_MT_CHECK = "mt_check:"
-
-
-def recorded_checks(entry: polib.POEntry) -> list[str]:
-    """The check names recorded on a machine suggestion (``# mt_check:numbers,urls``)."""
-    for line in (entry.tcomment or "").splitlines():
-        line = line.strip()
-        if line.startswith(_MT_CHECK):
-            return [name.strip() for name in line[len(_MT_CHECK) :].split(",") if name.strip()]
-    return []
+from translate.mt.pretranslate import machine_text_untouched, recorded_checks
 
 
 def check_counts(catalog: polib.POFile, lang: str) -> tuple[int, int]:
