@@ -30,6 +30,36 @@ def sample_articles() -> list[Path]:
     return sorted(SAMPLES.glob("*")) if SAMPLES.is_dir() else []
 
 
+def check_golden(path: Path, text: str, *, cldr: bool = False) -> None:
+    """Compare ``text`` with the golden file ``path``; ``UPDATE_GOLDEN=1`` rewrites it.
+
+    ``cldr``: the golden holds text written with Babel's locale data (dates,
+    month names). Such goldens live in a folder whose ``CLDR`` file names the
+    Babel release and CLDR version they were made with, and a test run with
+    other locale data says so instead of reporting a bare difference: the
+    lock (requirements/lock.txt) pins Babel, and a newer CLDR may write
+    dates differently (Thai time took " น." in CLDR 47, for example).
+    """
+    update = os.environ.get("UPDATE_GOLDEN") == "1"
+    if cldr:
+        import babel
+        from babel.core import get_cldr_version
+
+        installed = f"babel {babel.__version__}, CLDR {get_cldr_version()}"
+        stamp = path.parent / "CLDR"
+        if update:
+            stamp.write_text(installed + "\n", encoding="utf-8")
+        recorded = stamp.read_text(encoding="utf-8").strip() if stamp.exists() else "no CLDR file"
+        assert recorded == installed, (
+            f"{path.parent} holds goldens made with {recorded}; this run has {installed}. "
+            "Install the locked versions (./scripts/setup), or check the new output and rewrite the goldens with UPDATE_GOLDEN=1"
+        )
+    if update:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"differs from {path} (UPDATE_GOLDEN=1 rewrites it)"
+
+
 def msgfmt_check(path: Path) -> None:
     """Run real ``msgfmt -c`` on a catalog; fail the test on any error or warning.
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from datetime import date, time
 from pathlib import Path
 
 import polib
 import pytest
-from conftest import DATA, FROZEN_NOW, msgfmt_check
+from conftest import DATA, FROZEN_NOW, check_golden, msgfmt_check
 
 from translate.api import Workspace, extract, publish
 from translate.article import BlockKind
@@ -22,7 +21,6 @@ from translate.publish import PublishOptions
 
 BYLINES = DATA / "bylines"
 GOLDEN = BYLINES / "golden"
-UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 
 #: Translations of every sentence of the fixtures (dates are never among them).
 KM = {
@@ -149,11 +147,7 @@ def _published(workdir: Path, name: str, lang: str, translations: dict[str, str]
 
 
 def _golden(name: str, text: str) -> None:
-    path = GOLDEN / name
-    if UPDATE:
-        path.parent.mkdir(exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    assert text == path.read_text(encoding="utf-8"), f"differs from {path} (UPDATE_GOLDEN=1 rewrites it)"
+    check_golden(GOLDEN / name, text, cldr=True)
 
 
 @pytest.mark.parametrize("name", ["story.txt", "story.md", "story.html"])
