@@ -64,7 +64,13 @@ _LIST_NUMBER = re.compile(r"\d{1,3}|[A-Za-z]")
 _MASKED = re.compile(
     "[\"“”«»()\\[\\]{}\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 )
-_SINGLE_QUOTE = re.compile(r"[‘’](?:(?<![^\W\d_][‘’])|(?![^\W\d_]))")  # not the apostrophe in "country’s"
+# Single quotes, curly or straight, except an apostrophe between letters
+# ("country’s", "don't"): sentencex would pair a decade's apostrophe ("the
+# '90s") with a plural possessive ("clients' ") as quotes and never split
+# between them.
+_SINGLE_QUOTE = re.compile(r"[‘’']")
+_APOSTROPHE_INSIDE = re.compile(r"(?<=[^\W\d_])[‘’'](?=[^\W\d_])")
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 _TOKEN_LOOKBACK = 40
@@ -210,7 +216,11 @@ def _library_cuts(text: str) -> set[int] | None:
 
 def _mask(text: str) -> str:
     """What sentencex sees instead of `text`: the same length, so offsets hold."""
-    masked = _SINGLE_QUOTE.sub(" ", _MASKED.sub(" ", text))
+    masked = _MASKED.sub(" ", text)
+    if "<" in masked:  # tags are not words: <a href="/x">J. K. Rowling</a>
+        masked = _TAG.sub(lambda m: " " * len(m.group()), masked)
+    kept = {m.start() for m in _APOSTROPHE_INSIDE.finditer(masked)}
+    masked = _SINGLE_QUOTE.sub(lambda m: m.group() if m.start() in kept else " ", masked)
     return _SURROGATE.sub("\ufffd", masked) if _SURROGATE.search(masked) else masked
 
 
@@ -258,6 +268,8 @@ def _cut_at(text: str, end: int, run: tuple[int, int] | None) -> _Cut:
     if run_start and not text[run_start - 1].isspace():
         word = text[max(0, run_start - _TOKEN_LOOKBACK) : run_start].rsplit(None, 1)[-1]
     token_start = run_start - len(word)
+    if ">" in word:  # the word starts inside an element: <a href="/x">Mr. Smith</a>
+        word = word.rsplit(">", 1)[1]
     if word[:1] in _OPENING_CHARS or word[:1] == "<":
         word = _LEADING_MARKUP.sub("", word)
     closed = run_end < end or word[-1:] in _CLOSING_CHARS  # "(See page 3.)", 'read "e".'
