@@ -70,11 +70,14 @@ from translate.formats.html_tokens import (
     character_references,
     tokenize,
 )
+from translate.formats.html_tree import TreeBuilder
 
 __all__ = ["parse"]
 
 #: ``class``/``itemprop`` words and ``rel`` values that mark a byline or its date.
-_BYLINE_WORDS = re.compile(r"(?i)(?<![\w])(byline|author|dateline|date|entry-date|published|updated|posted-on|timestamp|datePublished|dateModified|dateCreated)(?![\w])")
+#: A word ends at anything but a letter or digit, so that BEM and CSS-module
+#: names (``live__byline``, ``Byline_root__x1``) count too.
+_BYLINE_WORDS = re.compile(r"(?i)(?<![A-Za-z0-9])(byline|author|dateline|date|entry-date|published|updated|posted-on|timestamp|datePublished|dateModified|dateCreated)(?![A-Za-z0-9])")
 _BYLINE_MAX = 200
 
 
@@ -83,17 +86,30 @@ def parse(source: str, options: ReadOptions, path: str) -> Parsed:
 
     Args:
         source: the decoded document, a whole page or a fragment.
-        options: which attributes are translated (``options.html_attributes``).
+        options: which attributes are translated (``options.html_attributes``)
+            and which part of the page (``html_content``, ``html_include``,
+            ``html_exclude``; see :mod:`translate.formats.html_select`).
         path: the file the source came from, for messages.
 
     Returns:
         The blocks in source order, and the ``lang`` of ``<html>`` as the
         language marker (``None`` for a fragment without ``<html>``).
 
+    Raises:
+        InputError: ``auto`` content needs the extraction library, which is
+            not installed.
+
     HTML has no error that stops a browser, so none stops this reader either:
     broken markup is read the way browsers read it, as far as blocks go.
     """
-    return _Reader(source, options).read()
+    reader = _Reader(source, options)
+    parsed = reader.read()
+    if options.html_content == "all" and not options.html_exclude:
+        return parsed
+    from translate.formats.html_select import select_blocks
+
+    blocks = select_blocks(parsed.blocks, reader.tree.nodes(), source, options, path)
+    return replace(parsed, blocks=blocks)
 
 
 @dataclass(frozen=True)
@@ -151,6 +167,8 @@ class _Reader:
         self.attribute_names = tuple(dict.fromkeys(name.lower() for name in options.html_attributes))
         self.stack: list[Element] = [ROOT]
         self.bylines: list[bool] = [False]  # per open element: it marks a byline
+        self.tree = TreeBuilder(len(source))
+        self.nodes: list[int] = [TreeBuilder.DOCUMENT]  # per open element: its node in the tree
         self.open_names: dict[str, int] = {}
         self.run = _Run()
         self.drafts: list[_Draft] = []
@@ -216,7 +234,9 @@ class _Reader:
         if not element.skipped and element.protect_from is None:
             self._attributes(tag, block)
         if name not in VOID_ELEMENTS and not (tag.self_closing and element.foreign):
-            self._push(element, byline)
+            self._push(element, byline, self.tree.open(tag, self.nodes[-1]))
+        else:
+            self.tree.leaf(tag, self.nodes[-1])
 
     def _end_tag(self, tag: Tag) -> None:
         name = tag.name
@@ -244,10 +264,11 @@ class _Reader:
 
     # Open elements
 
-    def _push(self, element: Element, byline: bool = False) -> None:
-        """Open ``element`` (``byline``: its attributes mark a byline)."""
+    def _push(self, element: Element, byline: bool, node: int) -> None:
+        """Open ``element`` (``byline``: its attributes mark a byline; ``node``: its place in the tree)."""
         self.stack.append(element)
         self.bylines.append(byline)
+        self.nodes.append(node)
         self.open_names[element.name] = self.open_names.get(element.name, 0) + 1
 
     def _find(self, names: frozenset[str], stops: frozenset[str] | None) -> int | None:
@@ -285,8 +306,11 @@ class _Reader:
             self._flush()
         for element in self.stack[index:]:
             self.open_names[element.name] -= 1
+        for node in self.nodes[index:]:
+            self.tree.close(node, at)
         del self.stack[index:]
         del self.bylines[index:]
+        del self.nodes[index:]
 
     def _close_implied(self, name: str, at: int) -> None:
         """Close the open elements that a ``name`` start tag ends implicitly."""
