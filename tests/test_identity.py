@@ -8,14 +8,14 @@ from pathlib import Path
 import polib
 import pytest
 
-from conftest import FROZEN_NOW, article_fixtures, msgfmt_check, sample_articles
+from conftest import FROZEN_NOW, article_fixtures, msgfmt_check, page_fixtures, sample_articles
 from translate.api import Workspace, extract, publish
 from translate.catalog.paths import catalog_path
 from translate.catalog.store import render_catalog, write_atomic
 from translate.languages import language
 from translate.load import load_article
 
-ARTICLES = article_fixtures() + sample_articles()
+ARTICLES = article_fixtures() + page_fixtures() + sample_articles()
 KM = language("km")
 
 

@@ -29,13 +29,13 @@ from __future__ import annotations
 
 import html
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from translate.article import Block, Span
-from translate.config import ReadOptions
+from translate.config import HTML_CONTENT, ReadOptions
 from translate.errors import ConfigError
 from translate.formats.html_tree import Node, Ranges
 
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["check_selectors", "matching", "select_blocks"]
+__all__ = ["check_selectors", "html_settings", "matching", "select_blocks"]
 
 #: Elements that describe the article rather than lay out the page.
 METADATA_ELEMENTS = frozenset({"title", "meta"})
@@ -132,3 +132,43 @@ def _soup(nodes: Sequence[Node]) -> tuple[list[Any], dict[int, int]]:
         elements.append(element)
         index_of[id(element)] = index
     return elements, index_of
+
+
+def html_settings(
+    table: Mapping[str, Any],
+    *,
+    content: str | None = None,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    path: str | Path | None = None,
+) -> dict[str, Any]:
+    """The :class:`ReadOptions` fields of an ``[html]`` table, with command-line values over them.
+
+    ``include`` and ``exclude`` given on the command line replace the table's
+    lists. Without a ``content`` anywhere it is ``selectors`` when there are
+    include selectors, else ``all``.
+
+    Raises:
+        ConfigError: an unknown key, a value of the wrong type, an unknown
+            content mode or a selector that is not valid CSS.
+    """
+    unknown = sorted(set(table) - {"content", "include", "exclude"})
+    if unknown:
+        raise ConfigError(f"[html] has an unknown setting {unknown[0]!r}", path=path, hint="known: content, include, exclude")
+    lists: dict[str, tuple[str, ...]] = {}
+    for key, given in (("include", include), ("exclude", exclude)):
+        value = table.get(key, [])
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
+            example = '["article", ".story-body"]' if key == "include" else '["nav", "aside", ".share"]'
+            raise ConfigError(f"[html] {key} must be a list of CSS selectors", path=path, hint=f"e.g. {key} = {example}")
+        lists[key] = tuple(given) if given else tuple(items)
+        check_selectors(lists[key], path=path if not given else None, where=f"--{key}" if given else f"[html] {key}")
+    mode = content if content is not None else table.get("content")
+    if mode is None:
+        mode = "selectors" if lists["include"] else "all"
+    if mode not in HTML_CONTENT:
+        raise ConfigError(f"[html] content must be one of {', '.join(HTML_CONTENT)}, not {mode!r}", path=path)
+    if mode == "selectors" and not lists["include"]:
+        raise ConfigError("[html] content = \"selectors\" needs include selectors", path=path, hint='e.g. include = ["article", "main"]')
+    return {"html_content": mode, "html_include": lists["include"], "html_exclude": lists["exclude"]}
