@@ -209,3 +209,23 @@ def test_cli_flags_and_the_html_table(workdir: Path) -> None:
     result = runner.invoke(cli, ["extract", "page.html", "--exclude", "div["])
     assert result.exit_code == 2
     assert "Error: --exclude: invalid CSS selector 'div[': Malformed attribute selector at position 3" in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "entries"),
+    [
+        ("teaser.html", '<ul><li><a href="/x">Floods rise in Kratie. </a></li><li>&nbsp;|&nbsp;</li></ul><p>Score <b>3-1</b></p><table><tr><td>22.8</td></tr></table>', ['<a href="/x">Floods rise in Kratie.', "Score <b>3-1</b>"]),
+        ("image.md", "Water rose overnight. ![](flood.jpg)\n\n* * *\n\n| Level |\n| --- |\n| 22.8 |\n", ["Water rose overnight. ![](flood.jpg)", "Level"]),
+        ("story.txt", "Floods in Kratie\n\nWater rose overnight. ...\n\n* * *\n\n2024\n", ["Floods in Kratie", "Water rose overnight. ..."]),
+    ],
+)
+def test_entries_without_letters_never_reach_a_catalog(name: str, source: str, entries: list[str], workdir: Path) -> None:
+    path = workdir / name
+    path.write_text(source, encoding="utf-8")
+    [result] = extract([path], [KM], Workspace(locales=workdir / "locales"), now=FROZEN_NOW)
+    assert result.error is None, result.error
+    assert [entry.msgid for entry in polib.pofile(str(result.template))] == entries
+    _fill(result.catalogs[0].path, lambda msgid: msgid)
+    [published] = publish([path], KM, workdir / "out", Workspace(locales=workdir / "locales"))
+    text = published.output.read_text(encoding="utf-8")
+    assert text.replace('lang="km"', "") == source.replace('lang="km"', "")
