@@ -59,8 +59,10 @@ from translate.formats.html_tags import (
     attribute_block,
     has_letters,
     language_marker,
+    marks_byline,
     meta_block,
     open_element,
+    relative_spans,
 )
 from translate.formats.html_tokens import (
     WHITESPACE,
@@ -74,10 +76,6 @@ from translate.formats.html_tree import TreeBuilder
 
 __all__ = ["parse"]
 
-#: ``class``/``itemprop`` words and ``rel`` values that mark a byline or its date.
-#: A word ends at anything but a letter or digit, so that BEM and CSS-module
-#: names (``live__byline``, ``Byline_root__x1``) count too.
-_BYLINE_WORDS = re.compile(r"(?i)(?<![A-Za-z0-9])(byline|author|dateline|date|entry-date|published|updated|posted-on|timestamp|datePublished|dateModified|dateCreated)(?![A-Za-z0-9])")
 _BYLINE_MAX = 200
 
 
@@ -222,7 +220,7 @@ class _Reader:
             self._close_implied(name, tag.span.start)
         element = open_element(tag, self.stack[-1])
         block = element.block
-        byline = _marks_byline(tag)
+        byline = marks_byline(tag)
         if block:
             self._flush()
         if not element.skipped and not block:
@@ -357,7 +355,7 @@ class _Reader:
                 text=self.source[start:end],
                 pieces=(Span(start, end),),
                 comment=("translate in place: " + "; ".join(notes)) if notes else None,
-                protected=_relative(run.protected, start, end),
+                protected=relative_spans(run.protected, start, end),
             )
             if run.byline and len(html.unescape(_MARKUP.sub("", block.text))) <= _BYLINE_MAX:
                 self.drafts.extend(_Draft(part) for part in split_byline(block, self.source, "html"))
@@ -394,26 +392,3 @@ class _Reader:
 
 
 _MARKUP = re.compile(r"<[^<>]*>")
-
-
-def _marks_byline(tag: Tag) -> bool:
-    """Whether a start tag's ``class``, ``itemprop`` or ``rel`` marks a byline or its date."""
-    for name in ("class", "itemprop", "rel"):
-        attribute = tag.attribute(name)
-        if attribute is not None and _BYLINE_WORDS.search(attribute.value):
-            return True
-    return False
-
-
-def _relative(spans: list[Span], start: int, end: int) -> tuple[Span, ...]:
-    """Clip source spans to ``[start, end)``, shift them to block offsets and merge overlaps."""
-    merged: list[Span] = []
-    for span in sorted(spans):
-        low, high = max(span.start, start) - start, min(span.end, end) - start
-        if low >= high:
-            continue
-        if merged and low < merged[-1].end:
-            merged[-1] = Span(merged[-1].start, max(high, merged[-1].end))
-        else:
-            merged.append(Span(low, high))
-    return tuple(merged)
