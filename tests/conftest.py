@@ -26,6 +26,11 @@ def article_fixtures() -> list[Path]:
     return sorted(p for sub in ("text", "markdown", "html") for p in (DATA / sub).glob("*") if p.is_file())
 
 
+def page_fixtures() -> list[Path]:
+    """Whole news pages saved with their furniture, each with ``<page>.article.txt`` (its article's text)."""
+    return sorted((DATA / "html" / "pages").glob("*.html"))
+
+
 def sample_articles() -> list[Path]:
     return sorted(SAMPLES.glob("*")) if SAMPLES.is_dir() else []
 

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import polib
 import pytest
 
-from conftest import FROZEN_NOW, article_fixtures, msgfmt_check, sample_articles
+from conftest import FROZEN_NOW, article_fixtures, msgfmt_check, page_fixtures, sample_articles
 from translate.api import Workspace, extract, publish
 from translate.catalog.paths import catalog_path
 from translate.catalog.store import render_catalog, write_atomic
+from translate.formats.html_main import visible
 from translate.languages import language
 from translate.load import load_article
 
-ARTICLES = article_fixtures() + sample_articles()
+ARTICLES = article_fixtures() + page_fixtures() + sample_articles()
 KM = language("km")
 
 
@@ -82,7 +84,7 @@ def test_translations_land_in_every_sentence(path: Path, workdir: Path) -> None:
     assert published.error is None, published.error
     text = published.output.read_text(encoding=load_article(article_path).encoding)
     reread = load_article(published.output)
-    assert [s.msgid for s in reread.segments()] and all(
-        s.msgid.startswith("ក") and s.msgid.endswith("ខ") for s in reread.segments()
-    ), [s.msgid for s in reread.segments() if not s.msgid.startswith("ក")][:5]
+    # A byline's date is published in Khmer too, and read again as part of the byline's sentence.
+    english = [s.msgid for s in reread.segments() if not (s.msgid.startswith("ក") and s.msgid.endswith("ខ")) and re.search("[A-Za-z]", visible(s.msgid))]
+    assert [s.msgid for s in reread.segments()] and not english, english[:5]
     assert text

@@ -17,6 +17,10 @@ DEFAULT_TAG_ATTRIBUTES = ("caption", "alt", "title")
 #: HTML attributes whose values are translated.
 DEFAULT_HTML_ATTRIBUTES = ("alt", "title")
 
+#: How much of an HTML page is read: every block, the elements that CSS
+#: selectors name, or the article's main content found automatically.
+HTML_CONTENT = ("all", "selectors", "auto")
+
 #: Plain-text lines that are page furniture, not article text (regular expressions,
 #: matched against the whole line with surrounding whitespace removed).
 DEFAULT_SKIP_LINES = (
@@ -46,6 +50,16 @@ class ReadOptions:
         stop_at: plain-text lines from which the rest is kept out (regexes).
         encoding: the encoding of article files; ``None`` means UTF-8 with
             or without a byte-order mark.
+        html_content: which part of an HTML page is translated: ``all`` of
+            it, the elements of ``html_include`` (``selectors``), or the main
+            content found by an extraction library (``auto``, which adds the
+            elements of ``html_include``). See :mod:`translate.formats.html_select`.
+        html_include: CSS selectors of the elements to translate.
+        html_exclude: CSS selectors of elements never to translate, in any mode.
+
+    Raises:
+        ConfigError: an unknown ``html_content``, or ``selectors`` without
+            ``html_include``.
     """
 
     front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
@@ -54,6 +68,15 @@ class ReadOptions:
     skip_lines: tuple[str, ...] = DEFAULT_SKIP_LINES
     stop_at: tuple[str, ...] = DEFAULT_STOP_AT
     encoding: str | None = None
+    html_content: str = "all"
+    html_include: tuple[str, ...] = ()
+    html_exclude: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.html_content not in HTML_CONTENT:
+            raise ConfigError(f"unknown HTML content mode {self.html_content!r}", hint="use " + ", ".join(HTML_CONTENT))
+        if self.html_content == "selectors" and not self.html_include:
+            raise ConfigError("HTML content 'selectors' needs at least one include selector", hint='e.g. include = ["article", "main"]')
 
 
 CONFIG_FILE = "translate.toml"

@@ -53,10 +53,19 @@ def reader(fmt: str) -> Reader:
 
 
 def segment_blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
-    """Fill in the sentences of each block."""
-    from translate.segment import split_sentences
+    """Fill in the sentences of each block.
 
-    return tuple(dataclasses.replace(b, sentences=split_sentences(b.text, b.protected)) for b in blocks)
+    A sentence without a letter in the text a reader sees (a closing tag left
+    after the last full stop, a bullet, a score, an image link) is no
+    sentence: it never becomes a catalog entry and stays in the article as
+    it is, like the space between sentences.
+    """
+    from translate.segment import has_words, split_sentences
+
+    return tuple(
+        dataclasses.replace(b, sentences=tuple(s for s in split_sentences(b.text, b.protected) if has_words(b.text[s.start : s.end])))
+        for b in blocks
+    )
 
 
 def load_article(path: str | Path, options: ReadOptions | None = None, fmt: str | None = None) -> Article:

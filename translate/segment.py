@@ -25,6 +25,7 @@ out exactly as they went in.
 from __future__ import annotations
 
 import bisect
+import html
 import logging
 import re
 from collections.abc import Sequence
@@ -144,6 +145,23 @@ class _Next(NamedTuple):
     word: str  # the letters starting there
     initial: bool  # that word is a single letter followed by "."
     quote: bool  # the opening markup contains a double quote
+
+
+#: What a reader does not see as words: tags and comments, template tags,
+#: Markdown link destinations and bare URLs.
+_NOT_WORDS = re.compile(
+    r"<!--.*?-->|</?[A-Za-z][^<>]*>|\{\{.*?\}\}|\{%.*?%\}|\]\([^()\s]*\)|(?<![\w.])(?:[A-Za-z][\w+.-]*://|www\.)\S+",
+    re.DOTALL,
+)
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` holds a letter of any script outside markup, URLs and template tags.
+
+    Character references count as what they stand for (``&eacute;`` is a
+    letter, ``&nbsp;`` is not); digits alone (a score, a page number) are no words.
+    """
+    return any(character.isalpha() for character in html.unescape(_NOT_WORDS.sub(" ", text)))
 
 
 def split_sentences(text: str, protected: Sequence[Span] = ()) -> tuple[Span, ...]:

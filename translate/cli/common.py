@@ -50,19 +50,41 @@ def read_options(func: F) -> F:
         click.option("--skip-line", "skip_lines", multiple=True, metavar="REGEX", help="Plain text: leave out lines matching REGEX (added to the defaults)."),
         click.option("--stop-at", multiple=True, metavar="REGEX", help="Plain text: leave out the line matching REGEX and all after it (added to the defaults)."),
         click.option("--keep-furniture/--skip-furniture", default=False, help="Plain text: translate page furniture too (logos, image labels, 'MOST VIEWED' teasers). Default: skip it."),
+        click.option("--content", "html_content", type=click.Choice(["all", "selectors", "auto"]), default=None, help="HTML: translate the whole page, the --include elements, or the article found automatically (auto: needs translate[html]). Default: [html] content of translate.toml, else selectors when --include is given, else all."),
+        click.option("--include", "html_include", multiple=True, metavar="SELECTOR", help="HTML: CSS selector of elements to translate (article, .story-body); repeat for several. Replaces [html] include."),
+        click.option("--exclude", "html_exclude", multiple=True, metavar="SELECTOR", help="HTML: CSS selector of elements never to translate (nav, aside, .share); repeat for several. Replaces [html] exclude."),
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
     return func
 
 
-def workspace_from(ctx: Context, fmt: str | None, encoding: str | None, front_matter_keys: Sequence[str], skip_lines: Sequence[str], stop_at: Sequence[str], keep_furniture: bool) -> Workspace:
+def workspace_from(
+    ctx: Context,
+    fmt: str | None,
+    encoding: str | None,
+    front_matter_keys: Sequence[str],
+    skip_lines: Sequence[str],
+    stop_at: Sequence[str],
+    keep_furniture: bool,
+    html_content: str | None = None,
+    html_include: Sequence[str] = (),
+    html_exclude: Sequence[str] = (),
+) -> Workspace:
+    """The workspace of a command that reads articles: its flags over ``[html]`` of translate.toml."""
     from dataclasses import replace
 
     from translate.api import Workspace
-    from translate.config import ReadOptions
+    from translate.config import CONFIG_FILE, ReadOptions, read_config_table
+    from translate.errors import ConfigError
+    from translate.formats.html_select import html_settings
 
-    options = ReadOptions(encoding=encoding)
+    try:
+        table = read_config_table("html")
+        html = html_settings(table, content=html_content, include=html_include, exclude=html_exclude, path=CONFIG_FILE if table else None)
+    except ConfigError as error:
+        raise click.UsageError(str(error)) from error
+    options = ReadOptions(encoding=encoding, **html)
     if front_matter_keys:
         options = replace(options, front_matter_keys=tuple(front_matter_keys))
     if keep_furniture:

@@ -59,8 +59,10 @@ from translate.formats.html_tags import (
     attribute_block,
     has_letters,
     language_marker,
+    marks_byline,
     meta_block,
     open_element,
+    relative_spans,
 )
 from translate.formats.html_tokens import (
     WHITESPACE,
@@ -70,11 +72,10 @@ from translate.formats.html_tokens import (
     character_references,
     tokenize,
 )
+from translate.formats.html_tree import TreeBuilder
 
 __all__ = ["parse"]
 
-#: ``class``/``itemprop`` words and ``rel`` values that mark a byline or its date.
-_BYLINE_WORDS = re.compile(r"(?i)(?<![\w])(byline|author|dateline|date|entry-date|published|updated|posted-on|timestamp|datePublished|dateModified|dateCreated)(?![\w])")
 _BYLINE_MAX = 200
 
 
@@ -83,17 +84,30 @@ def parse(source: str, options: ReadOptions, path: str) -> Parsed:
 
     Args:
         source: the decoded document, a whole page or a fragment.
-        options: which attributes are translated (``options.html_attributes``).
+        options: which attributes are translated (``options.html_attributes``)
+            and which part of the page (``html_content``, ``html_include``,
+            ``html_exclude``; see :mod:`translate.formats.html_select`).
         path: the file the source came from, for messages.
 
     Returns:
         The blocks in source order, and the ``lang`` of ``<html>`` as the
         language marker (``None`` for a fragment without ``<html>``).
 
+    Raises:
+        InputError: ``auto`` content needs the extraction library, which is
+            not installed.
+
     HTML has no error that stops a browser, so none stops this reader either:
     broken markup is read the way browsers read it, as far as blocks go.
     """
-    return _Reader(source, options).read()
+    reader = _Reader(source, options)
+    parsed = reader.read()
+    if options.html_content == "all" and not options.html_exclude:
+        return parsed
+    from translate.formats.html_select import select_blocks
+
+    blocks = select_blocks(parsed.blocks, reader.tree.nodes(), source, options, path)
+    return replace(parsed, blocks=blocks)
 
 
 @dataclass(frozen=True)
@@ -151,6 +165,8 @@ class _Reader:
         self.attribute_names = tuple(dict.fromkeys(name.lower() for name in options.html_attributes))
         self.stack: list[Element] = [ROOT]
         self.bylines: list[bool] = [False]  # per open element: it marks a byline
+        self.tree = TreeBuilder(len(source))
+        self.nodes: list[int] = [TreeBuilder.DOCUMENT]  # per open element: its node in the tree
         self.open_names: dict[str, int] = {}
         self.run = _Run()
         self.drafts: list[_Draft] = []
@@ -204,7 +220,7 @@ class _Reader:
             self._close_implied(name, tag.span.start)
         element = open_element(tag, self.stack[-1])
         block = element.block
-        byline = _marks_byline(tag)
+        byline = marks_byline(tag)
         if block:
             self._flush()
         if not element.skipped and not block:
@@ -216,7 +232,9 @@ class _Reader:
         if not element.skipped and element.protect_from is None:
             self._attributes(tag, block)
         if name not in VOID_ELEMENTS and not (tag.self_closing and element.foreign):
-            self._push(element, byline)
+            self._push(element, byline, self.tree.open(tag, self.nodes[-1]))
+        else:
+            self.tree.leaf(tag, self.nodes[-1])
 
     def _end_tag(self, tag: Tag) -> None:
         name = tag.name
@@ -244,10 +262,11 @@ class _Reader:
 
     # Open elements
 
-    def _push(self, element: Element, byline: bool = False) -> None:
-        """Open ``element`` (``byline``: its attributes mark a byline)."""
+    def _push(self, element: Element, byline: bool, node: int) -> None:
+        """Open ``element`` (``byline``: its attributes mark a byline; ``node``: its place in the tree)."""
         self.stack.append(element)
         self.bylines.append(byline)
+        self.nodes.append(node)
         self.open_names[element.name] = self.open_names.get(element.name, 0) + 1
 
     def _find(self, names: frozenset[str], stops: frozenset[str] | None) -> int | None:
@@ -285,8 +304,11 @@ class _Reader:
             self._flush()
         for element in self.stack[index:]:
             self.open_names[element.name] -= 1
+        for node in self.nodes[index:]:
+            self.tree.close(node, at)
         del self.stack[index:]
         del self.bylines[index:]
+        del self.nodes[index:]
 
     def _close_implied(self, name: str, at: int) -> None:
         """Close the open elements that a ``name`` start tag ends implicitly."""
@@ -333,7 +355,7 @@ class _Reader:
                 text=self.source[start:end],
                 pieces=(Span(start, end),),
                 comment=("translate in place: " + "; ".join(notes)) if notes else None,
-                protected=_relative(run.protected, start, end),
+                protected=relative_spans(run.protected, start, end),
             )
             if run.byline and len(html.unescape(_MARKUP.sub("", block.text))) <= _BYLINE_MAX:
                 self.drafts.extend(_Draft(part) for part in split_byline(block, self.source, "html"))
@@ -370,26 +392,3 @@ class _Reader:
 
 
 _MARKUP = re.compile(r"<[^<>]*>")
-
-
-def _marks_byline(tag: Tag) -> bool:
-    """Whether a start tag's ``class``, ``itemprop`` or ``rel`` marks a byline or its date."""
-    for name in ("class", "itemprop", "rel"):
-        attribute = tag.attribute(name)
-        if attribute is not None and _BYLINE_WORDS.search(attribute.value):
-            return True
-    return False
-
-
-def _relative(spans: list[Span], start: int, end: int) -> tuple[Span, ...]:
-    """Clip source spans to ``[start, end)``, shift them to block offsets and merge overlaps."""
-    merged: list[Span] = []
-    for span in sorted(spans):
-        low, high = max(span.start, start) - start, min(span.end, end) - start
-        if low >= high:
-            continue
-        if merged and low < merged[-1].end:
-            merged[-1] = Span(merged[-1].start, max(high, merged[-1].end))
-        else:
-            merged.append(Span(low, high))
-    return tuple(merged)

@@ -9,6 +9,7 @@ tree-construction rules, reduced to what finding translatable text needs.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 from translate.article import Block, BlockKind, LanguageMarker, Slot, Span
@@ -264,3 +265,32 @@ def language_marker(tag: Tag) -> LanguageMarker:
         return LanguageMarker(span=lang.value_span, template="{lang}")
     after_name = tag.span.start + len("<html")
     return LanguageMarker(span=Span(after_name, after_name), template=' lang="{lang}"')
+
+
+#: ``class``/``itemprop`` words and ``rel`` values that mark a byline or its date.
+#: A word ends at anything but a letter or digit, so that BEM and CSS-module
+#: names (``live__byline``, ``Byline_root__x1``) count too.
+_BYLINE_WORDS = re.compile(r"(?i)(?<![A-Za-z0-9])(byline|author|dateline|date|entry-date|published|updated|posted-on|timestamp|datePublished|dateModified|dateCreated)(?![A-Za-z0-9])")
+
+
+def marks_byline(tag: Tag) -> bool:
+    """Whether a start tag's ``class``, ``itemprop`` or ``rel`` marks a byline or its date."""
+    for name in ("class", "itemprop", "rel"):
+        attribute = tag.attribute(name)
+        if attribute is not None and _BYLINE_WORDS.search(attribute.value):
+            return True
+    return False
+
+
+def relative_spans(spans: list[Span], start: int, end: int) -> tuple[Span, ...]:
+    """Clip source spans to ``[start, end)``, shift them to block offsets and merge overlaps."""
+    merged: list[Span] = []
+    for span in sorted(spans):
+        low, high = max(span.start, start) - start, min(span.end, end) - start
+        if low >= high:
+            continue
+        if merged and low < merged[-1].end:
+            merged[-1] = Span(merged[-1].start, max(high, merged[-1].end))
+        else:
+            merged.append(Span(low, high))
+    return tuple(merged)

@@ -1,7 +1,7 @@
 """Workspace configuration: the ``[workspace]`` table and its neighbours.
 
 The settings live in ``translate.toml`` (tables ``[workspace]``, ``[decoding]``,
-``[khmer]``, ``[publish]``, ``[labels.<lang>]``) or, in a project that keeps
+``[khmer]``, ``[publish]``, ``[labels.<lang>]``, ``[html]``) or, in a project that keeps
 its tools in ``pyproject.toml``, under ``[tool.translate]`` with the same
 tables nested (``[tool.translate.workspace]``, ``[tool.translate.decoding]``...).
 Paths in the file are relative to the folder that holds it. Command-line flags
@@ -62,7 +62,7 @@ class WorkspaceConfig:
         checks: run the quality checks on every updated catalog.
         retranslate_machine: translate again machine suggestions nobody edited
             whose English changed (and use a new model's output for them).
-        tables: the other tables of the file (``decoding``, ``khmer``, ``publish``, ``labels``).
+        tables: the other tables of the file (``decoding``, ``khmer``, ``publish``, ``labels``, ``html``).
     """
 
     root: Path
@@ -150,6 +150,7 @@ class WorkspaceConfig:
             "untranslated": self.untranslated,
             "publish": self.table("publish"),
             "labels": self.table("labels"),
+            "html": self.table("html"),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -169,7 +170,7 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "retranslate_machine": bool,
 }
 _LISTS = ("sources", "exclude", "languages", "front_matter_keys", "editions", "glossaries")
-_TABLES = ("decoding", "khmer", "publish", "labels")
+_TABLES = ("decoding", "khmer", "publish", "labels", "html")
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -245,6 +246,10 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Workspa
         if not isinstance(value, dict):
             raise ConfigError(f"[{other}] must be a table", path=file)
         tables.append((other, value))
+    if dict(tables)["html"]:
+        from translate.formats.html_select import html_settings
+
+        html_settings(dict(tables)["html"], path=file)  # report a bad [html] table now, not once per article
     return WorkspaceConfig(root=file.parent, file=file, tables=tuple(tables), **values)
 
 

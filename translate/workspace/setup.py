@@ -28,7 +28,10 @@ FAKE_MODEL = ResolvedModel("fake", Path("."), "nllb", "0" * 12, "none")
 
 def read_options(config: WorkspaceConfig) -> ReadOptions:
     """How the workspace's articles are read."""
-    options = ReadOptions(front_matter_keys=config.front_matter_keys, encoding=config.encoding)
+    from translate.formats.html_select import html_settings
+
+    html = html_settings(config.table("html"), path=config.file)
+    options = ReadOptions(front_matter_keys=config.front_matter_keys, encoding=config.encoding, **html)
     if config.keep_furniture:
         options = replace(options, skip_lines=(), stop_at=())
     return options
