@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from translate.glossary import Term
 
 #: Version of the masking rules: part of the machine-output signature.
-VERSION = "1"
+VERSION = "2"
 
 #: Working characters: one per atom, two per pair (Unicode plane-15 private use).
 _BASE = 0xF0000
@@ -109,8 +109,9 @@ class Masked:
         atoms: the masked atoms; atom ``i`` is the placeholder ``{i+1}``.
         pairs: the links and emphasis found.
         work: the sentence with one private character per atom and two per pair (internal form).
-        wrappers: pairs that wrap the whole sentence, outermost first, with the
-            punctuation that followed each in the English.
+        wrappers: pairs that wrap the whole sentence, outermost first: the
+            pair, the punctuation that followed it in the English, and the
+            white space just inside its markers (``<a …> Skip </a>``).
     """
 
     source: str
@@ -118,7 +119,7 @@ class Masked:
     atoms: tuple[Atom, ...] = ()
     pairs: tuple[Pair, ...] = ()
     work: str = ""
-    wrappers: tuple[tuple[int, str], ...] = ()
+    wrappers: tuple[tuple[int, str, str, str], ...] = ()
 
     @property
     def needs_model(self) -> bool:
@@ -263,7 +264,7 @@ def _mask_terms(work: str, terms: Sequence[Term], build: _Builder) -> str:
     return "".join(pieces)
 
 
-def _unwrap(work: str) -> tuple[str, tuple[tuple[int, str], ...]]:
+def _unwrap(work: str) -> tuple[str, tuple[tuple[int, str, str, str], ...]]:
     """Take off pairs that wrap the whole sentence (``**Breaking.**``, ``[Read more](…).``)."""
     wrappers = []
     while True:
@@ -278,8 +279,12 @@ def _unwrap(work: str) -> tuple[str, tuple[tuple[int, str], ...]]:
         trailing = stripped[end + 1 :]
         if end < 0 or not _TRAILING.fullmatch(trailing) or _PRIVATE.search(trailing):
             break
-        wrappers.append((index, trailing))
-        work = stripped[1:end] + trailing
+        inner = stripped[1:end]
+        body = inner.strip()
+        lead = inner[: len(inner) - len(inner.lstrip())]
+        tail = inner[len(inner.rstrip()) :]
+        wrappers.append((index, trailing, lead, tail))
+        work = body + trailing
     return work, tuple(wrappers)
 
 
@@ -347,7 +352,8 @@ def restore(masked: Masked, output: str) -> Restored:
     consumed: set[str] = set()  # atoms inside placed pairs: restored with them
     for index, start, end in _top_level_pairs(masked.work):
         inner = _model_text(masked.work[start + 1 : end - 1])
-        if re.search(r"\w|\{", inner) and text.count(inner) == 1:
+        # Text of its own (not only punctuation: a "*" in emphasis counts) found once in the translation.
+        if inner.strip() and not _TRAILING.fullmatch(inner) and text.count(inner) == 1:
             marker = _placed_marker(index)
             text = text.replace(inner, marker)
             placed[marker] = _expand(masked, masked.work[start:end])
@@ -374,20 +380,24 @@ def restore(masked: Masked, output: str) -> Restored:
         issues.append(Issue.PLACEHOLDER)
     for marker, markup in placed.items():
         text = text.replace(marker, markup)
-    for index, trailing in reversed(masked.wrappers):
-        text = _wrap(text, masked.pairs[index], trailing)
+    for index, trailing, lead, tail in reversed(masked.wrappers):
+        text = _wrap(text, masked.pairs[index], trailing, lead, tail)
     text = re.sub(r"  +", " ", text) if "  " not in masked.source else text
     return Restored(text, tuple(dict.fromkeys(issues)), tuple(to_restore))
 
 
-def _wrap(text: str, pair: Pair, trailing: str) -> str:
-    """Wrap a whole translation in ``pair``, keeping its final punctuation outside when the English did."""
+def _wrap(text: str, pair: Pair, trailing: str, lead: str = "", tail: str = "") -> str:
+    """Wrap a whole translation in ``pair``, keeping its final punctuation outside when the English did.
+
+    ``lead`` and ``tail``: the white space the English had just inside the markers.
+    """
     stripped = text.strip()
+    before = text[: len(text) - len(text.lstrip())]
     if trailing.strip():
         body = _TRAILING.sub("", stripped)
         end = stripped[len(body) :]
-        return text[: len(text) - len(text.lstrip())] + pair.open + body + pair.close + end
-    return text[: len(text) - len(text.lstrip())] + pair.open + stripped + pair.close
+        return before + pair.open + lead + body + tail + pair.close + end
+    return before + pair.open + lead + stripped + tail + pair.close
 
 
 def unplaced_markup(source: str, target: str) -> list[str]:
@@ -398,7 +408,7 @@ def unplaced_markup(source: str, target: str) -> list[str]:
         pair = masked.pairs[index]
         if pair.open not in target or pair.close not in target:
             missing.append(f"{pair.kind}: {_expand(masked, masked.work[start:end], as_written=True)}")
-    for index, _ in masked.wrappers:
+    for index, *_ in masked.wrappers:
         pair = masked.pairs[index]
         if pair.open not in target or pair.close not in target:
             missing.append(f"{pair.kind}: {pair.open}…{pair.close}")
