@@ -48,6 +48,14 @@ retranslate_machine = true
 # Run the quality checks on every updated catalog (counts in the summary).
 checks = true
 
+[html]
+# Which part of a whole HTML page is translated: "all" (every block), "selectors"
+# (the elements matching include, minus exclude) or "auto" (the main content,
+# found with readability-lxml: pip install "translate[html]"). See docs/html-pages.md.
+# content = "auto"
+# include = ["article", "main"]
+# exclude = ["nav", "aside", "footer", ".share", "[role=navigation]"]
+
 [decoding]
 beam_size = 4
 # max_input_tokens = 200
