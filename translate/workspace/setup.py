@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from translate.config import ReadOptions
+from translate.config import ReadOptions, markdown_options
 from translate.editions import Edition, EditionFormat
 from translate.errors import ConfigError
 from translate.khmer import KhmerOptions, khmer_options
@@ -29,6 +29,7 @@ FAKE_MODEL = ResolvedModel("fake", Path("."), "nllb", "0" * 12, "none")
 def read_options(config: WorkspaceConfig) -> ReadOptions:
     """How the workspace's articles are read."""
     options = ReadOptions(front_matter_keys=config.front_matter_keys, encoding=config.encoding)
+    options = markdown_options(options, config.table("markdown"), config.file)
     if config.keep_furniture:
         options = replace(options, skip_lines=(), stop_at=())
     return options
