@@ -247,7 +247,7 @@ def test_golden_jekyll_blocks() -> None:
     assert [(block.kind, block.text) for block in blocks] == JEKYLL_BLOCKS
     contexts = [block.context for block in blocks if block.kind is BlockKind.FRONT_MATTER]
     assert contexts == ["title", "description", "image.alt"]
-    caption = blocks[3]
+    caption = blocks[4]
     assert caption.comment == "caption of {% include figure.html %}"
 
 
