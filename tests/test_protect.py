@@ -168,6 +168,20 @@ def test_every_fixture_sentence_comes_back_exactly_from_a_copying_model() -> Non
     assert not any(mask(line).changed for line in plain)  # plain news sentences reach the model unchanged
 
 
+def test_no_template_syntax_of_a_fixture_reaches_the_model() -> None:
+    """Liquid tags, output tags and shortcodes in Markdown msgids are masked whole, whatever their layout was."""
+    from conftest import DATA
+
+    from translate.api import Workspace
+
+    sentences = [s.msgid for p in sorted((DATA / "markdown").glob("*.md")) for s in _segments(Workspace(), p)]
+    with_tags = [msgid for msgid in sentences if "{{" in msgid or "{%" in msgid]
+    assert len(with_tags) >= 5
+    for msgid in with_tags:
+        text = mask(msgid).text
+        assert not re.search(r"\{[{%]|[%}]\}|[<>]\}\}", text), (msgid, text)
+
+
 def _segments(workspace, path):  # type: ignore[no-untyped-def]
     from translate.errors import TranslateError
 
