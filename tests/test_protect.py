@@ -25,6 +25,8 @@ MASKING = [
     ("email", "Write to news@example.org for copies.", "Write to {1} for copies."),
     ("liquid", "Today {{ page.date | date: '%B' }} and {% include note.html %} end.", "Today {1} and {2} end."),
     ("shortcode", 'See {{< figure src="a.png" caption="Flood" >}} above.', "See {1} above."),
+    ("kramdown-ial", 'Read [the report](https://x.org){:target="_blank"} now.', "Read the report{1} now."),
+    ("liquid-whitespace-control", "Polls close at {%- if page.late -%}4{%- else -%}3{%- endif -%} p.m.", "Polls close at {1}4{2}3{3} p.m."),
     ("html-link", 'Visit <a href="https://x.org/">the site</a> now.', "Visit the site now."),
     ("html-strong-em", "It was <strong>not</strong> <em>legal</em>.", "It was not legal."),
     ("html-void", "First line<br>second line.", "First line{1}second line."),
