@@ -147,7 +147,7 @@ def test_block_contract(name: str) -> None:
             if source.startswith("+++"):
                 assert tomllib.loads(f"v = {token}")["v"] == block.text
             else:
-                assert yaml.safe_load(token) == block.text
+                assert yaml.safe_load(token + "\n") == block.text  # a block scalar ends at its line break
 
 
 @pytest.mark.parametrize("name", FIXTURES)
@@ -158,9 +158,11 @@ def test_rewrite_reparses_to_the_new_text(name: str) -> None:
     again = parse_text(rendered)
     assert [block.text for block in again.blocks] == [expected_text(block) for block in parsed.blocks]
     assert in_order(rendered, gaps(source, parsed.blocks))
+    flat = " ".join(rendered.split())
     for block in parsed.blocks:
         for span in block.protected:
-            assert block.text[span.start : span.end] in rendered
+            # Lines of a rewritten block are joined, those of a tag over several lines too.
+            assert " ".join(block.text[span.start : span.end].split()) in flat
 
 
 @pytest.mark.parametrize("name", FIXTURES)
@@ -358,6 +360,22 @@ NOT_TRANSLATED = {
         "images/boat.jpg",
         "{{% notice",
         "{{< /details >}}",
+    ],
+    "jekyll_budget_liquid.md": [
+        "toc.html",
+        "callout.html",
+        'type="note"',
+        "lede | markdownify",
+        "{: .lead}",
+        "sectors.sum",
+        "Mr. Smith",
+        "Spending by sector, 2023-2025",
+        "chart_caption",
+        "{{ site.cdn }}",
+        "Ministry of Economy and Finance",
+        "mef.gov.kh",
+        "item in page.sources",
+        "related.md",
     ],
     "hugo_toml_exports.md": [
         "Ministry of Commerce",

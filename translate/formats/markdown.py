@@ -140,7 +140,9 @@ class _Reader:
         """Source spans of each content line (prefix and surrounding whitespace left out).
 
         ``content`` comes from the lines markdown-it read, so it is found on
-        those; an empty source line inside a template tag gives an empty span.
+        those. Inside a template tag that runs over several lines, white space
+        around a line is left out too, and a line with nothing else gives no
+        span (the tag reads the same without it).
         """
         pieces = []
         for number, part in enumerate(content.split("\n")):
@@ -160,10 +162,15 @@ class _Reader:
                 if not trimmed.endswith(core):
                     return None
                 start = len(trimmed) - len(core)
-            length = len(self.lines[index])
-            begin, end = min(start, length), min(start + len(core), length)
-            pieces.append(Span(self.starts[index] + begin, self.starts[index] + end))
-        return pieces
+            source_line = self.lines[index]
+            begin, end = min(start, len(source_line)), min(start + len(core), len(source_line))
+            while begin < end and source_line[begin].isspace():
+                begin += 1
+            while end > begin and source_line[end - 1].isspace():
+                end -= 1
+            if begin < end:
+                pieces.append(Span(self.starts[index] + begin, self.starts[index] + end))
+        return pieces or None
 
     def _text(self, pieces: list[Span]) -> str:
         return "\n".join(self.source[piece.start : piece.end] for piece in pieces)
@@ -332,9 +339,11 @@ def _line_starts(text: str) -> list[int]:
 def _runs(text: str, inlines: list[Inline], starts: list[int]) -> list[_Run]:
     """Split a paragraph's lines into prose runs and figure runs.
 
-    A line is a figure line when it holds an image or a template tag and no
-    letters outside markup. A construct spanning several lines puts them all
-    on the prose side if any of them is prose.
+    A line is a figure line when it holds an image or a template tag and
+    nothing else outside markup: a tag followed by a full stop
+    (``{{ page.speaker }}{% endif %}.``) continues a sentence. A construct
+    spanning several lines puts them all on the prose side if any of them is
+    prose.
     """
     ends = [start - 1 for start in starts[1:]] + [len(text)]
     clean = markup_free(text, inlines)
@@ -347,7 +356,7 @@ def _runs(text: str, inlines: list[Inline], starts: list[int]) -> list[_Run]:
             figure[first : last + 1] = [True] * (last + 1 - first)
         if last > first:
             spans.append(Span(first, last + 1))
-    prose = [not figure[k] or has_letters(clean[starts[k] : ends[k]]) for k in range(len(starts))]
+    prose = [not figure[k] or bool(clean[starts[k] : ends[k]].strip()) for k in range(len(starts))]
     for group in _merge(spans):
         joined = any(prose[group.start : group.end])
         prose[group.start : group.end] = [joined] * len(group)
