@@ -267,6 +267,69 @@ def test_attribute_kind_reaches_the_catalog_comment(workdir: Path) -> None:
 
 # -- the site fixtures -----------------------------------------------------------
 
+#: Text of each fixture that no block may hold: tags, paths, names, code.
+NOT_TRANSLATED = {
+    "jekyll_election_photos.md": [
+        "include photo.html",
+        "/img/2022/06/queue.jpg",
+        "Heng Sinith/AP",
+        "file=",
+        "lead_photo",
+        "Editors: confirm",
+        "{: .checklist}",
+        "how-it-works",
+        "results-table.html",
+        "/data/2022-commune.csv",
+        "Sokunthea Hean",
+        "@sokunthea",
+    ],
+    "hugo_floods_shortcodes.md": [
+        "{{< figure",
+        "Photo: Kong Vuthy",
+        "kampong-chhnang.jpg",
+        "Srey Mom, rice farmer",
+        "dQw4w9WgXcQ",
+        "Highest since 2013",
+        "Vuthy Kong",
+        "images/boat.jpg",
+        "{{% notice",
+        "{{< /details >}}",
+    ],
+    "jekyll_budget_liquid.md": [
+        "toc.html",
+        "callout.html",
+        'type="note"',
+        "lede | markdownify",
+        "{: .lead}",
+        "sectors.sum",
+        "Mr. Smith",
+        "Spending by sector, 2023-2025",
+        "chart_caption",
+        "{{ site.cdn }}",
+        "Ministry of Economy and Finance",
+        "mef.gov.kh",
+        "item in page.sources",
+        "related.md",
+    ],
+    "hugo_toml_exports.md": [
+        "Ministry of Commerce",
+        "chart-exports.png",
+        "factory-floor.jpg",
+        "[trade]",
+        "{{% notice tip %}}",
+    ],
+}
+
+
+@pytest.mark.parametrize("name", SITE_POSTS)
+def test_tags_paths_and_names_are_not_translated(name: str) -> None:
+    source = (MARKDOWN / name).read_text(encoding="utf-8")
+    texts = [block.text for block in parse_text(source, ReadOptions(front_matter_keys=SITE_KEYS)).blocks]
+    for needle in NOT_TRANSLATED[name]:
+        assert needle in source
+        assert not any(needle in text for text in texts), needle
+
+
 #: (``#.`` comment, msgid) entries each fixture's catalog must hold.
 EXPECTED_ENTRIES = {
     "jekyll_election_photos.md": [

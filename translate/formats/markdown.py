@@ -5,8 +5,9 @@ copy of the source where template tags are opaque (see
 :mod:`translate.formats.markdown_feed`: a Liquid tag or shortcode is one unit
 even over blank and indented lines, as Jekyll and Hugo read it); each block's
 content lines are then found on those lines, so every block knows its exact
-characters. A paragraph is split into runs of lines: lines holding only images
-or template tags (``{% include figure.html caption="..." %}``,
+characters. A paragraph is split into runs of lines (see
+:mod:`translate.formats.markdown_runs`): lines holding only images or
+template tags (``{% include figure.html caption="..." %}``,
 ``{{< figure ... >}}``) are not prose; their image alt texts and configured tag
 attributes become blocks of their own, and the prose lines around them form
 paragraphs.
@@ -54,6 +55,7 @@ from translate.config import ReadOptions
 from translate.formats import frontmatter
 from translate.formats.markdown_feed import feed
 from translate.formats.markdown_inline import Inline, InlineKind, has_letters, markup_free, protected, scan, shift
+from translate.formats.markdown_runs import line_starts, runs
 from translate.formats.tags import attribute_kind, attributes
 
 logger = logging.getLogger(__name__)
@@ -210,13 +212,13 @@ class _Reader:
         text = self._text(pieces)
         inlines = scan(text, self.references)
         inline_starts = [inline.span.start for inline in inlines]
-        line_starts = _line_starts(text)
-        for run in _runs(text, inlines, line_starts):
+        starts = line_starts(text)
+        for run in runs(text, inlines, starts):
             within = inlines[bisect.bisect_left(inline_starts, run.start) : bisect.bisect_left(inline_starts, run.end)]
             if run.prose:
                 self._prose(pieces[run.first : run.last + 1], shift(within, run.start, run.end))
             else:
-                self._figures(_Lines(text, pieces, line_starts), within)
+                self._figures(_Lines(text, pieces, starts), within)
 
     def _prose(self, pieces: list[Span], inlines: list[Inline]) -> None:
         """A paragraph, list item, quote or caption made of prose lines."""
@@ -301,21 +303,6 @@ class _Lines:
         return self.pieces[line].start + offset - self.starts[line]
 
 
-@dataclass(frozen=True)
-class _Run:
-    """Consecutive lines of a paragraph that are all prose or all figures.
-
-    ``first``/``last`` are line numbers within the paragraph, ``start``/``end``
-    the offsets of the run in the paragraph's text.
-    """
-
-    first: int
-    last: int
-    start: int
-    end: int
-    prose: bool
-
-
 def _row_contents(tokens: list[Token], index: int) -> list[str]:
     """The cell contents of the table row whose tokens start at ``index``."""
     contents = []
@@ -324,60 +311,6 @@ def _row_contents(tokens: list[Token], index: int) -> list[str]:
             contents.append(tokens[index].content)
         index += 1
     return contents
-
-
-def _line_starts(text: str) -> list[int]:
-    """Offsets at which the lines of ``text`` start."""
-    starts = [0]
-    position = text.find("\n")
-    while position >= 0:
-        starts.append(position + 1)
-        position = text.find("\n", position + 1)
-    return starts
-
-
-def _runs(text: str, inlines: list[Inline], starts: list[int]) -> list[_Run]:
-    """Split a paragraph's lines into prose runs and figure runs.
-
-    A line is a figure line when it holds an image or a template tag and
-    nothing else outside markup: a tag followed by a full stop
-    (``{{ page.speaker }}{% endif %}.``) continues a sentence. A construct
-    spanning several lines puts them all on the prose side if any of them is
-    prose.
-    """
-    ends = [start - 1 for start in starts[1:]] + [len(text)]
-    clean = markup_free(text, inlines)
-    figure = [False] * len(starts)
-    spans: list[Span] = []
-    for inline in inlines:
-        first = bisect.bisect_right(starts, inline.span.start) - 1
-        last = bisect.bisect_right(starts, max(inline.span.end - 1, inline.span.start)) - 1
-        if inline.kind in (InlineKind.IMAGE, InlineKind.TEMPLATE):
-            figure[first : last + 1] = [True] * (last + 1 - first)
-        if last > first:
-            spans.append(Span(first, last + 1))
-    prose = [not figure[k] or bool(clean[starts[k] : ends[k]].strip()) for k in range(len(starts))]
-    for group in _merge(spans):
-        joined = any(prose[group.start : group.end])
-        prose[group.start : group.end] = [joined] * len(group)
-    runs: list[_Run] = []
-    first = 0
-    for index in range(1, len(starts) + 1):
-        if index == len(starts) or prose[index] != prose[first]:
-            runs.append(_Run(first, index - 1, starts[first], ends[index - 1], prose[first]))
-            first = index
-    return runs
-
-
-def _merge(spans: list[Span]) -> list[Span]:
-    """Merge overlapping ranges."""
-    merged: list[Span] = []
-    for span in sorted(spans):
-        if merged and span.start < merged[-1].end:
-            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
-        else:
-            merged.append(span)
-    return merged
 
 
 def _without_attribute_list(source: str, pieces: list[Span]) -> list[Span]:
