@@ -111,6 +111,11 @@ def test_multi_line_tag_layouts(tag: str) -> None:
     assert len(kinds) == 2  # the indented line after the tag is a code block, as in Jekyll and Hugo
 
 
+def test_include_of_a_variable_file_over_several_lines() -> None:
+    [block] = parse_text('{% include {{ page.photo_include }}\n\n\tcaption="A river at dusk" %}\n').blocks
+    assert (block.text, block.comment) == ("A river at dusk", "caption of {% include {{ page.photo_include }} %}")
+
+
 def test_tag_inside_a_list_item_and_a_quote() -> None:
     source = (
         "- First item.\n"

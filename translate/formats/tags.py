@@ -10,9 +10,11 @@ search for a closing delimiter remembers its answer, so a text full of
 unclosed ``{{`` cannot make the scan quadratic.
 
 A construct that runs over several lines is only accepted when nothing in it
-suggests a missing closing delimiter: it may not contain another ``{{`` or
-``{%`` (Liquid and Hugo never nest them) nor a code fence line. Otherwise an
-unclosed ``{% include`` would swallow every paragraph up to the next ``%}``.
+suggests a missing closing delimiter: a Liquid tag may not contain another
+``{%``, an output tag or shortcode no ``{{`` or ``{%`` (Liquid and Hugo never
+nest them; ``{% include {{ page.file }} %}`` is fine), and none a code fence
+line. Otherwise an unclosed ``{% include`` would swallow every paragraph up
+to the next ``%}``.
 """
 
 from __future__ import annotations
@@ -46,10 +48,11 @@ LIQUID_BUILTIN_TAGS = frozenset(
 
 _OPENERS = re.compile(r"\{\{[<%]?|\{%|\{:|\$\$")
 _TEMPLATE_OPENER = re.compile(r"\{[{%]")
+_LIQUID_OPENER = re.compile(r"\{%")
 _NEWLINE = re.compile(r"\n")
 _FENCE_LINE = re.compile(r"\n[ \t>]*(?:```|~~~)")
 _CLOSERS = {"{{<": ">}}", "{{%": "%}}", "{{": "}}", "{%": "%}", "{:": "}", "$$": "$$"}
-_LIQUID_NAME = re.compile(r"\{%-?\s*(\w+)(?:\s+([^\s%]+))?")
+_LIQUID_NAME = re.compile(r"\{%-?\s*(\w+)(?:\s+(\{\{[^{}%]*\}\}|[^\s%]+))?")
 _SHORTCODE_NAME = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)")
 _ATTRIBUTE = re.compile(
     r"""(?<![\w-])([A-Za-z_][\w-]*+)\s*+=\s*+"""
@@ -139,7 +142,7 @@ def find_tags(text: str) -> list[Tag]:
     """Every template construct of ``text``, in order and not overlapping."""
     finders: dict[str, Finder] = {}
     newline = Finder(text, _NEWLINE)
-    nested = Finder(text, _TEMPLATE_OPENER)
+    nested = {"{%": Finder(text, _LIQUID_OPENER), "{{": Finder(text, _TEMPLATE_OPENER)}
     fence = Finder(text, _FENCE_LINE)
     tags: list[Tag] = []
     position = 0
@@ -157,19 +160,20 @@ def find_tags(text: str) -> list[Tag]:
     return tags
 
 
-def _plausible(opener: str, inside: int, closing: int, newline: Finder, nested: Finder, fence: Finder) -> bool:
+def _plausible(opener: str, inside: int, closing: int, newline: Finder, nested: dict[str, Finder], fence: Finder) -> bool:
     """Whether a construct from ``inside`` to ``closing`` is really closed there.
 
     One line is always accepted. Over several lines, a kramdown attribute
-    list never is; a Liquid tag or shortcode is unless it holds another
-    ``{{``/``{%`` or a code fence line (signs of an unclosed opener).
+    list never is; a Liquid tag is unless it holds another ``{%``, an output
+    tag or shortcode unless it holds a ``{{`` or ``{%``, and neither if it
+    holds a code fence line (signs of an unclosed opener).
     """
     line_end = newline.next(inside)
     if line_end is None or line_end.start() >= closing or opener == "$$":
         return True
     if opener == "{:":
         return False
-    for finder in (nested, fence):
+    for finder in (nested["{%" if opener == "{%" else "{{"], fence):
         found = finder.next(inside)
         if found is not None and found.start() < closing:
             return False
