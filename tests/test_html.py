@@ -407,8 +407,10 @@ def test_meta_tags() -> None:
         ("<html lang=en><p>x", "<html lang=km><p>x"),
         ("<!doctype html>\n<html>\n<p>x", '<!doctype html>\n<html lang="km">\n<p>x'),
         ('<html class="no-js"><p>x', '<html lang="km" class="no-js"><p>x'),
+        ('<html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en"><p>x', '<html xmlns="http://www.w3.org/1999/xhtml" lang="km" xml:lang="km"><p>x'),
+        ("<html xml:lang='en-GB'><p>x", "<html lang=\"km\" xml:lang='km'><p>x"),
     ],
-    ids=["double", "single", "unquoted", "absent", "absent-with-attributes"],
+    ids=["double", "single", "unquoted", "absent", "absent-with-attributes", "xhtml", "xml-lang-only"],
 )
 def test_language_marker(source: str, published: str) -> None:
     parsed = parse(source, OPTIONS, "test.html")

@@ -25,6 +25,8 @@ MASKING = [
     ("email", "Write to news@example.org for copies.", "Write to {1} for copies."),
     ("liquid", "Today {{ page.date | date: '%B' }} and {% include note.html %} end.", "Today {1} and {2} end."),
     ("shortcode", 'See {{< figure src="a.png" caption="Flood" >}} above.', "See {1} above."),
+    ("kramdown-ial", 'Read [the report](https://x.org){:target="_blank"} now.', "Read the report{1} now."),
+    ("liquid-whitespace-control", "Polls close at {%- if page.late -%}4{%- else -%}3{%- endif -%} p.m.", "Polls close at {1}4{2}3{3} p.m."),
     ("html-link", 'Visit <a href="https://x.org/">the site</a> now.', "Visit the site now."),
     ("html-strong-em", "It was <strong>not</strong> <em>legal</em>.", "It was not legal."),
     ("html-void", "First line<br>second line.", "First line{1}second line."),
@@ -166,6 +168,20 @@ def test_every_fixture_sentence_comes_back_exactly_from_a_copying_model() -> Non
         assert html.unescape(restored.text) == html.unescape(source), source
         assert restored.issues == ()
     assert not any(mask(line).changed for line in plain)  # plain news sentences reach the model unchanged
+
+
+def test_no_template_syntax_of_a_fixture_reaches_the_model() -> None:
+    """Liquid tags, output tags and shortcodes in Markdown msgids are masked whole, whatever their layout was."""
+    from conftest import DATA
+
+    from translate.api import Workspace
+
+    sentences = [s.msgid for p in sorted((DATA / "markdown").glob("*.md")) for s in _segments(Workspace(), p)]
+    with_tags = [msgid for msgid in sentences if "{{" in msgid or "{%" in msgid]
+    assert len(with_tags) >= 5
+    for msgid in with_tags:
+        text = mask(msgid).text
+        assert not re.search(r"\{[{%]|[%}]\}|[<>]\}\}", text), (msgid, text)
 
 
 def _segments(workspace, path):  # type: ignore[no-untyped-def]

@@ -141,16 +141,64 @@ class Segment:
     line: int
 
 
+class MarkerSyntax(StrEnum):
+    """How a language value is written where a :class:`LanguageMarker` points.
+
+    ``PLAIN``: as it is. ``YAML``: a plain scalar, or a double-quoted one when
+    YAML would read it as something else (``no``, ``on``, ``a: b``).
+    ``TOML``: the inside of a basic string (the template holds the quotes).
+    ``HTML``: an attribute value, HTML-escaped.
+    """
+
+    PLAIN = "plain"
+    YAML = "yaml"
+    TOML = "toml"
+    HTML = "html"
+
+
 @dataclass(frozen=True)
 class LanguageMarker:
     """Where the article states its language, and how to state another one.
 
     Publishing replaces ``span`` of the source (an empty span inserts) with
-    ``template.format(lang=...)``.
+    ``template.format(lang=value)`` and each span of ``also`` with the value
+    alone, where the value is :meth:`value` encoded for ``syntax``.
+
+    Attributes:
+        span: the value that states the language, or where to insert a statement.
+        template: what goes in place of ``span``; ``{lang}`` stands for the value.
+        syntax: how the value is encoded.
+        written: the value as the source states it (``en``, ``english``);
+            empty when the statement is inserted.
+        values: the site's own value for a target language, by normalised
+            code (``(("km", "khmer"),)``).
+        also: further values that state the same language (``xml:lang``
+            next to ``lang``).
     """
 
     span: Span
     template: str
+    syntax: MarkerSyntax = MarkerSyntax.PLAIN
+    written: str = ""
+    values: tuple[tuple[str, str], ...] = ()
+    also: tuple[Span, ...] = ()
+
+    def value(self, lang: str) -> str:
+        """The value that states ``lang`` (a BCP-47 code) in this article.
+
+        A configured value for the code (or its base language: ``km`` for
+        ``km-KH``) wins; else, when the source states its language by English
+        name (``english``, ``English``), the target's English name written the
+        same way (``khmer``, ``Khmer``); else the code.
+        """
+        from translate.languages import language_tag, name_like
+
+        wanted = language_tag(lang)
+        configured = dict(self.values)
+        for key in (wanted, wanted.split("-")[0]):
+            if key in configured:
+                return configured[key]
+        return name_like(self.written, lang) or lang
 
 
 @dataclass(frozen=True)

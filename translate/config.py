@@ -2,17 +2,48 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from translate.errors import ConfigError
+from translate.languages import language_tag
 
-#: Front-matter keys whose string values are translated by default.
-DEFAULT_FRONT_MATTER_KEYS = ("title", "summary", "description", "subtitle", "caption")
+#: Front-matter keys whose string values are translated by default: Jekyll's
+#: and Hugo's own, the ``image.alt`` of jekyll-seo-tag themes, and the same
+#: texts under Hugo's ``params``.
+DEFAULT_FRONT_MATTER_KEYS = (
+    "title",
+    "summary",
+    "description",
+    "subtitle",
+    "caption",
+    "image.alt",
+    "image.caption",
+    "params.summary",
+    "params.description",
+    "params.subtitle",
+)
 
-#: String attributes of Liquid includes and Hugo shortcodes that hold prose.
-DEFAULT_TAG_ATTRIBUTES = ("caption", "alt", "title")
+#: String attributes of Liquid includes, plugin tags and Hugo shortcodes that
+#: hold prose, as news sites name them. ``credit`` and Hugo's ``attr`` are left
+#: out: they hold photographers' and agencies' names, which stay as written.
+DEFAULT_TAG_ATTRIBUTES = (
+    "caption",
+    "cutline",
+    "alt",
+    "title",
+    "quote",
+    "quotation",
+    "attribution",
+    "headline",
+    "hedline",
+    "dek",
+    "description",
+    "summary",
+)
 
 #: HTML attributes whose values are translated.
 DEFAULT_HTML_ATTRIBUTES = ("alt", "title")
@@ -41,10 +72,19 @@ class ReadOptions:
     """How a reader finds the translatable text of an article.
 
     Attributes:
-        front_matter_keys: top-level front-matter keys whose string values
-            (or lists of strings) are translated.
-        tag_attributes: string attributes of Liquid ``{% include %}`` tags and
-            Hugo shortcodes that are translated (``caption="..."``).
+        front_matter_keys: front-matter keys whose string values (or lists of
+            strings) are translated; a dotted path names a nested key
+            (``image.alt``, ``params.summary``).
+        tag_attributes: string attributes of Liquid ``{% include %}`` and
+            plugin tags and of Hugo shortcodes that are translated
+            (``caption="..."``).
+        language_key: the front-matter key that states the article's
+            language (may be dotted); ``None``: ``lang`` or ``language``,
+            whichever is there, else ``lang`` is added.
+        language_values: the value to write for a target language, by
+            BCP-47 code (``(("km", "khmer"),)``); a language not listed gets
+            its code, or its English name when the source states its
+            language by name (``language: english``).
         html_attributes: HTML attributes that are translated.
         skip_lines: plain-text lines to keep out of translation (regexes).
         stop_at: plain-text lines from which the rest is kept out (regexes).
@@ -64,6 +104,8 @@ class ReadOptions:
 
     front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
     tag_attributes: tuple[str, ...] = DEFAULT_TAG_ATTRIBUTES
+    language_key: str | None = None
+    language_values: tuple[tuple[str, str], ...] = ()
     html_attributes: tuple[str, ...] = DEFAULT_HTML_ATTRIBUTES
     skip_lines: tuple[str, ...] = DEFAULT_SKIP_LINES
     stop_at: tuple[str, ...] = DEFAULT_STOP_AT
@@ -79,6 +121,54 @@ class ReadOptions:
             raise ConfigError("HTML content 'selectors' needs at least one include selector", hint='e.g. include = ["article", "main"]')
 
 
+_KEY_NAME = re.compile(r"[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
+
+#: Settings of the ``[markdown]`` table.
+MARKDOWN_SETTINGS = ("tag_attributes", "language_key", "language_values")
+
+
+def markdown_options(options: ReadOptions, table: dict[str, Any], path: Path | str | None = None) -> ReadOptions:
+    """``options`` with the settings of a ``[markdown]`` table applied.
+
+    Raises:
+        ConfigError: an unknown setting, or a value of the wrong type.
+    """
+    where = path or CONFIG_FILE
+    changes: dict[str, Any] = {}
+    for key, value in table.items():
+        if key == "tag_attributes":
+            if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+                raise ConfigError("[markdown] tag_attributes must be a list of names", path=where, hint='e.g. tag_attributes = ["caption", "alt"]')
+            changes[key] = tuple(item.strip() for item in value)
+        elif key == "language_key":
+            if not isinstance(value, str) or _KEY_NAME.fullmatch(value.strip()) is None:
+                raise ConfigError("[markdown] language_key must be a key name (letters, digits, _ and -, dots between nested keys)", path=where, hint='e.g. language_key = "language"')
+            changes[key] = value.strip()
+        elif key == "language_values":
+            if not isinstance(value, dict):
+                raise ConfigError("[markdown] language_values must map language codes to values", path=where, hint='e.g. language_values = { km = "khmer" }')
+            changes[key] = language_values(value.items(), where)
+        else:
+            raise ConfigError(f"[markdown] has an unknown setting {key!r}", path=where, hint="known: " + ", ".join(MARKDOWN_SETTINGS))
+    return replace(options, **changes)
+
+
+def language_values(pairs: Iterable[tuple[object, object]], where: Path | str | None = None) -> tuple[tuple[str, str], ...]:
+    """Checked ``(code, value)`` pairs, codes normalised (``pt_BR`` -> ``pt-br``).
+
+    Raises:
+        ConfigError: a code or value is empty, not a string, or a value spans lines.
+    """
+    checked = []
+    for code, value in pairs:
+        if not isinstance(code, str) or not code.strip() or not isinstance(value, str) or not value.strip():
+            raise ConfigError(f"[markdown] language_values: {code!r} = {value!r} must be a code and a non-empty string", path=where, hint='e.g. km = "khmer"')
+        if any(char in value for char in "\r\n\0"):
+            raise ConfigError(f"[markdown] language_values: the value for {code} must be one line", path=where)
+        checked.append((language_tag(code), value.strip()))
+    return tuple(checked)
+
+
 CONFIG_FILE = "translate.toml"
 
 
@@ -91,7 +181,6 @@ def read_settings(path: Path, *, missing_hint: str = "check --config") -> dict[s
     Raises:
         ConfigError: the file is missing, cannot be read or is not valid TOML (with its line).
     """
-    import re
     import tomllib
 
     try:

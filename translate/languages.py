@@ -68,3 +68,35 @@ def parse_languages(value: str) -> tuple[Language, ...]:
     if not seen:
         raise ConfigError("no target language given", hint="pass --to km (or several: --to km,th)")
     return tuple(seen.values())
+
+
+def language_tag(code: str) -> str:
+    """A language code in the form site values are looked up by: ``pt_BR`` -> ``pt-br``."""
+    return code.strip().replace("_", "-").lower()
+
+
+@lru_cache(maxsize=64)
+def name_like(written: str, code: str) -> str | None:
+    """The English name of ``code`` written like ``written``, if that is a language's English name.
+
+    ``name_like("english", "km")`` is ``"khmer"``, ``name_like("English",
+    "km")`` is ``"Khmer"``; ``name_like("en", "km")`` is ``None`` (a code, not
+    a name). Names come from Babel's English locale data.
+    """
+    from babel import Locale
+
+    stripped = written.strip()
+    if len(stripped) < 3 or not stripped.replace(" ", "").isalpha():
+        return None
+    names = Locale("en").languages
+    if stripped.casefold() not in {name.casefold() for name in names.values()}:
+        return None
+    base = language_tag(code).split("-")[0]
+    target = names.get(base)
+    if target is None:
+        return None
+    if stripped.islower():
+        return target.lower()
+    if stripped.isupper():
+        return target.upper()
+    return target

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Callable, Iterable
 
-from translate.article import Block, LanguageMarker, Slot, Span
+from translate.article import Block, LanguageMarker, MarkerSyntax, Slot, Span
+
+_YAML_PLAIN = re.compile(r"[^\W_][\w.() -]*")
 
 
 def encode(block: Block, text: str, source: str) -> str:
@@ -83,5 +86,34 @@ def render(
             continue
         edits.extend(edits_for(block, text, source))
     if marker is not None and lang is not None:
-        edits.append((marker.span, marker.template.format(lang=lang)))
+        edits.extend(marker_edits(marker, lang))
     return apply_edits(source, edits)
+
+
+def marker_edits(marker: LanguageMarker, lang: str) -> list[tuple[Span, str]]:
+    """The source edits that make ``marker`` state ``lang`` (a BCP-47 code)."""
+    value = encode_marker_value(marker.value(lang), marker.syntax)
+    return [(marker.span, marker.template.format(lang=value)), *((span, value) for span in marker.also)]
+
+
+def encode_marker_value(value: str, syntax: MarkerSyntax) -> str:
+    """A language value written for the place it goes (see :class:`MarkerSyntax`)."""
+    if syntax is MarkerSyntax.HTML:
+        return html.escape(value, quote=True)
+    if syntax is MarkerSyntax.TOML:
+        return json.dumps(value, ensure_ascii=False)[1:-1]
+    if syntax is MarkerSyntax.YAML and not _plain_yaml(value):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+def _plain_yaml(value: str) -> bool:
+    """Whether YAML reads ``value`` written plainly as that very string (``no`` is a boolean)."""
+    import yaml
+
+    if _YAML_PLAIN.fullmatch(value) is None or value != value.strip():
+        return False
+    try:
+        return yaml.safe_load(value) == value
+    except yaml.YAMLError:
+        return False

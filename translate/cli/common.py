@@ -46,7 +46,10 @@ def read_options(func: F) -> F:
     decorators = [
         click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]), help="Article format (default: from the file extension)."),
         click.option("--encoding", help="Encoding of the articles (default: UTF-8, with or without BOM)."),
-        click.option("--front-matter-key", "front_matter_keys", multiple=True, metavar="KEY", help="Front-matter key to translate; repeat for several (default: title, summary, description, subtitle, caption)."),
+        click.option("--front-matter-key", "front_matter_keys", multiple=True, metavar="KEY", help="Front-matter key to translate, dotted for a nested one (image.alt, params.summary); repeat for several (default: title, summary, description, subtitle, caption, image.alt, image.caption, params.summary, params.description, params.subtitle)."),
+        click.option("--tag-attribute", "tag_attributes", multiple=True, metavar="NAME", help="Markdown: attribute of Liquid includes and Hugo shortcodes to translate (caption=\"...\"); repeat for several. Default: [markdown] tag_attributes, else caption, cutline, alt, title, quote, quotation, attribution, headline, hedline, dek, description, summary."),
+        click.option("--language-key", metavar="KEY", help="Markdown: front-matter key that states the language. Default: [markdown] language_key, else lang or language (lang is added when neither is there)."),
+        click.option("--language-value", "language_values", multiple=True, metavar="CODE=VALUE", help="Markdown: value the site uses for a language (km=khmer); repeat for several. Default: [markdown] language_values, else the code."),
         click.option("--skip-line", "skip_lines", multiple=True, metavar="REGEX", help="Plain text: leave out lines matching REGEX (added to the defaults)."),
         click.option("--stop-at", multiple=True, metavar="REGEX", help="Plain text: leave out the line matching REGEX and all after it (added to the defaults)."),
         click.option("--keep-furniture/--skip-furniture", default=False, help="Plain text: translate page furniture too (logos, image labels, 'MOST VIEWED' teasers). Default: skip it."),
@@ -64,33 +67,55 @@ def workspace_from(
     fmt: str | None,
     encoding: str | None,
     front_matter_keys: Sequence[str],
-    skip_lines: Sequence[str],
-    stop_at: Sequence[str],
-    keep_furniture: bool,
+    tag_attributes: Sequence[str] = (),
+    language_key: str | None = None,
+    language_values: Sequence[str] = (),
+    skip_lines: Sequence[str] = (),
+    stop_at: Sequence[str] = (),
+    keep_furniture: bool = False,
     html_content: str | None = None,
     html_include: Sequence[str] = (),
     html_exclude: Sequence[str] = (),
 ) -> Workspace:
-    """The workspace of a command that reads articles: its flags over ``[html]`` of translate.toml."""
+    """The library workspace for the read options: defaults, ``[markdown]`` and ``[html]`` of translate.toml here, then the flags."""
     from dataclasses import replace
 
     from translate.api import Workspace
-    from translate.config import CONFIG_FILE, ReadOptions, read_config_table
+    from translate.config import CONFIG_FILE, ReadOptions, markdown_options, read_config_table
     from translate.errors import ConfigError
     from translate.formats.html_select import html_settings
 
     try:
         table = read_config_table("html")
         html = html_settings(table, content=html_content, include=html_include, exclude=html_exclude, path=CONFIG_FILE if table else None)
+        options = markdown_options(ReadOptions(encoding=encoding, **html), read_config_table("markdown"))
+        markdown: dict[str, Any] = {}
+        if tag_attributes:
+            markdown["tag_attributes"] = list(tag_attributes)
+        if language_key is not None:
+            markdown["language_key"] = language_key
+        if language_values:
+            markdown["language_values"] = dict(options.language_values) | _pairs(language_values)
+        options = markdown_options(options, markdown, "command line")
     except ConfigError as error:
         raise click.UsageError(str(error)) from error
-    options = ReadOptions(encoding=encoding, **html)
     if front_matter_keys:
         options = replace(options, front_matter_keys=tuple(front_matter_keys))
     if keep_furniture:
         options = replace(options, skip_lines=(), stop_at=())
     options = replace(options, skip_lines=options.skip_lines + tuple(skip_lines), stop_at=options.stop_at + tuple(stop_at))
     return Workspace(locales=ctx.locales, read=options, fmt=fmt)
+
+
+def _pairs(values: Sequence[str]) -> dict[str, str]:
+    """``CODE=VALUE`` arguments as a mapping."""
+    pairs = {}
+    for value in values:
+        code, equals, site_value = value.partition("=")
+        if not equals:
+            raise click.BadParameter(f"{value!r} is not CODE=VALUE", param_hint="--language-value")
+        pairs[code.strip()] = site_value
+    return pairs
 
 
 def report_errors(errors: Sequence[TranslateError]) -> None:

@@ -6,35 +6,52 @@ becomes a ``Slot.YAML`` block covering the whole scalar token, which
 publishing replaces with a double-quoted string. YAML aliases are refused
 outright (they are never needed in front matter, and an alias bomb would
 otherwise cost time and memory). TOML front matter (between ``+++`` lines) is
-checked with :mod:`tomllib`; its top-level ``key = "string"`` lines, before the
-first table, are read line by line (multi-line strings and arrays are left
-as they are). JSON front matter (a first line ``{`` up to a line ``}``) is
-left untouched.
+checked with :mod:`tomllib`; its one-line ``key = "string"`` lines are read
+line by line, under their ``[table]`` or ``[[array]]`` header (multi-line
+strings, arrays and inline tables are left as they are). JSON front matter (a
+first line ``{`` up to a line ``}``) is left untouched.
+
+Keys are named by dotted paths: ``image.alt`` is the ``alt`` of the
+``image`` mapping, ``params.summary`` the ``summary`` of Hugo's ``[params]``;
+a list of mappings adds no step (``resources.title`` is the ``title`` of
+every item of ``resources``).
+
+The language is stated by ``lang`` or ``language`` at the top level (or by
+the configured ``language_key``); when neither is there, ``lang: <code>`` is
+added, which Jekyll themes and plugins read as ``page.lang`` (jekyll-seo-tag,
+jekyll-polyglot, minima's ``<html lang>``). Hugo takes a page's language from
+its file name (``story.km.md``) and keeps ``lang`` as a page parameter.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import yaml
 
-from translate.article import Block, BlockKind, LanguageMarker, Slot, Span
+from translate.article import Block, BlockKind, LanguageMarker, MarkerSyntax, Slot, Span
 from translate.config import ReadOptions
 from translate.errors import InputError
 from translate.formats.markdown_inline import has_letters, protected, scan
 
-#: Keys that state the article's language.
+logger = logging.getLogger(__name__)
+
+#: Keys that state the article's language (unless one is configured).
 LANGUAGE_KEYS = ("lang", "language")
 
 _MAX_DEPTH = 64
 _STRING_TAG = "tag:yaml.org,2002:str"
+_TOML_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\\\n]*"|'[^'\n]*')"""
 _TOML_STRING = re.compile(
-    r"""[ \t]*(?P<key>[A-Za-z0-9_-]+|"[^"\\\n]*")[ \t]*=[ \t]*"""
+    rf"""[ \t]*(?P<key>{_TOML_KEY_PART}(?:[ \t]*\.[ \t]*{_TOML_KEY_PART})*)[ \t]*=[ \t]*"""
     r"""(?P<value>"(?:[^"\\\n]|\\.)*+"|'[^'\n]*')[ \t]*(?:#.*)?"""
 )
-_TOML_TABLE = re.compile(r"[ \t]*\[")
+_TOML_HEADER = re.compile(rf"""[ \t]*\[(?P<array>\[?)[ \t]*(?P<key>{_TOML_KEY_PART}(?:[ \t]*\.[ \t]*{_TOML_KEY_PART})*)[ \t]*\]\]?[ \t]*(?:#.*)?""")
+_TOML_DOT = re.compile(rf"""[ \t]*({_TOML_KEY_PART})[ \t]*(?:\.|$)""")
 _TOML_ERROR_LINE = re.compile(r"at line (\d+)")
 _YAML_HINT = "fix the YAML between the --- lines; quote values that contain ': ' or start with a special character"
 
@@ -109,10 +126,26 @@ def _closing_line(source: str, first: str) -> tuple[int, int] | None:
     return None
 
 
+def _is_language_key(key: str, options: ReadOptions) -> bool:
+    """Whether the (dotted) ``key`` states the article's language."""
+    return key == options.language_key if options.language_key else key in LANGUAGE_KEYS
+
+
+def _insertion(offset: int, options: ReadOptions, toml: bool) -> LanguageMarker | None:
+    """A marker that adds a language statement at ``offset`` (none for a nested language key)."""
+    key = options.language_key or "lang"
+    if "." in key:
+        logger.info("the language key %s is not in the front matter; no language is stated", key)
+        return None
+    if toml:
+        return LanguageMarker(Span(offset, offset), key + ' = "{lang}"\n', MarkerSyntax.TOML, values=options.language_values)
+    return LanguageMarker(Span(offset, offset), key + ": {lang}\n", MarkerSyntax.YAML, values=options.language_values)
+
+
 def _read_yaml(inside: _Text, line_count: int, options: ReadOptions, path: str) -> FrontMatter:
     """Blocks and language marker of YAML front matter."""
     root = _compose(inside, path)
-    insertion = LanguageMarker(Span(inside.closing_offset, inside.closing_offset), "lang: {lang}\n")
+    insertion = _insertion(inside.closing_offset, options, toml=False)
     if root is None:
         return FrontMatter(marker=insertion, line_count=line_count)
     if not isinstance(root, yaml.MappingNode):
@@ -124,19 +157,31 @@ def _read_yaml(inside: _Text, line_count: int, options: ReadOptions, path: str) 
         )
     blocks: list[Block] = []
     markers: list[LanguageMarker | None] = []
-    keys: set[str] = set()
-    for key_node, value_node in root.value:
-        if not isinstance(key_node, yaml.ScalarNode):
-            continue
-        key = key_node.value
-        keys.add(key)
-        if key in LANGUAGE_KEYS:
-            markers.append(_yaml_marker(inside, value_node))
+    for key, value_node in _yaml_items(root):
+        if _is_language_key(key, options):
+            markers.append(_yaml_marker(inside, value_node, options))
         if key in options.front_matter_keys:
             blocks.extend(_yaml_blocks(inside, key, value_node))
     # A language key that is not a scalar cannot be rewritten, and adding a second one would be wrong.
     marker = markers[0] if markers else insertion
-    return FrontMatter(tuple(blocks), marker, line_count, "title" in keys)
+    has_title = any(isinstance(key, yaml.ScalarNode) and key.value == "title" for key, _ in root.value)
+    return FrontMatter(tuple(blocks), marker, line_count, has_title)
+
+
+def _yaml_items(node: yaml.MappingNode, prefix: str = "") -> Iterator[tuple[str, yaml.Node]]:
+    """Every ``(dotted key, value)`` of a mapping and the mappings inside it, in source order.
+
+    Items of a list of mappings are walked with the list's own key.
+    """
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            continue
+        key = f"{prefix}{key_node.value}"
+        yield key, value_node
+        children = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for child in children:
+            if isinstance(child, yaml.MappingNode):
+                yield from _yaml_items(child, key + ".")
 
 
 def _compose(inside: _Text, path: str) -> yaml.Node | None:
@@ -170,14 +215,13 @@ def _compose(inside: _Text, path: str) -> yaml.Node | None:
         raise InputError(f"front matter is not valid YAML: {problem}", path=path, line=line, hint=_YAML_HINT) from error
 
 
-def _yaml_marker(inside: _Text, node: yaml.Node) -> LanguageMarker | None:
+def _yaml_marker(inside: _Text, node: yaml.Node, options: ReadOptions) -> LanguageMarker | None:
     """The language marker for a ``lang:`` value (an empty value gets one inserted)."""
     if not isinstance(node, yaml.ScalarNode):
         return None
     span = _scalar_span(inside, node)
-    if not len(span):
-        return LanguageMarker(span, " {lang}")
-    return LanguageMarker(span, "{lang}")
+    template = "{lang}" if len(span) else " {lang}"
+    return LanguageMarker(span, template, MarkerSyntax.YAML, written=node.value, values=options.language_values)
 
 
 def _yaml_blocks(inside: _Text, key: str, node: yaml.Node) -> list[Block]:
@@ -208,7 +252,7 @@ def _scalar_span(inside: _Text, node: yaml.Node) -> Span:
 
 
 def _read_toml(inside: _Text, line_count: int, options: ReadOptions, path: str) -> FrontMatter:
-    """Blocks and language marker of TOML front matter (top-level one-line strings only)."""
+    """Blocks and language marker of TOML front matter (one-line strings, under their table headers)."""
     try:
         data = tomllib.loads(inside.text)
     except tomllib.TOMLDecodeError as error:
@@ -219,9 +263,11 @@ def _read_toml(inside: _Text, line_count: int, options: ReadOptions, path: str) 
         ) from error
     blocks: list[Block] = []
     marker: LanguageMarker | None = None
-    insert_at = inside.closing_offset
+    insert_at: int | None = None
+    table = _TomlTable(data)
     offset = inside.offset
     in_multiline = False
+    open_brackets = 0
     for text_line in inside.text.split("\n"):
         line_start, offset = offset, offset + len(text_line) + 1
         if text_line.count('"""') % 2 or text_line.count("'''") % 2:
@@ -229,26 +275,84 @@ def _read_toml(inside: _Text, line_count: int, options: ReadOptions, path: str) 
             continue
         if in_multiline:
             continue
-        if _TOML_TABLE.match(text_line):
-            insert_at = line_start
-            break
+        if open_brackets > 0:  # inside a multi-line array
+            open_brackets += text_line.count("[") - text_line.count("]")
+            continue
+        header = _TOML_HEADER.fullmatch(text_line)
+        if header is not None and table.enter(_toml_parts(header.group("key")), bool(header.group("array"))):
+            insert_at = line_start if insert_at is None else insert_at
+            continue
         match = _TOML_STRING.fullmatch(text_line)
         if match is None:
+            if "=" in text_line:
+                open_brackets = max(text_line.count("[") - text_line.count("]"), 0)
             continue
-        key = match.group("key").strip('"')
+        parts = _toml_parts(match.group("key"))
         value = _toml_value(match.group("value"))
         span = Span(line_start + match.start("value"), line_start + match.end("value"))
-        if value is None or data.get(key) != value:
+        if value is None or table.lookup(parts) != value:
             continue
-        if key in LANGUAGE_KEYS and marker is None:
-            marker = LanguageMarker(span, '"{lang}"')
+        key = ".".join(table.path + parts)
+        if _is_language_key(key, options) and marker is None:
+            marker = LanguageMarker(span, '"{lang}"', MarkerSyntax.TOML, written=value, values=options.language_values)
         if key in options.front_matter_keys and has_letters(value):
             blocks.append(
                 Block(BlockKind.FRONT_MATTER, value, (span,), Slot.YAML, context=key, protected=protected(scan(value)))
             )
-    if marker is None and not any(key in data for key in LANGUAGE_KEYS):
-        marker = LanguageMarker(Span(insert_at, insert_at), 'lang = "{lang}"\n')
+    if marker is None and not _toml_states_language(data, options):
+        marker = _insertion(inside.closing_offset if insert_at is None else insert_at, options, toml=True)
     return FrontMatter(tuple(blocks), marker, line_count, "title" in data)
+
+
+class _TomlTable:
+    """The table that the lines being read belong to, followed through ``[table]`` and ``[[array]]`` headers."""
+
+    def __init__(self, data: dict[str, object]) -> None:
+        self.data = data
+        self.path: tuple[str, ...] = ()
+        self.counts: dict[tuple[str, ...], int] = {}
+
+    def enter(self, parts: tuple[str, ...], array: bool) -> bool:
+        """Follow a header; False (nothing changed) when the parsed data has no such table."""
+        if array:
+            counts = {key: count for key, count in self.counts.items() if key[: len(parts)] != parts or key == parts}
+            counts[parts] = counts.get(parts, 0) + 1
+            if not isinstance(_lookup(self.data, parts, counts), dict):
+                return False
+            self.counts = counts
+        elif not isinstance(_lookup(self.data, parts, self.counts), dict):
+            return False
+        self.path = parts
+        return True
+
+    def lookup(self, parts: tuple[str, ...]) -> object:
+        """The parsed value of a key of the current table."""
+        return _lookup(self.data, self.path + parts, self.counts)
+
+
+def _lookup(data: dict[str, object], parts: tuple[str, ...], counts: dict[tuple[str, ...], int]) -> object:
+    """The value at a key path; an array of tables stands for its element that is being read."""
+    node: object = data
+    for depth, part in enumerate(parts):
+        if not isinstance(node, dict) or part not in node:
+            return None
+        node = node[part]
+        if isinstance(node, list) and parts[: depth + 1] in counts:
+            index = counts[parts[: depth + 1]] - 1
+            node = node[index] if 0 <= index < len(node) else None
+    return node
+
+
+def _toml_parts(key: str) -> tuple[str, ...]:
+    """The parts of a dotted TOML key, quotes removed: ``a."b c"`` -> ``("a", "b c")``."""
+    return tuple(part[1:-1] if part[:1] in "\"'" else part for part in _TOML_DOT.findall(key))
+
+
+def _toml_states_language(data: dict[str, object], options: ReadOptions) -> bool:
+    """Whether the parsed front matter has a language key (then none is added)."""
+    if options.language_key:
+        return _lookup(data, _toml_parts(options.language_key), {}) is not None
+    return any(key in data for key in LANGUAGE_KEYS)
 
 
 def _toml_value(literal: str) -> str | None:

@@ -12,7 +12,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from translate.article import Block, BlockKind, LanguageMarker, Slot, Span
+from translate.article import Block, BlockKind, LanguageMarker, MarkerSyntax, Slot, Span
 from translate.formats.html_tokens import Attribute, Tag
 
 #: Elements without content or end tag.
@@ -259,12 +259,17 @@ def meta_block(tag: Tag) -> list[Block]:
 
 
 def language_marker(tag: Tag) -> LanguageMarker:
-    """Where ``<html>`` states the language, or where to insert ``lang``."""
+    """Where ``<html>`` states the language, or where to insert ``lang``.
+
+    An ``xml:lang`` (XHTML) is changed together with ``lang``.
+    """
+    xml_lang = tag.attribute("xml:lang")
+    also = (xml_lang.value_span,) if xml_lang is not None and xml_lang.value_span is not None else ()
     lang = tag.attribute("lang")
     if lang is not None and lang.value_span is not None:
-        return LanguageMarker(span=lang.value_span, template="{lang}")
+        return LanguageMarker(lang.value_span, "{lang}", MarkerSyntax.HTML, also=also)
     after_name = tag.span.start + len("<html")
-    return LanguageMarker(span=Span(after_name, after_name), template=' lang="{lang}"')
+    return LanguageMarker(Span(after_name, after_name), ' lang="{lang}"', MarkerSyntax.HTML, also=also)
 
 
 #: ``class``/``itemprop`` words and ``rel`` values that mark a byline or its date.

@@ -1,9 +1,13 @@
 """Reader for Markdown articles (Jekyll, Hugo): front matter plus CommonMark with GFM tables.
 
-markdown-it-py finds the block structure (its tokens carry line ranges); each
-block's content lines are then found in the source lines, so every block knows
-its exact characters. A paragraph is split into runs of lines: lines holding
-only images or template tags (``{% include figure.html caption="..." %}``,
+markdown-it-py finds the block structure (its tokens carry line ranges) in a
+copy of the source where template tags are opaque (see
+:mod:`translate.formats.markdown_feed`: a Liquid tag or shortcode is one unit
+even over blank and indented lines, as Jekyll and Hugo read it); each block's
+content lines are then found on those lines, so every block knows its exact
+characters. A paragraph is split into runs of lines (see
+:mod:`translate.formats.markdown_runs`): lines holding only images or
+template tags (``{% include figure.html caption="..." %}``,
 ``{{< figure ... >}}``) are not prose; their image alt texts and configured tag
 attributes become blocks of their own, and the prose lines around them form
 paragraphs.
@@ -12,6 +16,12 @@ Decisions:
     * The first level-1 heading outside lists and quotes is the TITLE when the
       front matter has no ``title`` key; other headings are HEADING.
     * GFM table cells are TABLE_CELL blocks (header cells included).
+    * A tag attribute's kind comes from its name (see
+      :func:`translate.formats.tags.attribute_kind`): ``caption`` is a
+      CAPTION, ``quote`` a QUOTE, ``headline`` a HEADING, ``alt`` an
+      ATTRIBUTE...; the translator comment names the attribute and the tag.
+    * A trailing heading ID or attribute list (``## Votes {#votes}``,
+      ``## Votes {: .lead}``) stays out of the heading's text.
     * A paragraph wholly in emphasis (``*Photo: Reuters*``) right after an
       image, or after a figure include or shortcode, is a CAPTION.
     * An image alone on its lines gives an ATTRIBUTE block for its alt text.
@@ -21,7 +31,8 @@ Decisions:
 
 Left untouched: fenced and indented code, HTML blocks, link reference
 definitions, thematic breaks, front-matter keys not configured, Liquid and
-shortcode tags (except configured attributes of includes and shortcodes),
+shortcode tags (except configured attributes of includes, plugin tags and
+shortcodes standing on lines of their own),
 multi-line ``{% highlight %}``/``{% raw %}``/``{% comment %}`` regions and
 code-like shortcodes (``{{< highlight >}}`` ... ``{{< /highlight >}}``),
 ``$$`` math blocks, and any text with no letters once markup is removed.
@@ -38,18 +49,20 @@ from functools import cache
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from translate.article import Block, BlockKind, Parsed, Slot, Span
+from translate.article import Block, BlockKind, Parsed, Slot, Span, normalize_space
 from translate.bylines import is_byline_text, split_byline
 from translate.config import ReadOptions
 from translate.formats import frontmatter
+from translate.formats.markdown_feed import feed
 from translate.formats.markdown_inline import Inline, InlineKind, has_letters, markup_free, protected, scan, shift
-from translate.formats.tags import attributes, code_regions
+from translate.formats.markdown_runs import line_starts, runs
+from translate.formats.tags import attribute_kind, attributes
 
 logger = logging.getLogger(__name__)
 
-_MATH_FENCE = re.compile(r"[ \t>]*\$\$[ \t]*")
 _CELL_SPLIT = re.compile(r"\\.|\|")
 _ATX_MARKER = re.compile(r"#+")
+_HEADING_ATTRIBUTES = re.compile(r"[ \t]+\{[#:.][^{}\n]*\}[ \t]*$")
 _FIGURE_NAME = re.compile(r"(?i)figure|image|img|photo|picture")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?!\s)(?:(?!\1).)+(?<!\s)\1", re.DOTALL)
 _CONTAINERS = {"blockquote_open": BlockKind.QUOTE, "list_item_open": BlockKind.LIST_ITEM}
@@ -88,14 +101,15 @@ class _Reader:
     def __init__(self, source: str, options: ReadOptions, front: frontmatter.FrontMatter) -> None:
         self.source = source
         self.options = options
-        # Same length as the source, line by line, as markdown-it will see it.
+        # Same length as the source, line by line.
         self.lines = source.replace("\r", " ").replace("\0", "\ufffd").split("\n")
         self.starts: list[int] = []
         offset = 0
         for line in self.lines:
             self.starts.append(offset)
             offset += len(line) + 1
-        self.skipped = _skipped_lines(self.lines, front.line_count)
+        # What markdown-it reads: template tags opaque, hidden regions empty.
+        self.fed = feed(self.lines, front.line_count)
         self.title_pending = not front.has_title
         self.after_image = False
         self.containers: list[BlockKind] = []
@@ -104,9 +118,8 @@ class _Reader:
 
     def read(self) -> tuple[Block, ...]:
         """Blocks of the body, in source order."""
-        fed = ["" if index in self.skipped else line for index, line in enumerate(self.lines)]
         env: dict[str, dict[str, object]] = {}
-        tokens = _parser().parse("\n".join(fed), env)
+        tokens = _parser().parse("\n".join(self.fed), env)
         self.references = env.get("references", {})
         for index, token in enumerate(tokens):
             if token.type not in _KEEPS_IMAGE_STATE:
@@ -126,14 +139,20 @@ class _Reader:
     # -- locating text ---------------------------------------------------
 
     def _locate(self, content: str, first: int, atx: bool = False) -> list[Span] | None:
-        """Source spans of each content line (prefix and surrounding whitespace left out)."""
+        """Source spans of each content line (prefix and surrounding whitespace left out).
+
+        ``content`` comes from the lines markdown-it read, so it is found on
+        those. Inside a template tag that runs over several lines, white space
+        around a line is left out too, and a line with nothing else gives no
+        span (the tag reads the same without it).
+        """
         pieces = []
         for number, part in enumerate(content.split("\n")):
             core = part.strip()
             index = first + number
-            if not core or index >= len(self.lines):
+            if not core or index >= len(self.fed):
                 return None
-            line = self.lines[index]
+            line = self.fed[index]
             if atx:
                 hashes = _ATX_MARKER.search(line)
                 after = hashes.end() if hashes else 0
@@ -145,8 +164,15 @@ class _Reader:
                 if not trimmed.endswith(core):
                     return None
                 start = len(trimmed) - len(core)
-            pieces.append(Span(self.starts[index] + start, self.starts[index] + start + len(core)))
-        return pieces
+            source_line = self.lines[index]
+            begin, end = min(start, len(source_line)), min(start + len(core), len(source_line))
+            while begin < end and source_line[begin].isspace():
+                begin += 1
+            while end > begin and source_line[end - 1].isspace():
+                end -= 1
+            if begin < end:
+                pieces.append(Span(self.starts[index] + begin, self.starts[index] + end))
+        return pieces or None
 
     def _text(self, pieces: list[Span]) -> str:
         return "\n".join(self.source[piece.start : piece.end] for piece in pieces)
@@ -165,6 +191,7 @@ class _Reader:
         if pieces is None:
             self._unlocated(opening)
             return
+        pieces = _without_attribute_list(self.source, pieces)
         text = self._text(pieces)
         inlines = scan(text, self.references)
         if not has_letters(markup_free(text, inlines)):
@@ -185,13 +212,13 @@ class _Reader:
         text = self._text(pieces)
         inlines = scan(text, self.references)
         inline_starts = [inline.span.start for inline in inlines]
-        line_starts = _line_starts(text)
-        for run in _runs(text, inlines, line_starts):
+        starts = line_starts(text)
+        for run in runs(text, inlines, starts):
             within = inlines[bisect.bisect_left(inline_starts, run.start) : bisect.bisect_left(inline_starts, run.end)]
             if run.prose:
                 self._prose(pieces[run.first : run.last + 1], shift(within, run.start, run.end))
             else:
-                self._figures(_Lines(text, pieces, line_starts), within)
+                self._figures(_Lines(text, pieces, starts), within)
 
     def _prose(self, pieces: list[Span], inlines: list[Inline]) -> None:
         """A paragraph, list item, quote or caption made of prose lines."""
@@ -222,19 +249,25 @@ class _Reader:
                 for attribute in attributes(lines.text, tag):
                     if attribute.name not in self.options.tag_attributes or attribute.escaped:
                         continue
-                    kind = BlockKind.CAPTION if attribute.name == "caption" else BlockKind.ATTRIBUTE
                     comment = f"{attribute.name} of {tag.label}"
-                    self._add_value(lines, attribute.value, kind, comment, Slot.TAG_ATTRIBUTE)
+                    self._add_value(lines, attribute.value, attribute_kind(attribute.name), comment, Slot.TAG_ATTRIBUTE)
 
     def _add_value(self, lines: _Lines, span: Span, kind: BlockKind, comment: str, slot: Slot = Slot.RAW) -> None:
-        """A one-piece block for ``span`` of a paragraph's text (it must not cross lines)."""
+        """A one-piece block for ``span`` of a paragraph's text.
+
+        An alt text must not cross lines; a tag attribute may (its value is
+        then the source characters, indentation of later lines included).
+        """
         value = lines.text[span.start : span.end]
         inlines = scan(value, self.references)
-        if "\n" in value or not has_letters(markup_free(value, inlines)):
+        if not has_letters(markup_free(value, inlines)):
             return
-        line = bisect.bisect_right(lines.starts, span.start) - 1
-        start = lines.pieces[line].start + span.start - lines.starts[line]
-        piece = Span(start, start + len(value))
+        piece = Span(lines.source_offset(span.start), lines.source_offset(span.end))
+        if "\n" in value:
+            source_value = self.source[piece.start : piece.end]
+            if slot is not Slot.TAG_ATTRIBUTE or normalize_space(source_value) != normalize_space(value):
+                return
+            value, inlines = source_value, scan(source_value, self.references)
         self.blocks.append(Block(kind, value, (piece,), slot=slot, comment=comment, protected=protected(inlines)))
 
     def _row(self, opening: Token, contents: list[str]) -> None:
@@ -242,11 +275,13 @@ class _Reader:
         if opening.map is None:
             return
         index = opening.map[0]
-        for content, piece in zip(contents, _cells(self.lines[index], self.starts[index])):
+        fed = self.fed[index]
+        for content, piece in zip(contents, _cells(fed, self.starts[index])):
             if not content.strip():
                 continue
             text = self.source[piece.start : piece.end]
-            if text.replace("\\|", "|") != content.strip():
+            seen = fed[piece.start - self.starts[index] : piece.end - self.starts[index]]
+            if seen.replace("\\|", "|") != content.strip():
                 logger.warning("line %d: cannot find a table cell in the source; left untranslated", index + 1)
                 continue
             inlines = scan(text, self.references)
@@ -262,20 +297,10 @@ class _Lines:
     pieces: list[Span]
     starts: list[int]
 
-
-@dataclass(frozen=True)
-class _Run:
-    """Consecutive lines of a paragraph that are all prose or all figures.
-
-    ``first``/``last`` are line numbers within the paragraph, ``start``/``end``
-    the offsets of the run in the paragraph's text.
-    """
-
-    first: int
-    last: int
-    start: int
-    end: int
-    prose: bool
+    def source_offset(self, offset: int) -> int:
+        """The source offset of an offset in ``text``."""
+        line = bisect.bisect_right(self.starts, offset) - 1
+        return self.pieces[line].start + offset - self.starts[line]
 
 
 def _row_contents(tokens: list[Token], index: int) -> list[str]:
@@ -288,56 +313,13 @@ def _row_contents(tokens: list[Token], index: int) -> list[str]:
     return contents
 
 
-def _line_starts(text: str) -> list[int]:
-    """Offsets at which the lines of ``text`` start."""
-    starts = [0]
-    position = text.find("\n")
-    while position >= 0:
-        starts.append(position + 1)
-        position = text.find("\n", position + 1)
-    return starts
-
-
-def _runs(text: str, inlines: list[Inline], starts: list[int]) -> list[_Run]:
-    """Split a paragraph's lines into prose runs and figure runs.
-
-    A line is a figure line when it holds an image or a template tag and no
-    letters outside markup. A construct spanning several lines puts them all
-    on the prose side if any of them is prose.
-    """
-    ends = [start - 1 for start in starts[1:]] + [len(text)]
-    clean = markup_free(text, inlines)
-    figure = [False] * len(starts)
-    spans: list[Span] = []
-    for inline in inlines:
-        first = bisect.bisect_right(starts, inline.span.start) - 1
-        last = bisect.bisect_right(starts, max(inline.span.end - 1, inline.span.start)) - 1
-        if inline.kind in (InlineKind.IMAGE, InlineKind.TEMPLATE):
-            figure[first : last + 1] = [True] * (last + 1 - first)
-        if last > first:
-            spans.append(Span(first, last + 1))
-    prose = [not figure[k] or has_letters(clean[starts[k] : ends[k]]) for k in range(len(starts))]
-    for group in _merge(spans):
-        joined = any(prose[group.start : group.end])
-        prose[group.start : group.end] = [joined] * len(group)
-    runs: list[_Run] = []
-    first = 0
-    for index in range(1, len(starts) + 1):
-        if index == len(starts) or prose[index] != prose[first]:
-            runs.append(_Run(first, index - 1, starts[first], ends[index - 1], prose[first]))
-            first = index
-    return runs
-
-
-def _merge(spans: list[Span]) -> list[Span]:
-    """Merge overlapping ranges."""
-    merged: list[Span] = []
-    for span in sorted(spans):
-        if merged and span.start < merged[-1].end:
-            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
-        else:
-            merged.append(span)
-    return merged
+def _without_attribute_list(source: str, pieces: list[Span]) -> list[Span]:
+    """A heading's pieces with a trailing ``{#id}`` or ``{: .class}`` left out of the last one."""
+    last = pieces[-1]
+    found = _HEADING_ATTRIBUTES.search(source, last.start, last.end)
+    if found is None or found.start() == last.start:
+        return pieces
+    return [*pieces[:-1], Span(last.start, found.start())]
 
 
 def _emphasised(text: str) -> bool:
@@ -360,20 +342,3 @@ def _cells(line: str, line_start: int) -> list[Span]:
         lead = start + len(segment) - len(stripped)
         cells.append(Span(line_start + lead, line_start + lead + len(stripped.rstrip())))
     return cells
-
-
-def _skipped_lines(lines: list[str], front_count: int) -> set[int]:
-    """Lines hidden from markdown-it: front matter, code-like tag regions, ``$$`` math blocks."""
-    skipped = set(range(front_count))
-    body = lines[front_count:]
-    for region in code_regions(body):
-        skipped.update(index + front_count for index in region)
-    fence: int | None = None
-    for index, line in enumerate(body):
-        if _MATH_FENCE.fullmatch(line):
-            if fence is None:
-                fence = index
-            else:
-                skipped.update(range(fence + front_count, index + front_count + 1))
-                fence = None
-    return skipped

@@ -1,11 +1,20 @@
 """Template tags inside Markdown: Liquid (Jekyll), Hugo shortcodes, kramdown attribute lists.
 
 Static-site generators expand these before (or instead of) Markdown, so their
-contents are never prose: a reader protects them whole and takes only the
-configured string attributes (``caption="..."``) of includes and shortcodes
-as text to translate. All scanning here is linear in the length of the text:
-every search for a closing delimiter remembers its answer, so a text full of
+contents are never prose: a reader protects them whole, whatever their layout
+(a tag may run over several lines, blank lines and tab-indented lines
+included), and takes only the configured string attributes
+(``caption="..."``) of includes, plugin tags and shortcodes as text to
+translate. All scanning here is linear in the length of the text: every
+search for a closing delimiter remembers its answer, so a text full of
 unclosed ``{{`` cannot make the scan quadratic.
+
+A construct that runs over several lines is only accepted when nothing in it
+suggests a missing closing delimiter: a Liquid tag may not contain another
+``{%``, an output tag or shortcode no ``{{`` or ``{%`` (Liquid and Hugo never
+nest them; ``{% include {{ page.file }} %}`` is fine), and none a code fence
+line. Otherwise an unclosed ``{% include`` would swallow every paragraph up
+to the next ``%}``.
 """
 
 from __future__ import annotations
@@ -15,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from translate.article import Span
+from translate.article import BlockKind, Span
 
 #: Liquid tags whose body, up to ``{% end<name> %}``, is code or a comment.
 LIQUID_CODE_TAGS = ("raw", "comment", "highlight", "codeblock")
@@ -26,9 +35,24 @@ SHORTCODE_CODE_NAMES = ("highlight", "code", "raw", "mermaid", "math", "katex", 
 #: Liquid tags whose ``key="value"`` parameters may hold prose.
 LIQUID_INCLUDE_TAGS = ("include", "include_relative", "include_cached")
 
+#: Liquid's own tags (and Jekyll's built-in ones): their parameters are never
+#: prose. Any other tag (a plugin's ``{% figure %}``, ``{% pullquote %}``) is
+#: read like an include: its configured ``name="value"`` parameters are text.
+LIQUID_BUILTIN_TAGS = frozenset(
+    (
+        "assign", "capture", "case", "when", "else", "elsif", "if", "unless", "for", "break", "continue",
+        "cycle", "tablerow", "increment", "decrement", "echo", "liquid", "render", "layout", "block",
+        "link", "post_url", "highlight", "raw", "comment", "codeblock", "seo", "feed_meta", "doc", "with",
+    )
+)
+
 _OPENERS = re.compile(r"\{\{[<%]?|\{%|\{:|\$\$")
+_TEMPLATE_OPENER = re.compile(r"\{[{%]")
+_LIQUID_OPENER = re.compile(r"\{%")
+_NEWLINE = re.compile(r"\n")
+_FENCE_LINE = re.compile(r"\n[ \t>]*(?:```|~~~)")
 _CLOSERS = {"{{<": ">}}", "{{%": "%}}", "{{": "}}", "{%": "%}", "{:": "}", "$$": "$$"}
-_LIQUID_NAME = re.compile(r"\{%-?\s*(\w+)(?:\s+([^\s%]+))?")
+_LIQUID_NAME = re.compile(r"\{%-?\s*(\w+)(?:\s+(\{\{[^{}%]*\}\}|[^\s%]+))?")
 _SHORTCODE_NAME = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)")
 _ATTRIBUTE = re.compile(
     r"""(?<![\w-])([A-Za-z_][\w-]*+)\s*+=\s*+"""
@@ -36,6 +60,11 @@ _ATTRIBUTE = re.compile(
     re.DOTALL,
 )
 _LINE_PREFIX = r"[ \t>]*"
+
+
+_CAPTION_NAME = re.compile(r"(?i)caption|cutline|legend")
+_QUOTE_NAME = re.compile(r"(?i)quot")
+_HEADLINE_NAME = re.compile(r"(?i)headline|hedline|^hed$|^dek$|subtitle")
 
 
 class TagKind(StrEnum):
@@ -112,6 +141,9 @@ class Finder:
 def find_tags(text: str) -> list[Tag]:
     """Every template construct of ``text``, in order and not overlapping."""
     finders: dict[str, Finder] = {}
+    newline = Finder(text, _NEWLINE)
+    nested = {"{%": Finder(text, _LIQUID_OPENER), "{{": Finder(text, _TEMPLATE_OPENER)}
+    fence = Finder(text, _FENCE_LINE)
     tags: list[Tag] = []
     position = 0
     while (opener := _OPENERS.search(text, position)) is not None:
@@ -119,13 +151,33 @@ def find_tags(text: str) -> list[Tag]:
         closer = opener.group()
         finder = finders.setdefault(closer, Finder(text, re.compile(re.escape(_CLOSERS[closer]))))
         closing = finder.next(opener.end())
-        if closing is None:
+        if closing is None or not _plausible(closer, opener.end(), closing.start(), newline, nested, fence):
             position = start + 1
             continue
         tag = _make_tag(text, closer, Span(start, closing.end()), finders)
         tags.append(tag)
         position = tag.span.end
     return tags
+
+
+def _plausible(opener: str, inside: int, closing: int, newline: Finder, nested: dict[str, Finder], fence: Finder) -> bool:
+    """Whether a construct from ``inside`` to ``closing`` is really closed there.
+
+    One line is always accepted. Over several lines, a kramdown attribute
+    list never is; a Liquid tag is unless it holds another ``{%``, an output
+    tag or shortcode unless it holds a ``{{`` or ``{%``, and neither if it
+    holds a code fence line (signs of an unclosed opener).
+    """
+    line_end = newline.next(inside)
+    if line_end is None or line_end.start() >= closing or opener == "$$":
+        return True
+    if opener == "{:":
+        return False
+    for finder in (nested["{%" if opener == "{%" else "{{"], fence):
+        found = finder.next(inside)
+        if found is not None and found.start() < closing:
+            return False
+    return True
 
 
 def _make_tag(text: str, opener: str, span: Span, finders: dict[str, Finder]) -> Tag:
@@ -154,14 +206,20 @@ def _make_tag(text: str, opener: str, span: Span, finders: dict[str, Finder]) ->
 
 
 def has_attributes(tag: Tag) -> bool:
-    """Whether ``tag`` takes ``name="value"`` parameters that may hold prose."""
+    """Whether ``tag`` takes ``name="value"`` parameters that may hold prose.
+
+    Includes, plugin tags (any Liquid tag that is not one of Liquid's or
+    Jekyll's own, nor an ``end...`` tag) and opening shortcodes do.
+    """
     if tag.kind is TagKind.LIQUID_TAG:
-        return tag.name in LIQUID_INCLUDE_TAGS
+        if tag.name in LIQUID_INCLUDE_TAGS:
+            return True
+        return bool(tag.name) and tag.name not in LIQUID_BUILTIN_TAGS and not tag.name.startswith("end")
     return tag.kind is TagKind.SHORTCODE and bool(tag.name) and not tag.name.startswith("/")
 
 
 def attributes(text: str, tag: Tag) -> list[Attribute]:
-    """The quoted parameters of an include or shortcode, in order; none for other tags."""
+    """The quoted parameters of an include, plugin tag or shortcode, in order; none for other tags."""
     if not has_attributes(tag):
         return []
     found = []
@@ -171,6 +229,23 @@ def attributes(text: str, tag: Tag) -> list[Attribute]:
         escaped = group != 4 and "\\" in match.group(group)
         found.append(Attribute(match.group(1), value, escaped))
     return found
+
+
+def attribute_kind(name: str) -> BlockKind:
+    """The kind of block a prose attribute makes, from its name.
+
+    ``caption``, ``cutline``, ``legend`` (and names containing them, such as
+    ``photo_caption``) are captions; ``quote``, ``quotation`` are quotes;
+    ``headline``, ``hedline``, ``hed``, ``dek``, ``subtitle`` are headings;
+    anything else (``alt``, ``title``, ``description``...) is an attribute.
+    """
+    if _CAPTION_NAME.search(name):
+        return BlockKind.CAPTION
+    if _QUOTE_NAME.search(name):
+        return BlockKind.QUOTE
+    if _HEADLINE_NAME.search(name):
+        return BlockKind.HEADING
+    return BlockKind.ATTRIBUTE
 
 
 def code_regions(lines: Sequence[str]) -> list[range]:

@@ -4,7 +4,8 @@ The model never sees raw markup. :func:`mask` turns a catalog msgid into the
 text the model translates:
 
 - *atoms* — URLs, e-mail addresses, code (Markdown code spans, ``<code>``),
-  Liquid tags, Hugo shortcodes, images, HTML comments, lone HTML tags
+  Liquid tags, Hugo shortcodes, kramdown attribute lists (``{: .lead}``,
+  ``{:target="_blank"}``), images, HTML comments, lone HTML tags
   (``<br>``), ``&amp;``-style entities, existing placeholders (``{0}``, ``%s``)
   and glossary terms — become numbered placeholders ``{1}``, ``{2}`` … (the
   placeholder form that machine-translation models copy most reliably);
@@ -48,6 +49,7 @@ _PRIVATE = re.compile("[\U000f0000-\U000ffffd]")
 _OPAQUE = re.compile(
     r"(?P<shortcode>\{\{[<%].*?[%>]\}\})"
     r"|(?P<liquid>\{\{.*?\}\}|\{%.*?%\})"
+    r"|(?P<ial>\{:[^{}\n]*\})"
     r"|(?P<code>(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)|<(?P<codetag>code|kbd|samp|var)(?:\s[^<>]*)?>.*?</(?P=codetag)\s*>)"
     r"|(?P<comment><!--.*?-->)"
     r"|(?P<image>!\[[^\[\]]*\]\([^()\s]*(?:\s+\"[^\"]*\")?\))"
@@ -74,7 +76,7 @@ class Atom:
     """A piece the model must not translate.
 
     Attributes:
-        kind: url, email, code, liquid, shortcode, image, comment, autolink, html, entity, placeholder or term.
+        kind: url, email, code, liquid, shortcode, ial (kramdown attribute list), image, comment, autolink, html, entity, placeholder or term.
         source: the text as written in the English.
         restore: what goes into the translation (the source text; for a glossary term, its approved translation).
     """

@@ -1,7 +1,7 @@
 """Workspace configuration: the ``[workspace]`` table and its neighbours.
 
-The settings live in ``translate.toml`` (tables ``[workspace]``, ``[decoding]``,
-``[khmer]``, ``[publish]``, ``[labels.<lang>]``, ``[html]``) or, in a project that keeps
+The settings live in ``translate.toml`` (tables ``[workspace]``, ``[markdown]``,
+``[decoding]``, ``[khmer]``, ``[publish]``, ``[labels.<lang>]``, ``[html]``) or, in a project that keeps
 its tools in ``pyproject.toml``, under ``[tool.translate]`` with the same
 tables nested (``[tool.translate.workspace]``, ``[tool.translate.decoding]``...).
 Paths in the file are relative to the folder that holds it. Command-line flags
@@ -21,6 +21,8 @@ from translate.config import (
     CONFIG_FILE,
     DEFAULT_FRONT_MATTER_KEYS,
     PYPROJECT,
+    ReadOptions,
+    markdown_options,
     read_settings,
 )
 from translate.errors import ConfigError
@@ -62,7 +64,7 @@ class WorkspaceConfig:
         checks: run the quality checks on every updated catalog.
         retranslate_machine: translate again machine suggestions nobody edited
             whose English changed (and use a new model's output for them).
-        tables: the other tables of the file (``decoding``, ``khmer``, ``publish``, ``labels``, ``html``).
+        tables: the other tables of the file (``markdown``, ``decoding``, ``khmer``, ``publish``, ``labels``, ``html``).
     """
 
     root: Path
@@ -114,7 +116,7 @@ class WorkspaceConfig:
         return self.root / STATE_DIR
 
     def table(self, name: str) -> dict[str, Any]:
-        """Another table of the configuration file (``decoding``, ``khmer``, ``publish``, ``labels``)."""
+        """Another table of the configuration file (``markdown``, ``decoding``, ``khmer``, ``publish``, ``labels``)."""
         return dict(dict(self.tables).get(name, {}))
 
     def override(self, **changes: Any) -> WorkspaceConfig:
@@ -148,6 +150,7 @@ class WorkspaceConfig:
             "edition_format": self.edition_format,
             "include_fuzzy": self.include_fuzzy,
             "untranslated": self.untranslated,
+            "markdown": self.table("markdown"),
             "publish": self.table("publish"),
             "labels": self.table("labels"),
             "html": self.table("html"),
@@ -170,7 +173,7 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "retranslate_machine": bool,
 }
 _LISTS = ("sources", "exclude", "languages", "front_matter_keys", "editions", "glossaries")
-_TABLES = ("decoding", "khmer", "publish", "labels", "html")
+_TABLES = ("markdown", "decoding", "khmer", "publish", "labels", "html")
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -246,6 +249,7 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Workspa
         if not isinstance(value, dict):
             raise ConfigError(f"[{other}] must be a table", path=file)
         tables.append((other, value))
+    markdown_options(ReadOptions(), dict(tables)["markdown"], file)  # refuse bad [markdown] settings now
     if dict(tables)["html"]:
         from translate.formats.html_select import html_settings
 

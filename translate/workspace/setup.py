@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from translate.config import ReadOptions
+from translate.config import ReadOptions, markdown_options
 from translate.editions import Edition, EditionFormat
 from translate.errors import ConfigError
 from translate.khmer import KhmerOptions, khmer_options
@@ -32,6 +32,7 @@ def read_options(config: WorkspaceConfig) -> ReadOptions:
 
     html = html_settings(config.table("html"), path=config.file)
     options = ReadOptions(front_matter_keys=config.front_matter_keys, encoding=config.encoding, **html)
+    options = markdown_options(options, config.table("markdown"), config.file)
     if config.keep_furniture:
         options = replace(options, skip_lines=(), stop_at=())
     return options

@@ -30,8 +30,8 @@ edition_format = "html"
 include_fuzzy = true
 # Sentences without a translation: "source" (keep the English), "omit" or "fail".
 untranslated = "source"
-# Markdown front-matter keys whose values are translated.
-front_matter_keys = ["title", "summary", "description", "subtitle", "caption"]
+# Markdown front-matter keys whose values are translated (dotted for nested keys).
+front_matter_keys = ["title", "summary", "description", "subtitle", "caption", "image.alt", "image.caption", "params.summary", "params.description", "params.subtitle"]
 # Plain text: also translate page furniture (logos, "MOST VIEWED" teasers).
 keep_furniture = false
 # Model: a models.lock name or a model folder; leave out for the lock's default.
@@ -47,6 +47,14 @@ memory = ".translate/memory.sqlite3"
 retranslate_machine = true
 # Run the quality checks on every updated catalog (counts in the summary).
 checks = true
+
+[markdown]
+# String attributes of Liquid includes, plugin tags and Hugo shortcodes that hold prose:
+# tag_attributes = ["caption", "cutline", "alt", "title", "quote", "quotation", "attribution", "headline", "hedline", "dek", "description", "summary"]
+# The front-matter key that states the language (default: lang or language, else lang is added)
+# and the value the site's templates expect for each language (default: the code, km):
+# language_key = "language"
+# language_values = {{ km = "khmer" }}
 
 [html]
 # Which part of a whole HTML page is translated: "all" (every block), "selectors"
