@@ -196,7 +196,18 @@ def carry_markdown(source: str, translation: str, references: Mapping[str, str])
     html_allowed = markup_of(source, masked_text(source, template_spans(source)))
     text, found = carry_html(html_allowed, text, masked_text(text, template_spans(text)))
     escaped.extend(found)
-    allowed = markdown_markup(source, references)
+    text, found = carry_markdown_links(text, markdown_markup(source, references), references)
+    escaped.extend(found)
+    return text, escaped
+
+
+def carry_markdown_links(text: str, allowed: MarkdownMarkup, references: Mapping[str, str]) -> tuple[str, list[str]]:
+    """``text`` with every link, image, autolink and definition ``allowed`` has not made inert.
+
+    Repeated until none is left: escaping one bracket can make another pair up
+    (``[a [b](javascript:x)](y)``).
+    """
+    escaped: list[str] = []
     while edits := _unsafe_links(text, allowed, references):
         escaped.extend(text[start : start + 40] for start in edits)
         text = _apply(text, edits)
