@@ -19,7 +19,7 @@ import polib
 
 from translate.article import Article, Block, BlockKind, Span
 from translate.catalog.stats import is_translated
-from translate.errors import PublishError
+from translate.errors import PublishError, UnsafeTranslation
 from translate.languages import Language
 from translate.render import render
 from translate.safety import UnsafeMarkup, becomes_value, carry_back, syntax_of
@@ -217,13 +217,13 @@ def _safe(entry: polib.POEntry, source: str, block: Block, article: Article, cat
     """An entry's translation as it may be published (see :mod:`translate.safety`).
 
     Raises:
-        PublishError: the translation is refused, naming the catalog and the entry's line.
+        UnsafeTranslation: the translation is refused, naming the catalog and the entry's line.
     """
     where = getattr(catalog, "fpath", None) or article.path
     try:
         carried = carry_back(source, entry.msgstr, syntax_of(block, article.format), value=becomes_value(block), references=references)
     except UnsafeMarkup as error:
-        raise PublishError(
+        raise UnsafeTranslation(
             f"the translation of {entry.msgid[:50]!r} {error}: {error.markup[:60]!r}",
             path=where,
             line=entry.linenum,

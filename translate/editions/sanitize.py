@@ -175,12 +175,13 @@ def _page_tag(piece: Piece, written: str, allowed: dict[str, set[str]]) -> str:
 def page_markdown(source: str, text: str) -> str:
     """Markdown text (a source block or its translation) as a new page may show it.
 
-    Template tags only as the source wrote them; raw HTML within
+    Template tags only as the source wrote them (kramdown attribute lists
+    not at all); raw HTML within
     :data:`SAFE_TAGS` and the source's own tags and attributes, anything
     else dropped; links to safe URLs only, images only from safe URLs the
     source has.
     """
-    text, _ = escape_templates(source, text)
+    text, _ = escape_templates(source, text, attribute_lists=False)
     allowed = allowed_markup(masked_text(source, template_spans(source)))
     masked = masked_text(text, template_spans(text))
     out: list[str] = []

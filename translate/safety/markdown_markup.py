@@ -69,9 +69,20 @@ def references_of(document: str) -> dict[str, str]:
     return {label: markdown_url(decode(found.get("href", ""))) for label, found in env.get("references", {}).items()}
 
 
-def escape_templates(source: str, translation: str) -> tuple[str, list[str]]:
-    """The translation with template tags its source has not made inert."""
-    allowed = {written for tag in find_tags(source) for written in _forms(source[tag.span.start : tag.span.end])}
+def escape_templates(source: str, translation: str, *, attribute_lists: bool = True) -> tuple[str, list[str]]:
+    """The translation with template tags its source has not made inert.
+
+    Args:
+        attribute_lists: kramdown attribute lists (``{: .class}``) of the
+            source may come back too; a new page takes none (they set any
+            attribute, ``onclick`` included, on the element before them).
+    """
+    allowed = {
+        written
+        for tag in find_tags(source)
+        if attribute_lists or tag.kind is not TagKind.KRAMDOWN
+        for written in _forms(source[tag.span.start : tag.span.end])
+    }
     kept = [tag.span for tag in find_tags(translation) if tag.kind is TagKind.MATH or translation[tag.span.start : tag.span.end] in allowed or normalize_space(translation[tag.span.start : tag.span.end]) in allowed]
     out: list[str] = []
     escaped: list[str] = []

@@ -81,3 +81,8 @@ def srcset_urls(value: str) -> list[str]:
         if parts:
             urls.append(browser_url(parts[0]))
     return urls
+
+
+def relative_href(name: str) -> str:
+    """A file name as a relative link: ``./`` before a name a browser would read as a scheme (``javascript:x.html``)."""
+    return "./" + name if scheme(name) is not None else name
