@@ -17,12 +17,12 @@ from pathlib import Path
 
 import polib
 
-from translate.article import Article, Block, BlockKind, Span
+from translate.article import Article, Block, BlockKind, Segment, Span
 from translate.catalog.stats import is_translated
 from translate.errors import PublishError, UnsafeTranslation
 from translate.languages import Language
 from translate.render import render
-from translate.safety import UnsafeMarkup, becomes_value, carry_back, syntax_of
+from translate.safety import Syntax, UnsafeMarkup, becomes_value, carry_back, open_raw_text, syntax_of
 from translate.safety.markdown_markup import references_of
 from translate.textfile import encode
 
@@ -191,7 +191,7 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
         if review is Review.REVIEWED or (review is Review.UNREVIEWED and options.include_fuzzy):
             assert entry is not None
             if entry.msgstr != entry.msgid:
-                text = _safe(entry, original, block, article, catalog, references)
+                text = _safe(entry, segment, block, article, catalog, references)
         elif options.untranslated is Untranslated.OMIT:
             text = None
         elif options.untranslated is Untranslated.FAIL:
@@ -213,15 +213,18 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
     return Translated(article, lang, blocks)
 
 
-def _safe(entry: polib.POEntry, source: str, block: Block, article: Article, catalog: polib.POFile, references: dict[str, str]) -> str:
+def _safe(entry: polib.POEntry, segment: Segment, block: Block, article: Article, catalog: polib.POFile, references: dict[str, str]) -> str:
     """An entry's translation as it may be published (see :mod:`translate.safety`).
 
     Raises:
         UnsafeTranslation: the translation is refused, naming the catalog and the entry's line.
     """
     where = getattr(catalog, "fpath", None) or article.path
+    source = block.text[segment.span.start : segment.span.end]
+    syntax = syntax_of(block, article.format)
+    inside = open_raw_text(block.text[: segment.span.start]) if syntax in (Syntax.HTML, Syntax.MARKDOWN) and segment.span.start else None
     try:
-        carried = carry_back(source, entry.msgstr, syntax_of(block, article.format), value=becomes_value(block), references=references)
+        carried = carry_back(source, entry.msgstr, syntax, value=becomes_value(block), references=references, inside=inside)
     except UnsafeMarkup as error:
         raise UnsafeTranslation(
             f"the translation of {entry.msgid[:50]!r} {error}: {error.markup[:60]!r}",

@@ -109,6 +109,16 @@ def safe_pair(source: str, translation: str, fmt: str) -> tuple[str, str]:
     return clean(source_markup, allowed), clean(source_html(translation, fmt), allowed)
 
 
+def inert_templates(fragment: str) -> str:
+    """An HTML fragment with every template opener (``{{``, ``{%``, ``{:``) written ``&#123;…``.
+
+    A page put on a Jekyll or Hugo site must not run Liquid or shortcodes
+    from the article's text; browsers show ``&#123;`` as ``{`` in text and
+    attribute values alike.
+    """
+    return _TEMPLATE_OPENER.sub("&#123;", fragment)
+
+
 def escape_text(text: str) -> str:
     """Plain text written so that Markdown shows it as it is (one line), and no template engine reads it."""
     line = " ".join(text.split())

@@ -12,10 +12,9 @@ syntax                    what happens to markup the source has not
 ``HTML``                  escaped: readers see it as text (HTML articles)
 ``MARKDOWN``              escaped: ``&lt;``, ``\\[``, ``&#123;`` (Markdown
                           articles, Liquid/shortcode string arguments)
-``VALUE``                 refused: a front-matter value is plain text, and a
-                          theme may print it unescaped anywhere in a page
-``ATTRIBUTE``             nothing to do: the value is HTML-escaped when
-                          written, so it is text whatever it holds
+``VALUE``                 refused: a front-matter or attribute value (``alt``,
+                          ``<meta content>``) is plain text; a theme may print
+                          it unescaped, a template engine reads it wherever it is
 ``TEXT``                  nothing to do: a plain-text file is not rendered
                           (editions made from it escape every character)
 ========================  ===================================================
@@ -39,10 +38,10 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from translate.article import Block, BlockKind, Slot, normalize_space
-from translate.safety.html_markup import UnsafeMarkup, carry_html, markup_of
+from translate.safety.html_markup import UnsafeMarkup, carry_html, markup_of, open_raw_text
 from translate.safety.markdown_markup import carry_markdown, escape_templates, masked_text, template_spans
 
-__all__ = ["Carried", "Syntax", "UnsafeMarkup", "carry_back", "plain_text", "refuse_markup", "syntax_of"]
+__all__ = ["Carried", "Syntax", "UnsafeMarkup", "becomes_value", "carry_back", "open_raw_text", "plain_text", "refuse_markup", "syntax_of"]
 
 
 class Syntax(StrEnum):
@@ -52,7 +51,6 @@ class Syntax(StrEnum):
     HTML = "html"
     MARKDOWN = "markdown"
     VALUE = "value"
-    ATTRIBUTE = "attribute"
 
 
 @dataclass(frozen=True)
@@ -70,18 +68,16 @@ class Carried:
 
 def syntax_of(block: Block, article_format: str) -> Syntax:
     """The syntax of a block's text: by its slot, else by its article's format."""
-    if block.slot is Slot.YAML:
+    if block.slot in (Slot.YAML, Slot.HTML_ATTRIBUTE):
         return Syntax.VALUE
-    if block.slot is Slot.HTML_ATTRIBUTE:
-        return Syntax.ATTRIBUTE
     if block.slot is Slot.TAG_ATTRIBUTE or article_format == "markdown":
         return Syntax.MARKDOWN
     return Syntax.HTML if article_format == "html" else Syntax.TEXT
 
 
 def becomes_value(block: Block) -> bool:
-    """Whether a block's text becomes a front-matter value in some edition (a title)."""
-    return block.kind is BlockKind.TITLE or block.slot is Slot.YAML
+    """Whether a block's text is, or becomes in some edition, a plain-text value (a title, an attribute)."""
+    return block.kind is BlockKind.TITLE or block.slot in (Slot.YAML, Slot.HTML_ATTRIBUTE)
 
 
 def plain_text(text: str, syntax: Syntax) -> str:
@@ -97,7 +93,8 @@ def refuse_markup(source: str, translation: str) -> str:
     """A plain-text value's translation, if it has no markup its source value has not.
 
     Markup is read the most permissive way a theme might print the value:
-    as HTML, as Markdown, through a template engine.
+    as HTML, as Markdown, through a template engine (Jekyll runs Liquid over
+    a whole HTML page, attribute values included).
 
     Raises:
         UnsafeMarkup: the translation adds markup.
@@ -108,7 +105,15 @@ def refuse_markup(source: str, translation: str) -> str:
     return carried
 
 
-def carry_back(source: str, translation: str, syntax: Syntax, *, value: bool = False, references: Mapping[str, str] | None = None) -> Carried:
+def carry_back(
+    source: str,
+    translation: str,
+    syntax: Syntax,
+    *,
+    value: bool = False,
+    references: Mapping[str, str] | None = None,
+    inside: str | None = None,
+) -> Carried:
     """A sentence's translation as it may be published.
 
     Args:
@@ -118,6 +123,9 @@ def carry_back(source: str, translation: str, syntax: Syntax, *, value: bool = F
         value: the text also becomes a front-matter value (see :func:`becomes_value`).
         references: a Markdown article's link reference definitions
             (:func:`translate.safety.markdown_markup.references_of`).
+        inside: the raw-text element (``style``...) the sentence starts in,
+            left open by the text before it in its block (:func:`open_raw_text`):
+            what comes before its end tag must stay as the source wrote it.
 
     Raises:
         UnsafeMarkup: a value whose translation adds markup, or a sentence
@@ -129,11 +137,11 @@ def carry_back(source: str, translation: str, syntax: Syntax, *, value: bool = F
     text = translation
     if syntax is Syntax.HTML:
         text, escaped = escape_templates(source, translation)
-        allowed = markup_of(source, masked_text(source, template_spans(source)))
-        text, found = carry_html(allowed, text, masked_text(text, template_spans(text)))
+        allowed = markup_of(source, masked_text(source, template_spans(source)), inside)
+        text, found = carry_html(allowed, text, masked_text(text, template_spans(text)), inside)
         escaped.extend(found)
     elif syntax is Syntax.MARKDOWN:
-        text, escaped = carry_markdown(source, translation, references or {})
+        text, escaped = carry_markdown(source, translation, references or {}, inside)
     elif syntax is Syntax.VALUE:
         text = refuse_markup(source, translation)
     if value and syntax is not Syntax.VALUE:

@@ -21,6 +21,7 @@ and everything else is text to a browser too.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -75,26 +76,36 @@ class Piece:
         span: where it lies in the text.
         tag: the tag, for a tag or a whole element (its start tag).
         whole: a raw-text element taken with its content and end tag.
-        leading: text up to a raw-text end tag whose start is not in the text.
+        closed: for a whole element, whether its end tag is in the text.
+        leading: the text up to the end tag of the raw-text element it starts in.
     """
 
     span: Span
     tag: Tag | None = None
     whole: bool = False
+    closed: bool = False
     leading: bool = False
 
 
-def pieces(text: str, masked: str | None = None) -> Iterator[Piece]:
+def pieces(text: str, masked: str | None = None, inside: str | None = None) -> Iterator[Piece]:
     """The markup items of ``text`` in order.
 
     Args:
         text: the fragment.
         masked: ``text`` with regions that are not HTML (Markdown code spans,
             template tags) overwritten by letters of the same length.
+        inside: the raw-text element (``style``...) the text starts in: what
+            comes before its end tag is one leading piece.
     """
-    tokens = list(tokenize(masked if masked is not None else text))
+    scanned = masked if masked is not None else text
+    offset = 0
+    if inside is not None:
+        found = re.compile(r"</" + re.escape(inside) + r"[\t\n\f\r />]", re.IGNORECASE).search(scanned)
+        close = scanned.find(">", found.end() - 1) if found else -1
+        offset = len(scanned) if close == -1 else close + 1
+        yield Piece(Span(0, offset), leading=True)
+    tokens = [_shift(token, offset) for token in tokenize(scanned[offset:])]
     index = 0
-    seen_tag = False
     while index < len(tokens):
         token = tokens[index]
         index += 1
@@ -103,12 +114,6 @@ def pieces(text: str, masked: str | None = None) -> Iterator[Piece]:
         if isinstance(token, Markup):
             yield Piece(token.span)
             continue
-        if token.end_tag and token.name in WHOLE_ELEMENTS and not seen_tag:
-            # The text starts inside a raw-text element opened before it.
-            seen_tag = True
-            yield Piece(Span(0, token.span.end), token, leading=True)
-            continue
-        seen_tag = True
         if token.end_tag or token.name not in WHOLE_ELEMENTS:
             yield Piece(token.span, token)
             continue
@@ -116,18 +121,41 @@ def pieces(text: str, masked: str | None = None) -> Iterator[Piece]:
         if index < len(tokens) and isinstance(tokens[index], Text):
             end = tokens[index].span.end
             index += 1
-        if index < len(tokens) and isinstance(tokens[index], Tag) and tokens[index].end_tag and tokens[index].name == token.name:  # type: ignore[union-attr]
+        closed = index < len(tokens) and isinstance(tokens[index], Tag) and tokens[index].end_tag and tokens[index].name == token.name  # type: ignore[union-attr]
+        if closed:
             end = tokens[index].span.end
             index += 1
-        yield Piece(Span(token.span.start, end), token, whole=True)
+        yield Piece(Span(token.span.start, end), token, whole=True, closed=closed)
 
 
-def markup_of(source: str, masked: str | None = None) -> HtmlMarkup:
-    """The markup a source fragment has."""
+def _shift(token: Tag | Text | Markup, offset: int) -> Tag | Text | Markup:
+    if not offset:
+        return token
+    span = Span(token.span.start + offset, token.span.end + offset)
+    if isinstance(token, Tag):
+        return Tag(token.name, span, token.end_tag, token.attributes, token.self_closing)
+    return type(token)(span)
+
+
+def open_raw_text(text: str) -> str | None:
+    """The raw-text element (``style``, ``script``...) that ``text`` leaves open, if any.
+
+    Title and textarea do not count: character references work in them, so
+    an escaped ``<`` is text there as everywhere else.
+    """
+    left_open = None
+    for piece in pieces(text):
+        if piece.whole and piece.tag is not None:
+            left_open = None if piece.closed or piece.tag.name in ESCAPABLE_RAW_TEXT_ELEMENTS else piece.tag.name
+    return left_open
+
+
+def markup_of(source: str, masked: str | None = None, inside: str | None = None) -> HtmlMarkup:
+    """The markup a source fragment has (see :func:`pieces` for the arguments)."""
     raw: set[str] = set()
     shapes: dict[str, list[Shape]] = {}
     names: set[str] = set()
-    for piece in pieces(source, masked):
+    for piece in pieces(source, masked, inside):
         written = source[piece.span.start : piece.span.end]
         raw.update((written, normalize_space(written)))
         if piece.tag is None:
@@ -182,7 +210,7 @@ def plain_tag(shape: Shape, self_closing: bool = False) -> str:
     return "<" + " ".join(parts) + (" />" if self_closing else ">")
 
 
-def carry_html(allowed: HtmlMarkup, translation: str, masked: str | None = None) -> tuple[str, list[str]]:
+def carry_html(allowed: HtmlMarkup, translation: str, masked: str | None = None, inside: str | None = None) -> tuple[str, list[str]]:
     """The translation with markup its source has not escaped.
 
     Args:
@@ -190,6 +218,7 @@ def carry_html(allowed: HtmlMarkup, translation: str, masked: str | None = None)
         translation: its translation.
         masked: the translation with regions that are not HTML masked (see
             :func:`pieces`); offsets are the same as in the translation.
+        inside: the raw-text element the sentence starts in (see :func:`open_raw_text`).
 
     Returns:
         The safe translation and the markup that was escaped.
@@ -202,14 +231,14 @@ def carry_html(allowed: HtmlMarkup, translation: str, masked: str | None = None)
     out: list[str] = []
     escaped: list[str] = []
     position = 0
-    for piece in pieces(translation, masked):
+    for piece in pieces(translation, masked, inside):
         written = translation[piece.span.start : piece.span.end]
-        if piece.tag is not None and not piece.whole and not piece.leading:
+        if piece.tag is not None and not piece.whole:
             kept = carry_tag(piece.tag, written, allowed)
         else:
             kept = written if written in allowed.raw or normalize_space(written) in allowed.raw else None
             if kept is None and piece.leading:
-                raise UnsafeMarkup(f"changes the content of the <{piece.tag.name if piece.tag else ''}> element the sentence starts in", written)
+                raise UnsafeMarkup(f"changes the content of the <{inside}> element the sentence starts in", written)
         out.append(translation[position : piece.span.start])
         if kept is None:
             escaped.append(written)

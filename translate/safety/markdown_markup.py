@@ -189,13 +189,17 @@ def _apply(text: str, edits: dict[int, tuple[int, str]]) -> str:
     return "".join(out)
 
 
-def carry_markdown(source: str, translation: str, references: Mapping[str, str]) -> tuple[str, list[str]]:
+def carry_markdown(source: str, translation: str, references: Mapping[str, str], inside: str | None = None) -> tuple[str, list[str]]:
     """The translation of a Markdown sentence with markup its source has not made inert.
 
     Template tags first, then HTML (everywhere, code spans included: a tag
     the source has not is escaped even there, so that safety does not hang on
     where a renderer ends a code span), then links until none is left that
     the source has not: escaping one bracket can make another pair up.
+
+    Args:
+        inside: the raw-text element the sentence starts in (see
+            :func:`translate.safety.html_markup.open_raw_text`).
 
     Returns:
         The safe translation and the markup that was escaped.
@@ -204,8 +208,8 @@ def carry_markdown(source: str, translation: str, references: Mapping[str, str])
         UnsafeMarkup: see :func:`translate.safety.html_markup.carry_html`.
     """
     text, escaped = escape_templates(source, translation)
-    html_allowed = markup_of(source, masked_text(source, template_spans(source)))
-    text, found = carry_html(html_allowed, text, masked_text(text, template_spans(text)))
+    html_allowed = markup_of(source, masked_text(source, template_spans(source)), inside)
+    text, found = carry_html(html_allowed, text, masked_text(text, template_spans(text)), inside)
     escaped.extend(found)
     text, found = carry_markdown_links(text, markdown_markup(source, references), references)
     escaped.extend(found)
