@@ -99,7 +99,7 @@ def refuse_markup(source: str, translation: str) -> str:
     Raises:
         UnsafeMarkup: the translation adds markup.
     """
-    carried, escaped = carry_markdown(source, translation, {})
+    carried, escaped = carry_markdown(source, translation, {}, strict=True)
     if escaped:
         raise UnsafeMarkup("adds markup to plain text (a title or front-matter value)", escaped[0])
     return carried

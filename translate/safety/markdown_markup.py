@@ -152,7 +152,7 @@ def template_spans(text: str) -> list[Span]:
     return [tag.span for tag in find_tags(text)]
 
 
-def _unsafe_links(text: str, allowed: MarkdownMarkup, references: Mapping[str, str]) -> dict[int, tuple[int, str]]:
+def _unsafe_links(text: str, allowed: MarkdownMarkup, references: Mapping[str, str], strict: bool = False) -> dict[int, tuple[int, str]]:
     """Edits that make inert each link, image, autolink and definition the source has not.
 
     Code spans are not trusted to hide a link (renderers disagree about
@@ -163,7 +163,7 @@ def _unsafe_links(text: str, allowed: MarkdownMarkup, references: Mapping[str, s
         if inline.kind not in (InlineKind.LINK, InlineKind.IMAGE, InlineKind.AUTOLINK):
             continue
         url = link_url(text, inline, references)
-        if url is None or url in allowed.urls or (inline.kind is InlineKind.LINK and is_safe_url(url)):
+        if url is None or url in allowed.urls or (not strict and inline.kind is InlineKind.LINK and is_safe_url(url)):
             continue
         start = inline.span.start
         if inline.kind is InlineKind.AUTOLINK:
@@ -189,7 +189,9 @@ def _apply(text: str, edits: dict[int, tuple[int, str]]) -> str:
     return "".join(out)
 
 
-def carry_markdown(source: str, translation: str, references: Mapping[str, str], inside: str | None = None) -> tuple[str, list[str]]:
+def carry_markdown(
+    source: str, translation: str, references: Mapping[str, str], inside: str | None = None, *, strict: bool = False
+) -> tuple[str, list[str]]:
     """The translation of a Markdown sentence with markup its source has not made inert.
 
     Template tags first, then HTML (everywhere, code spans included: a tag
@@ -200,6 +202,7 @@ def carry_markdown(source: str, translation: str, references: Mapping[str, str],
     Args:
         inside: the raw-text element the sentence starts in (see
             :func:`translate.safety.html_markup.open_raw_text`).
+        strict: links only to the source's URLs (plain-text values).
 
     Returns:
         The safe translation and the markup that was escaped.
@@ -211,19 +214,19 @@ def carry_markdown(source: str, translation: str, references: Mapping[str, str],
     html_allowed = markup_of(source, masked_text(source, template_spans(source)), inside)
     text, found = carry_html(html_allowed, text, masked_text(text, template_spans(text)), inside)
     escaped.extend(found)
-    text, found = carry_markdown_links(text, markdown_markup(source, references), references)
+    text, found = carry_markdown_links(text, markdown_markup(source, references), references, strict=strict)
     escaped.extend(found)
     return text, escaped
 
 
-def carry_markdown_links(text: str, allowed: MarkdownMarkup, references: Mapping[str, str]) -> tuple[str, list[str]]:
+def carry_markdown_links(text: str, allowed: MarkdownMarkup, references: Mapping[str, str], *, strict: bool = False) -> tuple[str, list[str]]:
     """``text`` with every link, image, autolink and definition ``allowed`` has not made inert.
 
     Repeated until none is left: escaping one bracket can make another pair up
-    (``[a [b](javascript:x)](y)``).
+    (``[a [b](javascript:x)](y)``). ``strict``: links only to ``allowed.urls``.
     """
     escaped: list[str] = []
-    while edits := _unsafe_links(text, allowed, references):
+    while edits := _unsafe_links(text, allowed, references, strict):
         escaped.extend(text[start : start + 40] for start in edits)
         text = _apply(text, edits)
     return text, escaped
