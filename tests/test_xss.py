@@ -106,8 +106,8 @@ def test_markup_in_a_title_or_front_matter_is_refused(tmp_path: Path, fmt: str, 
         where, _, message = error.partition(": ")
         path, line = where.rsplit(":", 1)
         assert path == str(po_path)
-        entry = "\n".join(lines[int(line) - 1 : int(line) + 3])
-        assert any(f'msgid "{value}"' in entry for value in VALUES) or 'msgctxt "' in entry, entry
+        assert lines[int(line) - 1].startswith("msgstr "), lines[int(line) - 1]  # the msgstr to fix
+        assert lines[int(line) - 2] in {f'msgid "{value}"' for value in VALUES}
         assert "adds markup to plain text" in message
 
 

@@ -229,12 +229,24 @@ def _safe(entry: polib.POEntry, segment: Segment, block: Block, article: Article
         raise UnsafeTranslation(
             f"the translation of {entry.msgid[:50]!r} {error}: {error.markup[:60]!r}",
             path=where,
-            line=entry.linenum,
+            line=msgstr_line(where, entry),
             hint="remove the markup from the msgstr, or write it as in the msgid",
         ) from error
     if carried.escaped:
         log.warning("%s:%s: markup its source has not, published as text: %s", where, entry.linenum, ", ".join(m[:60] for m in carried.escaped))
     return carried.text
+
+
+def msgstr_line(path: str | Path, entry: polib.POEntry) -> int:
+    """The line of an entry's ``msgstr`` in its catalog (polib knows where the entry starts)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return entry.linenum
+    for number in range(max(entry.linenum - 1, 0), len(lines)):
+        if lines[number].startswith("msgstr"):
+            return number + 1
+    return entry.linenum
 
 
 def localize(article: Article, catalog: polib.POFile, lang: Language, options: PublishOptions | None = None, translated: Translated | None = None) -> Localized:
