@@ -23,7 +23,7 @@ from translate.errors import PublishError, UnsafeTranslation
 from translate.languages import Language
 from translate.render import render
 from translate.safety import Syntax, UnsafeMarkup, becomes_value, carry_back, open_raw_text, syntax_of
-from translate.safety.markdown_markup import references_of
+from translate.safety.markdown_markup import carry_document_links, references_of
 from translate.textfile import encode
 
 log = logging.getLogger(__name__)
@@ -270,6 +270,10 @@ def localize(article: Article, catalog: polib.POFile, lang: Language, options: P
     new_texts = {id(b.block): b.text for b in translated.blocks}
     new_texts.update((id(article.blocks[index]), text) for index, text in date_texts(translated, options).items())
     rendered = render(article.source, article.blocks, lambda b: new_texts.get(id(b)), marker=article.marker, lang=lang.code)
+    if article.format == "markdown" and translated.changed:
+        rendered, escaped = carry_document_links(article.source, rendered, references_of(article.source))
+        if escaped:
+            log.warning("%s: links its source has not, published as text: %s", article.path, ", ".join(m[:60] for m in escaped))
     if options.metadata:
         from translate.metadata import add_metadata
 

@@ -230,3 +230,18 @@ def carry_markdown_links(text: str, allowed: MarkdownMarkup, references: Mapping
         escaped.extend(text[start : start + 40] for start in edits)
         text = _apply(text, edits)
     return text, escaped
+
+
+def carry_document_links(source: str, published: str, references: Mapping[str, str]) -> tuple[str, list[str]]:
+    """A published Markdown document with links its source document has not made inert.
+
+    Each sentence was checked on its own; this checks them where they stand.
+    A translated image description is written between the source's ``![``
+    and ``](url)``, where a ``]`` it brings would close the image early and
+    turn what follows into its URL. Links to the source document's URLs and
+    to safe URLs stay, so a document whose translations keep to the rule
+    comes out unchanged.
+    """
+    document = markdown_markup(source, references)
+    allowed = MarkdownMarkup(frozenset(), document.urls, document.definitions)
+    return carry_markdown_links(published, allowed, references)
