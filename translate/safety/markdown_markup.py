@@ -16,7 +16,10 @@ source sentence had (:mod:`translate.safety.html_markup`):
 - a link reference definition (``[label]: url`` at the start of a line)
   only as the source wrote it.
 
-Code spans are left as they are: every renderer shows their content as text.
+Code spans get no special treatment: renderers disagree about where one ends
+(an escaped tag can free a backquote), so HTML and links inside them are
+checked like anywhere else. At worst a tag a translator added inside code
+shows as ``&lt;b>``.
 """
 
 from __future__ import annotations
