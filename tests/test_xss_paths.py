@@ -103,3 +103,12 @@ def test_markdown_image_alt_text_carries_back_only_its_source_markup(tmp_path: P
     # Escaped on its own, the link's "]" would still close the image around it:
     # the published document is checked as a whole too.
     assert "(javascript:alert(1))" in result.pages["localized"]
+
+
+def test_safe_autolinks_stay_on_new_markdown_pages(tmp_path: Path) -> None:
+    source = "---\ntitle: A title\n---\n\nWrite to <desk@example.com> or see <https://example.com/report> now.\n"
+    result = publish_all(tmp_path, "md", source, lambda e: "ចំណងជើង" if e.msgctxt else "សរសេរ <desk@example.com> ឬ <https://example.com/report> <javascript:alert(1)>។")
+    page = result.pages["bilingual-md"]
+    assert page.count("<https://example.com/report>") == 2 and page.count("<desk@example.com>") == 2
+    assert "&lt;javascript:alert(1)>" in page  # the translator's autolink, as text
+    assert not audit(as_page("bilingual-md", "md", page))

@@ -224,7 +224,7 @@ def _safe(entry: polib.POEntry, segment: Segment, block: Block, article: Article
     syntax = syntax_of(block, article.format)
     inside = open_raw_text(block.text[: segment.span.start]) if syntax in (Syntax.HTML, Syntax.MARKDOWN) and segment.span.start else None
     try:
-        carried = carry_back(source, entry.msgstr, syntax, value=becomes_value(block), references=references, inside=inside)
+        carried = carry_back(source, entry.msgstr, syntax, value=becomes_value(block, article.format), references=references, inside=inside)
     except UnsafeMarkup as error:
         raise UnsafeTranslation(
             f"the translation of {entry.msgid[:50]!r} {error}: {error.markup[:60]!r}",

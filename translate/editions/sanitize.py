@@ -22,7 +22,9 @@ import re
 
 from translate.safety.html_markup import Piece, Shape, pieces, plain_tag
 from translate.safety.markdown_markup import MarkdownMarkup, carry_markdown_links, escape_templates, markdown_markup, masked_text, template_spans
-from translate.safety.urls import SRCSET_ATTRIBUTES, URL_ATTRIBUTES, html_url, is_safe_url
+from translate.article import Span
+from translate.formats.markdown_inline import InlineKind, scan
+from translate.safety.urls import SRCSET_ATTRIBUTES, URL_ATTRIBUTES, html_url, is_safe_url, markdown_url, scheme
 
 #: Inline elements that may come back at all, and their attributes.
 SAFE_TAGS: dict[str, frozenset[str]] = {
@@ -182,18 +184,29 @@ def _page_tag(piece: Piece, written: str, allowed: dict[str, set[str]]) -> str:
     return plain_tag(Shape(tag.name, tuple(kept)), tag.self_closing)
 
 
+def _safe_autolinks(text: str) -> list[Span]:
+    """Autolinks (``<https://…>``, ``<desk@example.com>``) to http, https or mailto: Markdown, not HTML."""
+    found = []
+    for inline in scan(text):
+        if inline.kind is InlineKind.AUTOLINK:
+            url = markdown_url(text[inline.span.start : inline.span.end])
+            if scheme(url) in URL_SCHEMES or (scheme(url) is None and "@" in url):
+                found.append(inline.span)
+    return found
+
+
 def page_markdown(source: str, text: str) -> str:
     """Markdown text (a source block or its translation) as a new page may show it.
 
     Template tags only as the source wrote them (kramdown attribute lists
     not at all); raw HTML within
     :data:`SAFE_TAGS` and the source's own tags and attributes, anything
-    else dropped; links to safe URLs only, images only from safe URLs the
-    source has.
+    else dropped; links and autolinks to safe URLs only, images only from
+    safe URLs the source has.
     """
     text, _ = escape_templates(source, text, attribute_lists=False)
     allowed = allowed_markup(masked_text(source, template_spans(source)))
-    masked = masked_text(text, template_spans(text))
+    masked = masked_text(text, template_spans(text) + _safe_autolinks(text))
     out: list[str] = []
     position = 0
     for piece in pieces(text, masked):

@@ -75,9 +75,15 @@ def syntax_of(block: Block, article_format: str) -> Syntax:
     return Syntax.HTML if article_format == "html" else Syntax.TEXT
 
 
-def becomes_value(block: Block) -> bool:
-    """Whether a block's text is, or becomes in some edition, a plain-text value (a title, an attribute)."""
-    return block.kind is BlockKind.TITLE or block.slot in (Slot.YAML, Slot.HTML_ATTRIBUTE)
+def becomes_value(block: Block, article_format: str) -> bool:
+    """Whether a block's text is, or becomes in some edition, a plain-text value.
+
+    Front-matter and attribute values are; so is the title of a plain-text or
+    HTML article, which the converted Markdown edition writes as ``title:``.
+    """
+    if block.slot in (Slot.YAML, Slot.HTML_ATTRIBUTE):
+        return True
+    return block.kind is BlockKind.TITLE and article_format != "markdown"
 
 
 def plain_text(text: str, syntax: Syntax) -> str:
