@@ -296,3 +296,16 @@ _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{:.*?\}|\{[{%:]")
 def template_tags(text: str) -> set[str]:
     """Liquid tags, shortcodes and kramdown attribute lists (and bare openers) of a text."""
     return set(_TEMPLATE.findall(text))
+
+
+def value_markup(front: dict) -> set[str]:
+    """The markup in front-matter values: elements as html5lib builds them, template tags, link syntax."""
+    found: set[str] = set()
+    for value in front.values():
+        if not isinstance(value, str):
+            continue
+        fragment = html5lib.parseFragment(value, treebuilder="etree", namespaceHTMLElements=False)
+        found.update(f"<{element.tag}>" for element in fragment.iter() if isinstance(element.tag, str) and element is not fragment)
+        found.update(template_tags(value))
+        found.update(match.group() for match in re.finditer(r"\]\(|<[A-Za-z][A-Za-z0-9+.-]*:", value))
+    return found
