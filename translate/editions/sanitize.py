@@ -20,10 +20,10 @@ from __future__ import annotations
 import html
 import re
 
-from translate.safety.html_markup import Piece, Shape, pieces, plain_tag
-from translate.safety.markdown_markup import MarkdownMarkup, carry_markdown_links, escape_templates, markdown_markup, masked_text, template_spans
 from translate.article import Span
 from translate.formats.markdown_inline import InlineKind, scan
+from translate.safety.html_markup import Piece, Shape, pieces, plain_tag
+from translate.safety.markdown_markup import MarkdownMarkup, carry_markdown_links, escape_templates, markdown_markup, masked_text, template_spans
 from translate.safety.urls import SRCSET_ATTRIBUTES, URL_ATTRIBUTES, html_url, is_safe_url, markdown_url, scheme
 
 #: Inline elements that may come back at all, and their attributes.
@@ -164,7 +164,7 @@ def _markdown_text(text: str) -> str:
     return _TEMPLATE_OPENER.sub("&#123;", _MARKDOWN_TEXT_SPECIALS.sub(r"\\\1", text))
 
 
-def _page_tag(piece: Piece, written: str, allowed: dict[str, set[str]]) -> str:
+def _page_tag(piece: Piece, allowed: dict[str, set[str]]) -> str:
     """A tag of Markdown's raw HTML on a new page: written plainly within the allow-list, else dropped."""
     tag = piece.tag
     if tag is None or piece.whole or piece.leading or tag.name not in allowed:
@@ -199,10 +199,9 @@ def page_markdown(source: str, text: str) -> str:
     """Markdown text (a source block or its translation) as a new page may show it.
 
     Template tags only as the source wrote them (kramdown attribute lists
-    not at all); raw HTML within
-    :data:`SAFE_TAGS` and the source's own tags and attributes, anything
-    else dropped; links and autolinks to safe URLs only, images only from
-    safe URLs the source has.
+    not at all); raw HTML within :data:`SAFE_TAGS` and the source's own tags
+    and attributes, anything else dropped; links and autolinks to safe URLs
+    only, images only from safe URLs the source has.
     """
     text, _ = escape_templates(source, text, attribute_lists=False)
     allowed = allowed_markup(masked_text(source, template_spans(source)))
@@ -210,9 +209,8 @@ def page_markdown(source: str, text: str) -> str:
     out: list[str] = []
     position = 0
     for piece in pieces(text, masked):
-        written = text[piece.span.start : piece.span.end]
         out.append(text[position : piece.span.start])
-        out.append(_page_tag(piece, written, allowed))
+        out.append(_page_tag(piece, allowed))
         position = piece.span.end
     out.append(text[position:])
     source_markup = markdown_markup(source, {})
