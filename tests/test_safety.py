@@ -199,3 +199,35 @@ def test_a_title_is_also_checked_as_the_value_it_becomes() -> None:
 
 def test_plain_text_files_are_left_as_typed() -> None:
     assert carry_back("A sentence.", "<script>alert(1)</script>", Syntax.TEXT).text == "<script>alert(1)</script>"
+
+
+# --- random markup: whatever a translation mixes, nothing beyond the source's becomes executable ------
+
+_PIECES = [
+    "<", ">", '"', "'", "`", "[", "]", "(", ")", "!", "\\", " ", "img", " src=x", " onerror=alert(1)", " href=", "javascript:alert(1)",
+    "jav&#x09;ascript:", "&#106;", "&colon;", "{{", "}}", "{%", "{:", "<!--", "-->", "<![CDATA[", "]]>", "<svg>", "</svg>", "<math>",
+    "<mtext>", "<mglyph>", "<table>", "<noscript>", "</noscript>", "<style>", "</style>", "p{}", "<style>p{}</style>", "<title>",
+    "</title>", '<a href="https://e.example/" title="t">', '<a href="javascript:x" title="t">', "</a>", '<a id="', "<p>", "\n", "*", "_",
+]  # fmt: skip
+_SOURCE = 'A <svg><circle r="1"></circle></svg> <math><mi>x</mi></math> <a href="https://e.example/" title="t">l</a> <style>p{}</style> [r](https://e.example/r) c'
+
+
+def _page(syntax: Syntax, text: str) -> str:
+    from xss_support import render_markdown
+
+    return f"<!DOCTYPE html><html><body><p>{text}</p></body></html>" if syntax is Syntax.HTML else render_markdown(f"Intro.\n\n{text}\n")
+
+
+@pytest.mark.parametrize("syntax", [Syntax.HTML, Syntax.MARKDOWN])
+def test_random_markup_never_becomes_executable(syntax: Syntax) -> None:
+    """400 seeded random mixtures of tags, quotes, brackets, comments and schemes, rendered and audited."""
+    import random
+
+    from xss_support import audit
+
+    rng = random.Random(20261126)
+    allowed = set(audit(_page(syntax, _SOURCE)))
+    for _ in range(400):
+        translation = "".join(rng.choice(_PIECES) for _ in range(rng.randint(3, 30)))
+        published = carry_back(_SOURCE, translation, syntax).text
+        assert set(audit(_page(syntax, published))) <= allowed, (translation, published)
