@@ -244,7 +244,7 @@ def publish(
                     hint="use --edition-format md, or --edition bilingual for an HTML page",
                 )
             else:
-                localized = localize(article, catalog, lang, options)
+                localized = localize(article, catalog, lang, options, translated)
                 target = output_path(article, lang, out_dir)
                 data, used = localized.data, localized.translated
             write_atomic(target, data)

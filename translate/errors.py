@@ -51,5 +51,13 @@ class PublishError(TranslateError):
     """A localized article cannot be produced (for example untranslated text with --untranslated=fail)."""
 
 
+class UnsafeTranslation(PublishError):
+    """A translation is refused: it brings markup its source has not where escaping cannot make it text.
+
+    The error names the catalog and the line of the entry; it is an error to
+    fix in the catalog, never a publish rule holding an article back.
+    """
+
+
 class ConfigError(TranslateError):
     """A configuration value or command-line option is invalid."""

@@ -16,6 +16,7 @@ from pathlib import Path
 from translate.errors import ConfigError
 from translate.languages import Language
 from translate.metadata import localize_digits
+from translate.safety import UnsafeMarkup, refuse_markup
 
 #: ``reviewed``: every sentence reviewed; ``partial``: some or none.
 DEFAULT_LABELS: dict[str, dict[str, str]] = {
@@ -75,4 +76,18 @@ def read_label_overrides(lang: Language, config: Path | None = None) -> dict[str
     unknown = set(value) - {"reviewed", "partial"}
     if unknown:
         raise ConfigError(f"[labels.{lang.code}] has unknown keys {sorted(unknown)}", path=config or "translate.toml", hint="use reviewed and partial")
+    check_plain(lang, value, config or "translate.toml")
     return dict(value)
+
+
+def check_plain(lang: Language, templates: Mapping[str, str], path: str | Path) -> None:
+    """Refuse label templates holding markup: labels go into pages and front matter as plain text.
+
+    Raises:
+        ConfigError: a template holds a tag, a template tag or a link.
+    """
+    for key, template in templates.items():
+        try:
+            refuse_markup("", template)
+        except UnsafeMarkup as error:
+            raise ConfigError(f"[labels.{lang.code}] {key} holds markup: {error.markup[:60]!r}", path=path, hint="write labels as plain text") from error

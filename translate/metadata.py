@@ -151,8 +151,10 @@ def add_metadata(text: str, article: Article, lang: Language, khmer_digits: bool
         match = _HEAD_END.search(text)
         if match is None:
             return text
+        from translate.safety.urls import relative_href
+
         links = "".join(
-            f'<link rel="alternate" hreflang="{code}" href="{html.escape(href)}">\n'
+            f'<link rel="alternate" hreflang="{html.escape(code)}" href="{html.escape(relative_href(href))}">\n'
             for code, href in (("en", article.path.name), (lang.code, f"{article.slug}.{lang.code}{article.path.suffix}"))
         )
         return text[: match.start()] + links + text[match.start() :]

@@ -17,11 +17,13 @@ from pathlib import Path
 
 import polib
 
-from translate.article import Article, Block, BlockKind, Span
+from translate.article import Article, Block, BlockKind, Segment, Span
 from translate.catalog.stats import is_translated
-from translate.errors import PublishError
+from translate.errors import PublishError, UnsafeTranslation
 from translate.languages import Language
 from translate.render import render
+from translate.safety import Syntax, UnsafeMarkup, becomes_value, carry_back, open_raw_text, syntax_of
+from translate.safety.markdown_markup import carry_document_links, references_of
 from translate.textfile import encode
 
 log = logging.getLogger(__name__)
@@ -165,13 +167,19 @@ def _join_gap(gap: str, lang: Language, translated: bool = True) -> str:
 def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, options: PublishOptions | None = None) -> Translated:
     """Look up every sentence of an article in a catalog.
 
-    A sentence whose translation equals its msgid keeps its exact source text.
+    A sentence whose translation equals its msgid keeps its exact source
+    text; any other translation goes through :func:`translate.safety.carry_back`,
+    so it carries back only the markup its source sentence had, whatever
+    edition is made of it.
 
     Raises:
-        PublishError: with ``Untranslated.FAIL``, when a sentence has no usable translation.
+        PublishError: with ``Untranslated.FAIL``, when a sentence has no usable
+            translation; when a translation is refused (markup in a plain-text
+            value), naming the catalog and the entry's line.
     """
     options = options or PublishOptions()
     lookup = {(e.msgctxt, e.msgid): e for e in catalog if not e.obsolete}
+    references = references_of(article.source) if article.format == "markdown" else {}
     sentences: dict[int, list[SentenceText]] = {}
     missing: list[str] = []
     for segment in article.segments():
@@ -183,7 +191,7 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
         if review is Review.REVIEWED or (review is Review.UNREVIEWED and options.include_fuzzy):
             assert entry is not None
             if entry.msgstr != entry.msgid:
-                text = entry.msgstr
+                text = _safe(entry, segment, block, article, catalog, references)
         elif options.untranslated is Untranslated.OMIT:
             text = None
         elif options.untranslated is Untranslated.FAIL:
@@ -205,7 +213,43 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
     return Translated(article, lang, blocks)
 
 
-def localize(article: Article, catalog: polib.POFile, lang: Language, options: PublishOptions | None = None) -> Localized:
+def _safe(entry: polib.POEntry, segment: Segment, block: Block, article: Article, catalog: polib.POFile, references: dict[str, str]) -> str:
+    """An entry's translation as it may be published (see :mod:`translate.safety`).
+
+    Raises:
+        UnsafeTranslation: the translation is refused, naming the catalog and the entry's line.
+    """
+    where = getattr(catalog, "fpath", None) or article.path
+    source = block.text[segment.span.start : segment.span.end]
+    syntax = syntax_of(block, article.format)
+    inside = open_raw_text(block.text[: segment.span.start]) if syntax in (Syntax.HTML, Syntax.MARKDOWN) and segment.span.start else None
+    try:
+        carried = carry_back(source, entry.msgstr, syntax, value=becomes_value(block, article.format), references=references, inside=inside)
+    except UnsafeMarkup as error:
+        raise UnsafeTranslation(
+            f"the translation of {entry.msgid[:50]!r} {error}: {error.markup[:60]!r}",
+            path=where,
+            line=msgstr_line(where, entry),
+            hint="remove the markup from the msgstr, or write it as in the msgid",
+        ) from error
+    if carried.escaped:
+        log.warning("%s:%s: markup its source has not, published as text: %s", where, entry.linenum, ", ".join(m[:60] for m in carried.escaped))
+    return carried.text
+
+
+def msgstr_line(path: str | Path, entry: polib.POEntry) -> int:
+    """The line of an entry's ``msgstr`` in its catalog (polib knows where the entry starts)."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return entry.linenum
+    for number in range(max(entry.linenum - 1, 0), len(lines)):
+        if lines[number].startswith("msgstr"):
+            return number + 1
+    return entry.linenum
+
+
+def localize(article: Article, catalog: polib.POFile, lang: Language, options: PublishOptions | None = None, translated: Translated | None = None) -> Localized:
     """Fill an article's sentences from a catalog.
 
     A sentence whose translation equals its msgid keeps its exact source text,
@@ -213,14 +257,23 @@ def localize(article: Article, catalog: polib.POFile, lang: Language, options: P
     source byte for byte (except the language marker, and the review label
     when ``options.label`` is set).
 
+    Args:
+        translated: the result of :func:`translate_blocks` with the same
+            arguments, when the caller has it already.
+
     Raises:
-        PublishError: with ``Untranslated.FAIL``, when a sentence has no usable translation.
+        PublishError: with ``Untranslated.FAIL``, when a sentence has no
+            usable translation; when a translation is refused (see :mod:`translate.safety`).
     """
     options = options or PublishOptions()
-    translated = translate_blocks(article, catalog, lang, options)
+    translated = translated or translate_blocks(article, catalog, lang, options)
     new_texts = {id(b.block): b.text for b in translated.blocks}
     new_texts.update((id(article.blocks[index]), text) for index, text in date_texts(translated, options).items())
     rendered = render(article.source, article.blocks, lambda b: new_texts.get(id(b)), marker=article.marker, lang=lang.code)
+    if article.format == "markdown" and translated.changed:
+        rendered, escaped = carry_document_links(article.source, rendered, references_of(article.source))
+        if escaped:
+            log.warning("%s: links its source has not, published as text: %s", article.path, ", ".join(m[:60] for m in escaped))
     if options.metadata:
         from translate.metadata import add_metadata
 

@@ -83,7 +83,7 @@ def parse_catalog(data: bytes, path: Path) -> polib.POFile:
             hint="fix it (msgfmt -c shows the problem) or restore it from version control",
         )
     try:
-        return polib.pofile(text, wrapwidth=WRAP_WIDTH, check_for_duplicates=False)
+        catalog = polib.pofile(text, wrapwidth=WRAP_WIDTH, check_for_duplicates=False)
     except (OSError, ValueError) as error:
         found = _POLIB_LINE.search(str(error))
         raise CatalogError(
@@ -92,6 +92,8 @@ def parse_catalog(data: bytes, path: Path) -> polib.POFile:
             line=int(found.group(1)) if found else None,
             hint="fix it (msgfmt -c shows the problem) or restore it from version control",
         ) from error
+    catalog.fpath = str(path)  # errors about an entry name the file and the entry's line
+    return catalog
 
 
 def read_catalog(path: Path) -> tuple[polib.POFile | None, Snapshot]:

@@ -88,11 +88,12 @@ def edition_info(article: Article, translated: Translated, options: PublishOptio
     from translate.labels import review_label
     from translate.metadata import article_date, format_date
     from translate.publish import date_texts
+    from translate.safety.urls import relative_href
 
     lang = translated.lang
     label = review_label(lang, translated.reviewed, translated.sentences, options.labels, khmer_digits=options.khmer_digits)
     when = article_date(article)
-    alternates = (("en", article.path.name), (lang.code, f"{article.slug}.{lang.code}{article.path.suffix}"))
+    alternates = (("en", relative_href(article.path.name)), (lang.code, relative_href(f"{article.slug}.{lang.code}{article.path.suffix}")))
     return EditionInfo(
         title=title_of(article),
         label=label,

@@ -12,7 +12,7 @@ import html
 
 from translate.article import BlockKind, Slot
 from translate.editions import EditionInfo, pairs
-from translate.editions.sanitize import allowed_markup, clean, safe_pair, source_html
+from translate.editions.sanitize import allowed_markup, clean, inert_templates, safe_pair, source_html
 from translate.publish import BlockText, Review, Translated
 
 _ELEMENT = {
@@ -97,6 +97,7 @@ def render_pair(block_text: BlockText, article_format: str, lang: str, info: Edi
         target = source.strip() if published is None else clean(published, {}) if fmt == "html" else html.escape(published, quote=False)
     else:
         target = _target_html(block_text, fmt, info.highlight_unreviewed, info.source_lang)
+    source, target = inert_templates(source), inert_templates(target)
     kind = block_text.block.kind.value.replace(" ", "-")
     en = html.escape(info.source_lang)
     km = html.escape(lang)

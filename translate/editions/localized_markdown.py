@@ -28,14 +28,12 @@ from pathlib import Path
 from translate.article import Article, Block, BlockKind, Slot
 from translate.editions import EditionInfo
 from translate.editions.markdown import front_matter
-from translate.editions.sanitize import safe_markdown
+from translate.editions.sanitize import escape_text, plain_value, safe_markdown
 from translate.languages import Language
 from translate.publish import Translated
 
 _PREFIX = {BlockKind.TITLE: "# ", BlockKind.HEADING: "## ", BlockKind.QUOTE: "> ", BlockKind.LIST_ITEM: "- "}
 _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<])")
-_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
-_LINE_START = re.compile(r"^(\s*)([#>+=|-]|\d{1,9}(?=[.)]))")
 _BLOCK_TAG = re.compile(r"(?i)</?(?:p|div|h[1-6]|li|ul|ol|section|article|header|footer|figure|figcaption|blockquote|table|tr|td|th|br)\b")
 _TAG = re.compile(r"<[^<>]*>")
 _SPACE = re.compile(r"\s+")
@@ -47,26 +45,11 @@ def localized_markdown_path(article: Article, lang: Language, out_dir: Path) -> 
     return out_dir / f"{article.slug}.{lang.code}.md"
 
 
-def escape_text(text: str) -> str:
-    """Plain text written so that Markdown shows it as it is (one line)."""
-    line = " ".join(text.split())
-    line = _INLINE_SPECIALS.sub(r"\\\1", line)
-    line = _ENTITY_LIKE.sub(r"\\&", line)
-    match = _LINE_START.match(line)
-    if match:
-        marker = match.group(2)
-        if marker[0].isdigit():
-            line = line[: match.end()] + "\\" + line[match.end() :]
-        else:
-            line = line[: match.start(2)] + "\\" + line[match.start(2) :]
-    return line
-
-
 def plain(text: str, fmt: str) -> str:
-    """Text without markup (for the front matter's ``title``)."""
+    """Text without markup (for the front matter's ``title``; see :func:`translate.editions.sanitize.plain_value`)."""
     if fmt == "html":
         text = html.unescape(_TAG.sub("", text))
-    return " ".join(text.split())
+    return plain_value(text)
 
 
 def _inline(block: Block, text: str, fmt: str) -> str:

@@ -11,7 +11,7 @@ import json
 
 from translate.article import BlockKind, Slot
 from translate.editions import EditionInfo, pairs
-from translate.editions.sanitize import safe_markdown
+from translate.editions.sanitize import plain_value, safe_markdown
 from translate.publish import BlockText, Translated
 
 _PREFIX = {BlockKind.TITLE: "# ", BlockKind.HEADING: "## ", BlockKind.QUOTE: "> ", BlockKind.LIST_ITEM: "- "}
@@ -32,7 +32,7 @@ def _q(value: str) -> str:
 
 def front_matter(info: EditionInfo, lang: str, slug: str, *, bilingual: bool) -> list[str]:
     """YAML front matter lines of a Markdown edition (Hugo/Jekyll keys), ``---`` included."""
-    front = ["---", f"title: {_q(info.title)}", f"lang: {_q(lang)}"]
+    front = ["---", f"title: {_q(plain_value(info.title))}", f"lang: {_q(lang)}"]
     if bilingual:
         front.append(f"languages: [{_q(info.source_lang)}, {_q(lang)}]")
     front.append(f"translationKey: {_q(slug)}")

@@ -1,10 +1,30 @@
-"""Turn block text into safe HTML: escape everything, let back only the source's own inline markup."""
+"""Markup on new pages: only harmless inline markup of the source itself, in HTML and Markdown.
+
+Translations reach the editions already checked against their source sentence
+(:mod:`translate.safety`). The bilingual editions and the Markdown edition
+converted from plain text or HTML are pages the article never was, so they
+also hold the source itself to an allow-list: the inline elements of
+:data:`SAFE_TAGS` with their listed attributes, that the source sentence
+used, and links with a safe URL. Everything else is dropped (tags) or
+escaped (text).
+
+HTML goes through nh3 (Ammonia). Markdown keeps its syntax: raw HTML in it
+is held to the same allow-list with the tokenizer of
+:mod:`translate.safety.html_markup`, links and images to safe URLs, template
+tags to the source's; plain text (and the text of HTML converted to
+Markdown) is escaped so Markdown shows it as written.
+"""
 
 from __future__ import annotations
 
 import html
 import re
-from html.parser import HTMLParser
+
+from translate.article import Span
+from translate.formats.markdown_inline import InlineKind, scan
+from translate.safety.html_markup import Piece, Shape, pieces, plain_tag
+from translate.safety.markdown_markup import MarkdownMarkup, carry_markdown_links, escape_templates, markdown_markup, masked_text, template_spans
+from translate.safety.urls import SRCSET_ATTRIBUTES, URL_ATTRIBUTES, html_url, is_safe_url, markdown_url, scheme
 
 #: Inline elements that may come back at all, and their attributes.
 SAFE_TAGS: dict[str, frozenset[str]] = {
@@ -29,24 +49,20 @@ SAFE_TAGS: dict[str, frozenset[str]] = {
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 
-
-class _TagCollector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: dict[str, set[str]] = {}
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.setdefault(tag, set()).update(name for name, _ in attrs)
-
-    handle_startendtag = handle_starttag
+_INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<])")
+_MARKDOWN_TEXT_SPECIALS = re.compile(r"([\\`*_\[\]])")
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_TEMPLATE_OPENER = re.compile(r"\{(?=[{%:])")
+_LINE_START = re.compile(r"^(\s*)([#>+=|-]|\d{1,9}(?=[.)]))")
 
 
 def markup_of(fragment: str) -> dict[str, set[str]]:
-    """Tag names and attribute names used in an HTML fragment."""
-    collector = _TagCollector()
-    collector.feed(fragment)
-    collector.close()
-    return collector.tags
+    """Tag names and attribute names used in an HTML fragment (tags in raw text included)."""
+    tags: dict[str, set[str]] = {}
+    for piece in pieces(fragment):
+        if piece.tag is not None and not piece.tag.end_tag:
+            tags.setdefault(piece.tag.name, set()).update(a.name for a in piece.tag.attributes)
+    return tags
 
 
 def allowed_markup(source_fragment: str) -> dict[str, set[str]]:
@@ -95,21 +111,148 @@ def safe_pair(source: str, translation: str, fmt: str) -> tuple[str, str]:
     return clean(source_markup, allowed), clean(source_html(translation, fmt), allowed)
 
 
-_UNSAFE_LINK = re.compile(r"(\]\(\s*<?|\]:\s*<?|<)\s*(?:javascript|data|vbscript)\s*:", re.IGNORECASE)
+def inert_templates(fragment: str) -> str:
+    """An HTML fragment with every template opener (``{{``, ``{%``, ``{:``) written ``&#123;…``.
+
+    A page put on a Jekyll or Hugo site must not run Liquid or shortcodes
+    from the article's text; browsers show ``&#123;`` as ``{`` in text and
+    attribute values alike.
+    """
+    return _TEMPLATE_OPENER.sub("&#123;", fragment)
+
+
+def escape_text(text: str) -> str:
+    """Plain text written so that Markdown shows it as it is (one line), and no template engine reads it."""
+    line = " ".join(text.split())
+    line = _INLINE_SPECIALS.sub(r"\\\1", line)
+    line = _ENTITY_LIKE.sub(r"\\&", line)
+    line = _TEMPLATE_OPENER.sub("&#123;", line)
+    return _escape_line_start(line)
+
+
+def _escape_line_start(line: str) -> str:
+    """A backslash before a ``#``, ``>``, ``-``... or ``1.`` that would start a block construct."""
+    match = _LINE_START.match(line)
+    if match:
+        marker = match.group(2)
+        if marker[0].isdigit():
+            return line[: match.end()] + "\\" + line[match.end() :]
+        return line[: match.start(2)] + "\\" + line[match.start(2) :]
+    return line
+
+
+def html_to_markdown(fragment: str, source: str) -> str:
+    """An HTML fragment as Markdown: the source's safe inline tags kept, its text escaped for Markdown.
+
+    Tags pass through as raw HTML (CommonMark and kramdown keep inline HTML);
+    the text between them has Markdown's specials escaped, so that
+    ``[x](javascript:...)`` written as text stays text. Character references
+    stay as they are: Markdown decodes them to literal characters.
+    """
+    cleaned = clean(fragment, allowed_markup(source))
+    out: list[str] = []
+    position = 0
+    for piece in pieces(cleaned):
+        out.append(_markdown_text(cleaned[position : piece.span.start]))
+        out.append(cleaned[piece.span.start : piece.span.end])
+        position = piece.span.end
+    out.append(_markdown_text(cleaned[position:]))
+    return _escape_line_start("".join(out))
+
+
+def _markdown_text(text: str) -> str:
+    return _TEMPLATE_OPENER.sub("&#123;", _MARKDOWN_TEXT_SPECIALS.sub(r"\\\1", text))
+
+
+def _page_tag(piece: Piece, allowed: dict[str, set[str]]) -> str:
+    """A tag of Markdown's raw HTML on a new page: written plainly within the allow-list, else dropped."""
+    tag = piece.tag
+    if tag is None or piece.whole or piece.leading or tag.name not in allowed:
+        return ""
+    if tag.end_tag:
+        return f"</{tag.name}>"
+    kept: list[tuple[str, str | None]] = []
+    for attribute in tag.attributes:
+        if attribute.name not in allowed[tag.name] or any(name == attribute.name for name, _ in kept):
+            continue
+        value = html.unescape(attribute.value) if attribute.value_span is not None else None
+        if attribute.name in URL_ATTRIBUTES and not is_safe_url(html_url(attribute.value)):
+            continue
+        if attribute.name in SRCSET_ATTRIBUTES:
+            continue
+        kept.append((attribute.name, value))
+    return plain_tag(Shape(tag.name, tuple(kept)), tag.self_closing)
+
+
+def _safe_autolinks(text: str) -> list[Span]:
+    """Autolinks (``<https://…>``, ``<desk@example.com>``) to http, https or mailto: Markdown, not HTML."""
+    found = []
+    for inline in scan(text):
+        if inline.kind is InlineKind.AUTOLINK:
+            url = markdown_url(text[inline.span.start : inline.span.end])
+            if scheme(url) in URL_SCHEMES or (scheme(url) is None and "@" in url):
+                found.append(inline.span)
+    return found
+
+
+def page_markdown(source: str, text: str) -> str:
+    """Markdown text (a source block or its translation) as a new page may show it.
+
+    Template tags only as the source wrote them (kramdown attribute lists
+    not at all); raw HTML within :data:`SAFE_TAGS` and the source's own tags
+    and attributes, anything else dropped; links and autolinks to safe URLs
+    only, images only from safe URLs the source has.
+    """
+    text, _ = escape_templates(source, text, attribute_lists=False)
+    allowed = allowed_markup(masked_text(source, template_spans(source)))
+    masked = masked_text(text, template_spans(text) + _safe_autolinks(text))
+    out: list[str] = []
+    position = 0
+    for piece in pieces(text, masked):
+        out.append(text[position : piece.span.start])
+        out.append(_page_tag(piece, allowed))
+        position = piece.span.end
+    out.append(text[position:])
+    source_markup = markdown_markup(source, {})
+    safe_urls = MarkdownMarkup(source_markup.templates, frozenset(u for u in source_markup.urls if is_safe_url(u)), frozenset())
+    return carry_markdown_links("".join(out), safe_urls, {})[0]
 
 
 def safe_markdown(source: str, text: str, fmt: str) -> str:
-    """``text`` (from a block of format ``fmt``) made safe to put into a Markdown page.
+    """``text`` (from a block of format ``fmt``) as Markdown a new page may hold.
 
-    Raw HTML keeps only the tags and attributes that ``source`` used (HTML
-    articles come out as cleaned HTML, which Markdown passes through); plain
-    text has its ``<`` and ``&`` escaped; links and autolinks to
-    ``javascript:``, ``data:`` or ``vbscript:`` URLs are made inert.
+    HTML comes out as Markdown with the source's safe inline tags
+    (:func:`html_to_markdown`), Markdown held to the page's allow-list
+    (:func:`page_markdown`), plain text escaped (:func:`escape_text`).
     """
     if fmt == "html":
-        return clean(text, allowed_markup(source))
+        return html_to_markdown(text, source)
     if fmt == "markdown":
-        if "<" in text:
-            text = clean(text, allowed_markup(source)).replace("&gt;", ">").replace("&amp;", "&")
-        return _UNSAFE_LINK.sub(lambda m: m.group(1) + "unsafe-", text)
-    return text.replace("&", "&amp;").replace("<", "&lt;")
+        return page_markdown(source, text)
+    return escape_text(text)
+
+
+def plain_value(text: str) -> str:
+    """Text for a front-matter value of a new page: without tags, template tags or Markdown links.
+
+    Themes print such values in titles, ``<meta>`` tags and lists, often
+    unescaped and sometimes through Markdown, so nothing in them may read as
+    markup. Removing a tag can make its neighbours form a new one
+    (``<<b>img …>``): the removal is repeated until nothing changes.
+    """
+    from translate.formats.tags import find_tags
+
+    while True:
+        kept: list[str] = []
+        position = 0
+        spans = sorted([piece.span for piece in pieces(text)] + [tag.span for tag in find_tags(text)])
+        for span in spans:
+            if span.start >= position:
+                kept.append(text[position : span.start])
+                position = span.end
+        kept.append(text[position:])
+        cleaned = _TEMPLATE_OPENER.sub("{ ", "".join(kept)).replace("](", "] (")
+        cleaned = " ".join(cleaned.split())
+        if cleaned == text:
+            return cleaned
+        text = cleaned

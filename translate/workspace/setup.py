@@ -137,6 +137,9 @@ def _labels(config: WorkspaceConfig, lang: Language) -> dict[str, str]:
     value = table.get(lang.code) or table.get(lang.code.split("-")[0]) or {}
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()) or set(value) - {"reviewed", "partial"}:
         raise ConfigError(f"[labels.{lang.code}] must map reviewed and partial to strings", path=config.file or config.root)
+    from translate.labels import check_plain
+
+    check_plain(lang, value, config.file or config.root)
     return dict(value)
 
 

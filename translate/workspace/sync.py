@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from translate.errors import PublishError, TranslateError
+from translate.errors import PublishError, TranslateError, UnsafeTranslation
 from translate.languages import Language, parse_languages
 from translate.workspace.config import WorkspaceConfig
 from translate.workspace.discover import Source, discover
@@ -335,7 +335,7 @@ def _publish(
             published, held, counts = [], None, (0, 0, 0)
             for edition, fmt in settings.editions:
                 result = publish([absolute], lang, config.path(config.output), workspace, settings.options[lang.code], edition=edition, edition_format=fmt, rules=settings.rules)[0]  # type: ignore[arg-type]
-                if isinstance(result.error, PublishError) and settings.can_hold:
+                if isinstance(result.error, PublishError) and not isinstance(result.error, UnsafeTranslation) and settings.can_hold:
                     held = held or result.error.message
                 elif result.error is not None:
                     errors.append(_relative(config, result.error))
