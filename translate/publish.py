@@ -19,7 +19,8 @@ import polib
 
 from translate.article import Article, Block, BlockKind, Span
 from translate.catalog.stats import is_translated
-from translate.errors import PublishError
+from translate.checks import Failure, error_failures
+from translate.errors import FailedCheckError, PublishError
 from translate.languages import Language
 from translate.render import render
 from translate.textfile import encode
@@ -55,6 +56,9 @@ class PublishOptions:
         metadata: add static-site metadata (see :func:`translate.metadata.add_metadata`).
         localize_dates: write the dates of bylines in the target language
             (only when the article is published translated, see :func:`date_texts`).
+        strict: refuse to publish an article with a translation that fails an
+            error-level check, instead of publishing that sentence as if it
+            had no translation.
     """
 
     untranslated: Untranslated = Untranslated.SOURCE
@@ -64,6 +68,28 @@ class PublishOptions:
     khmer_digits: bool | None = None
     metadata: bool = False
     localize_dates: bool = True
+    strict: bool = False
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A translation kept out of a published article because it fails error-level checks.
+
+    Attributes:
+        catalog: the catalog file (``None`` for a catalog not read from a file).
+        line: the entry's line in the catalog.
+        msgid: the English sentence (published in its place, or per the ``untranslated`` policy).
+        failures: what the checks found.
+    """
+
+    catalog: str | None
+    line: int | None
+    msgid: str
+    failures: tuple[Failure, ...]
+
+    def __str__(self) -> str:
+        where = f"{self.catalog}:{self.line}: " if self.catalog else ""
+        return where + "; ".join(f"{f.check}: {f.message}" for f in self.failures)
 
 
 @dataclass(frozen=True)
@@ -109,6 +135,7 @@ class Translated:
     article: Article
     lang: Language
     blocks: tuple[BlockText, ...]
+    withheld: tuple[Withheld, ...] = ()
 
     @property
     def sentences(self) -> int:
@@ -166,29 +193,47 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
     """Look up every sentence of an article in a catalog.
 
     A sentence whose translation equals its msgid keeps its exact source text.
+    A translation that fails an error-level check (:func:`translate.checks.error_failures`:
+    a control character, conflict markers, an empty text, a changed number...)
+    is withheld: the sentence is published as if it had no translation, and
+    listed in ``Translated.withheld``.
 
     Raises:
         PublishError: with ``Untranslated.FAIL``, when a sentence has no usable translation.
+        FailedCheckError: with ``options.strict``, when a translation fails an error-level check.
     """
     options = options or PublishOptions()
     lookup = {(e.msgctxt, e.msgid): e for e in catalog if not e.obsolete}
     sentences: dict[int, list[SentenceText]] = {}
     missing: list[str] = []
+    withheld: dict[tuple[str | None, str], Withheld] = {}
     for segment in article.segments():
         block = article.blocks[segment.block]
         original = block.text[segment.span.start : segment.span.end]
         entry = lookup.get((block.context, segment.msgid))
         review = _review(entry)
         text: str | None = original
-        if review is Review.REVIEWED or (review is Review.UNREVIEWED and options.include_fuzzy):
-            assert entry is not None
-            if entry.msgstr != entry.msgid:
+        usable = review is Review.REVIEWED or (review is Review.UNREVIEWED and options.include_fuzzy)
+        if usable and entry is not None and entry.msgstr != entry.msgid:
+            failures = error_failures(entry.msgid, entry.msgstr, lang.code)
+            if failures:
+                withheld.setdefault((entry.msgctxt, entry.msgid), Withheld(getattr(catalog, "fpath", None), entry.linenum, entry.msgid, failures))
+                review, usable = Review.MISSING, False
+            else:
                 text = entry.msgstr
-        elif options.untranslated is Untranslated.OMIT:
+        if not usable and options.untranslated is Untranslated.OMIT:
             text = None
-        elif options.untranslated is Untranslated.FAIL:
+        elif not usable and options.untranslated is Untranslated.FAIL:
             missing.append(f"line {segment.line}: {segment.msgid[:60]}")
         sentences.setdefault(segment.block, []).append(SentenceText(segment.span, original, text, review))
+    if withheld and options.strict:
+        first = next(iter(withheld.values()))
+        raise FailedCheckError(
+            f"{len(withheld)} {lang.english_name} translation(s) of {article.path} fail error-level checks, the first here: {first.failures[0].check}: {first.failures[0].message}",
+            path=first.catalog or article.path,
+            line=first.line if first.catalog else None,
+            hint="fix them in the catalog (translate check lists them), or publish without --strict to keep the English in their place",
+        )
     if missing:
         raise PublishError(
             f"{len(missing)} sentence(s) have no reviewed {lang.english_name} translation, the first at {missing[0]}",
@@ -202,7 +247,7 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
         for index, block in enumerate(article.blocks)
         if index in sentences or block.kind is BlockKind.DATE
     )
-    return Translated(article, lang, blocks)
+    return Translated(article, lang, blocks, tuple(withheld.values()))
 
 
 def localize(article: Article, catalog: polib.POFile, lang: Language, options: PublishOptions | None = None) -> Localized:

@@ -64,8 +64,8 @@ class KnownCatalogs:
     """
 
     def __init__(self, known: Mapping[str, tuple[str, CatalogStats]] | None = None, skipped: Mapping[str, str] | None = None) -> None:
-        self._known: dict[str, tuple[str, CatalogStats]] = dict(known or {})
-        self._skipped_before: dict[str, str] = dict(skipped or {})
+        self._known: dict[str, tuple[str, CatalogStats]] = {os.path.abspath(p): v for p, v in (known or {}).items()}
+        self._skipped_before: dict[str, str] = {os.path.abspath(p): v for p, v in (skipped or {}).items()}
         self.updated: dict[str, tuple[str, CatalogStats]] = {}
         self.skipped: dict[str, str] = {}
 
