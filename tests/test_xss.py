@@ -72,8 +72,9 @@ def _publish(workdir: Path, name: str, source: str, msgstr_for) -> str:
     for entry in po:
         entry.msgstr = msgstr_for(entry.msgid)
     po_path.write_bytes(render_catalog(po))
+    # checks off: the markup check would withhold a typed payload; the page must be safe without it too
     [published] = publish(
-        [article], language("km"), workdir / "out", ws, PublishOptions(include_fuzzy=True),
+        [article], language("km"), workdir / "out", ws, PublishOptions(include_fuzzy=True, checks=False),
         edition=Edition.BILINGUAL, edition_format=EditionFormat.HTML, highlight_unreviewed=True,
     )
     assert published.error is None and published.output is not None, published.error
@@ -132,7 +133,7 @@ def _publish_markdown(workdir: Path, name: str, source: str, msgstr_for) -> str:
     for entry in po:
         entry.msgstr = msgstr_for(entry.msgid)
     po_path.write_bytes(render_catalog(po))
-    [published] = publish([article], language("km"), workdir / "out", ws, PublishOptions(include_fuzzy=True), edition=Edition.BILINGUAL, edition_format=EditionFormat.MARKDOWN)
+    [published] = publish([article], language("km"), workdir / "out", ws, PublishOptions(include_fuzzy=True, checks=False), edition=Edition.BILINGUAL, edition_format=EditionFormat.MARKDOWN)
     assert published.error is None and published.output is not None, published.error
     return published.output.read_text(encoding="utf-8")
 

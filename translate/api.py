@@ -294,12 +294,16 @@ def publish(
 
 
 def _catalog_to_publish(article: Article, lang: Language, workspace: Workspace) -> polib.POFile:
-    """The article's catalog in ``lang``, if it is the article's own and whole.
+    """The article's catalog in ``lang``, if it is the article's own and not an empty shell.
+
+    Publishing only reads the catalog (waiting for a save in progress, see
+    :func:`~translate.catalog.store.read_catalog`); a catalog without any entry
+    for an article with sentences is taken for a save caught half done.
 
     Raises:
         CatalogError: there is none, or it cannot be read.
         OwnershipError: it belongs to another article.
-        BeingEditedError: it is being saved, or looks cut short by a save in progress.
+        BeingEditedError: it is still being saved, or holds no entry.
     """
     po_path = catalog_path(workspace.locales, article.slug, lang.gettext)
     catalog, seen = read_catalog(po_path)
@@ -310,10 +314,12 @@ def _catalog_to_publish(article: Article, lang: Language, workspace: Workspace) 
             hint=f"run: translate extract {article.path} --to {lang.code}",
         )
     check_owner(catalog, po_path, article.path, workspace.locales)
-    cut_short = workspace.known.half_saved(po_path, catalog, seen.seen) if any(True for _ in article.segments()) else None
-    if cut_short is not None:
-        workspace.known.skip(po_path, seen.seen)
-        raise BeingEditedError(f"{cut_short}: another program may be saving it; not published this time", path=po_path, hint="run the command again when it is saved")
+    if len(catalog) == 0 and any(True for _ in article.segments()):
+        raise BeingEditedError(
+            "holds no entry: another program may be saving it; not published this time",
+            path=po_path,
+            hint=f"run the command again when it is saved, or run: translate extract {article.path} --to {lang.code}",
+        )
     workspace.known.remember_catalog(po_path, seen.digest or "", catalog)
     return catalog
 

@@ -19,14 +19,17 @@ the file, so they are not mistaken for a cut.
 A catalog that looks half-saved is left alone for this run. If the next run
 finds it exactly as it was skipped (same content, inode and modification
 time), nobody is saving it: it is what the translator meant (an entry marked
-fuzzy again, a catalog emptied on purpose) and it is used. Within one command
-the memory starts empty and fills as catalogs are read; ``translate sync``
-keeps it in the workspace's state database, so it spans runs.
+fuzzy again, a catalog emptied on purpose) and it is used; so does a program
+that keeps one memory, once the catalog has stayed so for :data:`SETTLE`
+seconds. Within one command the memory starts empty and fills as catalogs are
+read; ``translate sync`` keeps it in the workspace's state database, so it
+spans runs.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +37,10 @@ from pathlib import Path
 import polib
 
 from translate.catalog.stats import CatalogStats, catalog_stats
+
+#: Seconds a catalog skipped as cut short must stay exactly as it was before
+#: the same memory (one long-lived program) takes it as it is.
+SETTLE = 10.0
 
 
 @dataclass(frozen=True)
@@ -63,9 +70,17 @@ class KnownCatalogs:
         skipped: absolute path -> :attr:`Seen.stamp` of catalogs an earlier run skipped.
     """
 
-    def __init__(self, known: Mapping[str, tuple[str, CatalogStats]] | None = None, skipped: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        known: Mapping[str, tuple[str, CatalogStats]] | None = None,
+        skipped: Mapping[str, str] | None = None,
+        *,
+        settle: float = SETTLE,
+    ) -> None:
         self._known: dict[str, tuple[str, CatalogStats]] = {os.path.abspath(p): v for p, v in (known or {}).items()}
         self._skipped_before: dict[str, str] = {os.path.abspath(p): v for p, v in (skipped or {}).items()}
+        self._skipped_at: dict[str, float] = {}
+        self._settle = settle
         self.updated: dict[str, tuple[str, CatalogStats]] = {}
         self.skipped: dict[str, str] = {}
 
@@ -97,11 +112,17 @@ class KnownCatalogs:
             reason = f"has {stats.translated} reviewed translations where it had {last.translated}"
         else:
             return None
-        if seen is not None and self._skipped_before.get(_key(path)) == seen.stamp:
+        key = _key(path)
+        if seen is not None and self._skipped_before.get(key) == seen.stamp:
+            return None
+        if seen is not None and self.skipped.get(key) == seen.stamp and time.monotonic() - self._skipped_at[key] >= self._settle:
             return None
         return reason
 
     def skip(self, path: Path, seen: Seen | None) -> None:
         """Record that the catalog was left alone in this state (see :meth:`half_saved`)."""
         if seen is not None:
-            self.skipped[_key(path)] = seen.stamp
+            key = _key(path)
+            if self.skipped.get(key) != seen.stamp:
+                self._skipped_at[key] = time.monotonic()
+            self.skipped[key] = seen.stamp

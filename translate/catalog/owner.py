@@ -57,7 +57,8 @@ def check_owner(catalog: polib.POFile | None, catalog_path: Path, article: Path,
     """Refuse to use another article's catalog.
 
     Raises:
-        OwnershipError: the catalog records another article, and that article still exists.
+        OwnershipError: the catalog records another article, and that article
+            still exists (both named as recorded: relative to :func:`catalog_root`).
     """
     recorded = owner(catalog)
     key = article_key(article, locales)
@@ -66,8 +67,11 @@ def check_owner(catalog: polib.POFile | None, catalog_path: Path, article: Path,
     if not (catalog_root(locales) / recorded).exists():
         log.info("%s: belonged to %s, which no longer exists; %s takes it over", catalog_path, recorded, key)
         return
+    shown = catalog_path.resolve()
+    if shown.is_relative_to(catalog_root(locales)):
+        shown = shown.relative_to(catalog_root(locales))
     raise OwnershipError(
-        f"cannot use {catalog_path}: it belongs to {recorded}",
+        f"cannot use {shown.as_posix()}: it belongs to {recorded}",
         path=article,
         hint="two articles have the same catalog name (the file name before the first dot); rename one of them",
     )

@@ -172,6 +172,7 @@ def machine_translate(
     for lang in langs:
         harvest_reviewed(locales, lang, memory)
         wanted: dict[Path, list[str]] = {}
+        ready: list[tuple[Path, Path]] = []
         for path, slug in articles:
             if (path, lang.code) in skip:
                 continue
@@ -182,6 +183,7 @@ def machine_translate(
                     raise CatalogError(f"has no {lang.english_name} catalog ({po_path})", path=path, hint=f"run: translate extract {path} --to {lang.code}")
                 check_owner(catalog, po_path, path, locales)
                 wanted[po_path] = pending(catalog, retranslate_machine=retranslate_machine)
+                ready.append((path, po_path))
             except TranslateError as error:
                 results.append(CatalogResult(path, lang.code, error=error))
         sentences = list(dict.fromkeys(s for msgids in wanted.values() for s in msgids))
@@ -189,10 +191,7 @@ def machine_translate(
         terms = glossary.for_language(lang.gettext) if glossary else ()
         settings = f"{spec.settings}|mask:{MASK_VERSION}" + (f"|gloss:{glossary.signature(lang.gettext)}" if glossary and terms else "")
         suggestions = _suggest(sentences, terms, src, lang, spec.model, settings, lazy, memory, totals, progress)
-        for path, slug in articles:
-            po_path = catalog_path(locales, slug, lang.gettext)
-            if po_path not in wanted or (path, lang.code) in skip:
-                continue
+        for path, po_path in ready:
             results.append(_write(path, lang, po_path, suggestions, retranslate_machine, khmer, locales, known))
     errors = tuple(r.error for r in results if r.error is not None)
     return MTRun(
