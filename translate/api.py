@@ -306,7 +306,7 @@ def _catalog_to_publish(article: Article, lang: Language, workspace: Workspace) 
         BeingEditedError: it is still being saved, or holds no entry.
     """
     po_path = catalog_path(workspace.locales, article.slug, lang.gettext)
-    catalog, seen = read_catalog(po_path)
+    catalog, _ = read_catalog(po_path)
     if catalog is None:
         raise CatalogError(
             f"has no {lang.english_name} catalog ({po_path})",
@@ -320,7 +320,6 @@ def _catalog_to_publish(article: Article, lang: Language, workspace: Workspace) 
             path=po_path,
             hint=f"run the command again when it is saved, or run: translate extract {article.path} --to {lang.code}",
         )
-    workspace.known.remember_catalog(po_path, seen.digest or "", catalog)
     return catalog
 
 

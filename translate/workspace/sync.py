@@ -323,7 +323,7 @@ def _publish(
     config: WorkspaceConfig,
     extracted: Sequence[tuple[_Planned, int]],
     langs: Sequence[Language],
-    workspace: object,
+    workspace: Any,
     mt: object,
     state: SyncState,
     fingerprint: str,
@@ -350,6 +350,7 @@ def _publish(
         files: dict[str, str | None] = {source.path.as_posix(): planned.digest}
         pot = template_path(config.locales, source.slug)
         files[pot.as_posix()] = file_digest(config.path(pot))
+        pot_keys = _keys(config.path(pot))
         for lang in langs:
             if lang.code in failed_langs:
                 continue
@@ -358,7 +359,7 @@ def _publish(
                 errors.append(_relative(config, mt_result.error))
                 continue
             po = catalog_path(config.locales, source.slug, lang.gettext)
-            files[po.as_posix()] = file_digest(config.path(po))
+            files[po.as_posix()] = _settled_digest(config.path(po), pot_keys)
             t = time.perf_counter()
             check_errors, check_warnings = _check(config, po, lang) if config.checks else (0, 0)
             timer.add("check", t)
@@ -405,6 +406,37 @@ def _publish(
             _save(state, pending, timer)
         notify(SyncProgress("publish", done, len(extracted), "articles", str(source.path)))
     _save(state, pending, timer)
+
+
+def _keys(path: Path) -> frozenset[tuple[str | None, str]]:
+    """The (msgctxt, msgid) of a catalog's current entries (none when it cannot be read)."""
+    from translate.catalog.store import read_catalog
+
+    try:
+        catalog, _ = read_catalog(path)
+    except TranslateError:
+        return frozenset()
+    return frozenset((e.msgctxt, e.msgid) for e in catalog or () if not e.obsolete)
+
+
+def _settled_digest(po: Path, sentences: frozenset[tuple[str | None, str]]) -> str | None:
+    """The catalog's digest for the state row, read just before publishing.
+
+    A catalog that lacks some of the template's sentences (a translator's
+    save replaced the merge of this run) gets a mark no file has, so the next
+    run merges it again.
+    """
+    from translate.catalog.store import read_catalog
+
+    try:
+        catalog, seen = read_catalog(po)
+    except TranslateError:
+        return file_digest(po)
+    if catalog is None or seen.digest is None:
+        return None
+    if not sentences <= {(e.msgctxt, e.msgid) for e in catalog if not e.obsolete}:
+        return "not-merged"
+    return seen.digest[:32]
 
 
 def _relative_withheld(config: WorkspaceConfig, withheld: Withheld) -> Withheld:
