@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -126,6 +127,14 @@ class SyncReport:
 
 def _error_json(error: TranslateError) -> dict[str, Any]:
     return {"file": error.path, "line": error.line, "message": error.message, "hint": error.hint, "text": str(error)}
+
+
+def relative_withheld(withheld: Withheld, root: Path) -> Withheld:
+    """The withheld translation with its catalog named relative to the workspace root."""
+    catalog = Path(withheld.catalog) if withheld.catalog else None
+    if catalog is not None and catalog.is_absolute() and catalog.is_relative_to(root):
+        return dataclasses.replace(withheld, catalog=catalog.relative_to(root).as_posix())
+    return withheld
 
 
 def _withheld_json(withheld: Withheld) -> dict[str, Any]:

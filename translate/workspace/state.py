@@ -168,3 +168,34 @@ class SyncState:
             self._db.executemany("DELETE FROM skipped WHERE path = ?", [(p,) for p in counts])
             self._db.executemany("INSERT OR REPLACE INTO skipped (path, stamp) VALUES (?, ?)", [(relative(p), stamp) for p, stamp in known.skipped.items()])
         known.updated.clear()
+
+
+def catalog_keys(path: Path) -> frozenset[tuple[str | None, str]]:
+    """The (msgctxt, msgid) of a catalog's current entries (none when it cannot be read)."""
+    from translate.catalog.store import read_catalog
+
+    try:
+        catalog, _ = read_catalog(path)
+    except TranslateError:
+        return frozenset()
+    return frozenset((e.msgctxt, e.msgid) for e in catalog or () if not e.obsolete)
+
+
+def settled_digest(po: Path, sentences: frozenset[tuple[str | None, str]]) -> str | None:
+    """A language catalog's digest for an article's state row, read just before publishing.
+
+    A catalog that lacks some of the template's ``sentences`` (a translator's
+    save replaced the merge a sync made) gets a mark no file has, so that the
+    next sync merges it again.
+    """
+    from translate.catalog.store import read_catalog
+
+    try:
+        catalog, seen = read_catalog(po)
+    except TranslateError:
+        return file_digest(po)
+    if catalog is None or seen.digest is None:
+        return None
+    if not sentences <= {(e.msgctxt, e.msgid) for e in catalog if not e.obsolete}:
+        return "not-merged"
+    return seen.digest[:32]

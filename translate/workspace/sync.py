@@ -25,14 +25,13 @@ import logging
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from translate.errors import BeingEditedError, FailedCheckError, PublishError, TranslateError
 from translate.languages import Language, parse_languages
-from translate.publish import Withheld
 from translate.workspace.config import WorkspaceConfig
 from translate.workspace.discover import Source, discover
 from translate.workspace.lock import WorkspaceLock
@@ -41,6 +40,7 @@ from translate.workspace.report import (
     LanguageOutcome,
     Outcome,
     SyncReport,
+    relative_withheld,
 )
 from translate.workspace.setup import (
     EngineSetup,
@@ -48,7 +48,7 @@ from translate.workspace.setup import (
     publish_settings,
     read_options,
 )
-from translate.workspace.state import Record, SyncState, file_digest
+from translate.workspace.state import Record, SyncState, catalog_keys, file_digest, settled_digest
 
 log = logging.getLogger(__name__)
 
@@ -350,7 +350,7 @@ def _publish(
         files: dict[str, str | None] = {source.path.as_posix(): planned.digest}
         pot = template_path(config.locales, source.slug)
         files[pot.as_posix()] = file_digest(config.path(pot))
-        pot_keys = _keys(config.path(pot))
+        pot_keys = catalog_keys(config.path(pot))
         for lang in langs:
             if lang.code in failed_langs:
                 continue
@@ -359,7 +359,7 @@ def _publish(
                 errors.append(_relative(config, mt_result.error))
                 continue
             po = catalog_path(config.locales, source.slug, lang.gettext)
-            files[po.as_posix()] = _settled_digest(config.path(po), pot_keys)
+            files[po.as_posix()] = settled_digest(config.path(po), pot_keys)
             t = time.perf_counter()
             check_errors, check_warnings = _check(config, po, lang) if config.checks else (0, 0)
             timer.add("check", t)
@@ -376,7 +376,7 @@ def _publish(
                     assert result.output is not None
                     published.append(result.output.relative_to(config.root) if result.output.is_relative_to(config.root) else result.output)
                     counts = (result.sentences, result.reviewed, result.translated)
-                    withheld = tuple(_relative_withheld(config, w) for w in result.withheld)
+                    withheld = tuple(relative_withheld(w, config.root) for w in result.withheld)
             timer.add("publish", t)
             for output in expected_outputs(config, source, lang):
                 files[output.as_posix()] = file_digest(config.path(output))
@@ -406,44 +406,6 @@ def _publish(
             _save(state, pending, timer)
         notify(SyncProgress("publish", done, len(extracted), "articles", str(source.path)))
     _save(state, pending, timer)
-
-
-def _keys(path: Path) -> frozenset[tuple[str | None, str]]:
-    """The (msgctxt, msgid) of a catalog's current entries (none when it cannot be read)."""
-    from translate.catalog.store import read_catalog
-
-    try:
-        catalog, _ = read_catalog(path)
-    except TranslateError:
-        return frozenset()
-    return frozenset((e.msgctxt, e.msgid) for e in catalog or () if not e.obsolete)
-
-
-def _settled_digest(po: Path, sentences: frozenset[tuple[str | None, str]]) -> str | None:
-    """The catalog's digest for the state row, read just before publishing.
-
-    A catalog that lacks some of the template's sentences (a translator's
-    save replaced the merge of this run) gets a mark no file has, so the next
-    run merges it again.
-    """
-    from translate.catalog.store import read_catalog
-
-    try:
-        catalog, seen = read_catalog(po)
-    except TranslateError:
-        return file_digest(po)
-    if catalog is None or seen.digest is None:
-        return None
-    if not sentences <= {(e.msgctxt, e.msgid) for e in catalog if not e.obsolete}:
-        return "not-merged"
-    return seen.digest[:32]
-
-
-def _relative_withheld(config: WorkspaceConfig, withheld: Withheld) -> Withheld:
-    """The withheld translation with its catalog named relative to the workspace root."""
-    if withheld.catalog and Path(withheld.catalog).is_absolute() and Path(withheld.catalog).is_relative_to(config.root):
-        return replace(withheld, catalog=Path(withheld.catalog).relative_to(config.root).as_posix())
-    return withheld
 
 
 def _save(state: SyncState, pending: dict[str, Record], timer: _Timer) -> None:
