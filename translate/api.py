@@ -25,7 +25,7 @@ from translate.catalog.store import read_catalog, render_catalog, update_catalog
 from translate.catalog.template import build_template, same_entries
 from translate.config import ReadOptions
 from translate.editions import Edition, EditionFormat, bilingual_path, edition_info, render_edition
-from translate.errors import BeingEditedError, CatalogError, InputError, TranslateError
+from translate.errors import BeingEditedError, CatalogError, InputError, OwnershipError, TranslateError
 from translate.glossary import load_glossary
 from translate.languages import Language
 from translate.khmer import KhmerOptions
@@ -449,9 +449,21 @@ def find_terms_in(
     errors: list[TranslateError] = []
     for path in map(Path, paths):
         slug = path.name.split(".", 1)[0]
+        po_path = catalog_path(workspace.locales, slug, lang.gettext)
         try:
-            articles[slug] = workspace.load(path)
-            catalogs[slug], _ = read_catalog(catalog_path(workspace.locales, slug, lang.gettext))
+            article = workspace.load(path)
         except TranslateError as error:
             errors.append(error)
+            continue
+        try:
+            catalog, _ = read_catalog(po_path)
+            check_owner(catalog, po_path, path, workspace.locales)
+        except OwnershipError as error:  # another article's translations: not this one's
+            errors.append(error)
+            continue
+        except TranslateError as error:
+            articles[slug] = article
+            errors.append(error)
+            continue
+        articles[slug], catalogs[slug] = article, catalog
     return collect_terms(articles, catalogs, glossary.for_language(lang.gettext), min_count=min_count), errors
