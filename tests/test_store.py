@@ -380,3 +380,20 @@ def test_a_save_into_the_file_being_replaced_is_put_back_and_merged(tmp_path: Pa
     assert polib.pofile(str(path)).find("A new sentence.") is not None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["article.po", "translator.po"]
     msgfmt_check(path)
+
+
+def test_a_long_lived_memory_takes_a_skipped_catalog_once_it_has_settled(tmp_path: Path) -> None:
+    """A program that keeps one memory (a library caller) is not stuck on a catalog a translator really changed."""
+    path = tmp_path / "article.po"
+    path.write_bytes(_translator_version(tmp_path).read_bytes())
+    known = KnownCatalogs(settle=0.3)
+    update_catalog(path, lambda po: po, known=known)
+    po = polib.pofile(str(path))
+    po[0].flags = ["fuzzy"]
+    path.write_bytes(render_catalog(po))
+    with pytest.raises(BeingEditedError):
+        update_catalog(path, _add_entry("A new sentence."), known=known)
+    with pytest.raises(BeingEditedError):  # not yet settled
+        update_catalog(path, _add_entry("A new sentence."), known=known)
+    time.sleep(0.35)
+    assert update_catalog(path, _add_entry("A new sentence."), known=known).written
