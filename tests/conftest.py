@@ -65,6 +65,14 @@ def check_golden(path: Path, text: str, *, cldr: bool = False) -> None:
     assert text == path.read_text(encoding="utf-8"), f"differs from {path} (UPDATE_GOLDEN=1 rewrites it)"
 
 
+def khmer_stand_in(msgid: str, word: str = "ប្រយោគ") -> str:
+    """A stand-in reviewed Khmer translation of ``msgid`` that passes the error-level checks (it keeps the numbers)."""
+    import re
+
+    numbers = re.findall(r"\d+(?:[.,]\d+)*", msgid)
+    return " ".join([word, *numbers]) + "។"
+
+
 def msgfmt_check(path: Path) -> None:
     """Run real ``msgfmt -c`` on a catalog; fail the test on any error or warning.
 

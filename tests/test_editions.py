@@ -201,7 +201,8 @@ def test_every_fixture_publishes_both_bilingual_formats(path: Path, workdir: Pat
         entry.msgstr = "ខ្មែរ " + entry.msgid
     po_path.write_bytes(render_catalog(po))
     for fmt in EditionFormat:
-        [published] = publish([article], language("km"), workdir / "out", ws, edition=Edition.BILINGUAL, edition_format=fmt)
+        # "ខ្មែរ <English>" fails the untranslated check; here only the layout matters
+        [published] = publish([article], language("km"), workdir / "out", ws, PublishOptions(checks=False), edition=Edition.BILINGUAL, edition_format=fmt)
         assert published.error is None, published.error
         assert published.output is not None and published.output.read_text(encoding="utf-8").count("ខ្មែរ") >= 1
     parser = _Blocks()

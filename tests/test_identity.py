@@ -16,6 +16,7 @@ from translate.catalog.store import render_catalog, write_atomic
 from translate.formats.html_main import visible
 from translate.languages import language
 from translate.load import load_article
+from translate.publish import PublishOptions
 from translate.render import render
 
 ARTICLES = article_fixtures() + page_fixtures() + sample_articles()
@@ -75,7 +76,8 @@ def test_translations_land_in_every_sentence(path: Path, workdir: Path) -> None:
     [result] = extract([article_path], [KM], ws, now=FROZEN_NOW)
     po_path = result.catalogs[0].path
     _fill(po_path, lambda msgid: f"ក{len(msgid)}ខ")
-    [published] = publish([article_path], KM, workdir / "out", ws)
+    # the stand-in translations drop numbers and markup, which the checks would withhold: here only where they land matters
+    [published] = publish([article_path], KM, workdir / "out", ws, PublishOptions(checks=False))
     assert published.error is None, published.error
     text = published.output.read_text(encoding=load_article(article_path).encoding)
     reread = load_article(published.output)

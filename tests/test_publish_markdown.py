@@ -75,7 +75,7 @@ def test_sample_article_publishes_as_khmer_markdown(workdir: Path) -> None:
     ws = Workspace(locales=workdir / "locales")
     [result] = extract([article], [KM], ws, now=FROZEN_NOW)
     _fill(result.catalogs[0].path, lambda index, msgid: f"ប្រយោគទី{index} ({len(msgid)})។")
-    [published] = publish([article], KM, workdir / "out", ws, PublishOptions(), edition_format=EditionFormat.MARKDOWN)
+    [published] = publish([article], KM, workdir / "out", ws, PublishOptions(checks=False), edition_format=EditionFormat.MARKDOWN)  # stand-ins drop numbers
     assert published.error is None, published.error
     assert published.output == workdir / "out" / "phnompenhpost-justice-ministry.km.md"
     text = published.output.read_text(encoding="utf-8")

@@ -15,13 +15,15 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import FROZEN_NOW, msgfmt_check
+from conftest import FROZEN_NOW, khmer_stand_in, msgfmt_check
 
 EPOCH = str(int(FROZEN_NOW.timestamp()))
 LANGS = ("km", "th")
 PROVINCES = ["Kampot", "Takeo", "Kandal", "Battambang", "Siem Reap", "Kratie", "Pursat", "Kep"]
 SUBJECTS = ["The ministry", "The provincial governor", "A spokesman for the council", "The union", "Local farmers", "The World Bank"]
 VERBS = ["said on Monday", "announced on Tuesday", "warned on Friday", "confirmed last week", "told reporters"]
+#: Words of stand-in reviewed Khmer translations ("the first translation", ...).
+WORDS = ["ការបកប្រែទីមួយ", "ការបកប្រែទីពីរ", "ការបកប្រែទីបី", "ការបកប្រែទីបួន", "ការបកប្រែទីប្រាំ", "ការបកប្រែទីប្រាំមួយ", "ការបកប្រែទីប្រាំពីរ", "ការបកប្រែទីប្រាំបី", "ការបកប្រែទីប្រាំបួន", "ការបកប្រែទីដប់"]
 OBJECTS = ["rice prices would rise", "the new road would open in March", "flood defences were being repaired", "school fees would be cut", "exports had doubled"]
 
 
@@ -144,7 +146,7 @@ def test_sync_then_nothing_to_do(tmp_path: Path) -> None:
     first = run_sync(root, "--json")
     assert first.returncode == 0, first.stderr
     report = json.loads(first.stdout)
-    assert report["articles"] == {"unchanged": 0, "updated": 24, "failed": 0}
+    assert report["articles"] == {"unchanged": 0, "updated": 24, "skipped": 0, "failed": 0}
     assert report["model"]["loads"] == 1 and report["partial"] is False
     assert report["sentences"]["translated"] > 0
     assert [row["language"] for row in report["languages"]] == ["km", "th"]
@@ -152,8 +154,14 @@ def test_sync_then_nothing_to_do(tmp_path: Path) -> None:
     for po in (root / "locales").rglob("*.po"):
         msgfmt_check(po)
     assert count(root, "site/*.km.*") == 24 and count(root, "site/*.th.*") == 24
+    # the fake engine's "[km] <English>" fails the untranslated check: withheld, listed, the English published
     published = (root / "site" / "story-000.km.md").read_text(encoding="utf-8")
-    assert "title: '[km] Story number 0" in published or "title: \"[km] Story number 0" in published or "title: [km] Story number 0" in published
+    assert "title: Story number 0" in published and "lang: km" in published and "[km]" not in published
+    story = next(a for a in report["changed"] if a["article"] == "articles/story-000.md")
+    withheld = story["languages"][0]["withheld"]
+    assert withheld and {c["check"] for w in withheld for c in w["checks"]} == {"untranslated"}
+    assert all(w["catalog"] == "locales/km/LC_MESSAGES/story-000.po" and w["line"] > 0 for w in withheld)
+    assert report["languages"][0]["withheld"] >= len(withheld)
     before = tree(root)
 
     started = time.monotonic()
@@ -161,7 +169,7 @@ def test_sync_then_nothing_to_do(tmp_path: Path) -> None:
     elapsed = time.monotonic() - started
     assert second.returncode == 0, second.stderr
     report = json.loads(second.stdout)
-    assert report["articles"] == {"unchanged": 24, "updated": 0, "failed": 0}
+    assert report["articles"] == {"unchanged": 24, "updated": 0, "skipped": 0, "failed": 0}
     assert report["model"]["loads"] == 0 and report["changed"] == []
     assert tree(root) == before
     assert elapsed < 5
@@ -179,7 +187,9 @@ def test_sync_then_nothing_to_do(tmp_path: Path) -> None:
     assert "24 articles: 2 updated, 22 unchanged, 0 failed" in third.stdout
     assert "language" in third.stdout and "machine" in third.stdout  # the summary table
     assert "เรื่องที่ 7" in (root / "site" / "story-007.th.txt").read_text(encoding="utf-8")
-    assert "[km] Story number four" in (root / "site" / "story-004.km.txt").read_text(encoding="utf-8")
+    assert "Story number four" in (root / "site" / "story-004.km.txt").read_text(encoding="utf-8")
+    assert "[km] Story number four" in (root / "locales" / "km" / "LC_MESSAGES" / "story-004.po").read_text(encoding="utf-8")
+    assert "withheld: locales/km/LC_MESSAGES/story-004.po:" in third.stderr
 
 
 def test_corrupt_catalog_and_unreadable_article_are_reported_and_the_rest_goes_on(tmp_path: Path) -> None:
@@ -203,8 +213,8 @@ def test_corrupt_catalog_and_unreadable_article_are_reported_and_the_rest_goes_o
     assert "partial: 2 file(s) had errors" in proc.stderr
     report = json.loads(proc.stdout)
     assert report["partial"] is True
-    assert report["articles"] == {"unchanged": 3, "updated": 1, "failed": 2}
-    assert "[km] Tale number 3" in (root / "site" / "story-003.km.md").read_text(encoding="utf-8")
+    assert report["articles"] == {"unchanged": 3, "updated": 1, "skipped": 0, "failed": 2}
+    assert "Tale number 3" in (root / "site" / "story-003.km.md").read_text(encoding="utf-8")
     assert po_path.read_text(encoding="utf-8").splitlines()[bad] == lines[bad]  # left as it was
 
     # fixed: the next run finishes the two
@@ -212,8 +222,8 @@ def test_corrupt_catalog_and_unreadable_article_are_reported_and_the_rest_goes_o
     broken.write_bytes(broken.read_bytes().replace(b"\xe9", b"e"))
     proc = run_sync(root, "--json")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["articles"] == {"unchanged": 4, "updated": 2, "failed": 0}
-    assert "[km] Tale number 1" in (root / "site" / "story-001.km.txt").read_text(encoding="utf-8")
+    assert json.loads(proc.stdout)["articles"] == {"unchanged": 4, "updated": 2, "skipped": 0, "failed": 0}
+    assert "Tale number 1" in (root / "site" / "story-001.km.txt").read_text(encoding="utf-8")
 
 
 def test_translator_save_during_a_run_is_kept_and_a_second_sync_is_locked_out(tmp_path: Path) -> None:
@@ -231,7 +241,7 @@ def test_translator_save_during_a_run_is_kept_and_a_second_sync_is_locked_out(tm
         po = polib.pofile(str(po_path))
         reviewed = [e for e in po if not e.obsolete][:2]
         for n, entry in enumerate(reviewed):
-            entry.msgstr, entry.flags = f"ការបកប្រែ {n}", []
+            entry.msgstr, entry.flags = khmer_stand_in(entry.msgid, WORDS[n]), []
             entry.tcomment = "checked by Sokha"
         po_path.write_text(str(po) + "\n", encoding="utf-8")
         assert proc.poll() is None, "the save came after the run"
@@ -243,13 +253,13 @@ def test_translator_save_during_a_run_is_kept_and_a_second_sync_is_locked_out(tm
     saved = polib.pofile(str(po_path))
     for n, original in enumerate(reviewed):
         entry = saved.find(original.msgid, msgctxt=original.msgctxt)
-        assert entry is not None and entry.msgstr == f"ការបកប្រែ {n}" and "fuzzy" not in entry.flags
+        assert entry is not None and entry.msgstr == khmer_stand_in(original.msgid, WORDS[n]) and "fuzzy" not in entry.flags
         assert entry.tcomment == "checked by Sokha"
     others = [e for e in saved if not e.obsolete and e.msgid not in {r.msgid for r in reviewed}]
     assert others and all(e.msgstr.startswith("[km] ") and "fuzzy" in e.flags for e in others)
     again = run_sync(root)
     assert again.returncode == 0, again.stderr
-    assert "ការបកប្រែ 0" in (root / "site" / "story-005.km.html").read_text(encoding="utf-8")
+    assert WORDS[0] in (root / "site" / "story-005.km.html").read_text(encoding="utf-8")
     # the lock is released after a run and after kill -9
     assert "pid" not in (root / ".translate" / "sync.lock").read_text()
 
@@ -263,7 +273,7 @@ def test_progress_has_eta_and_the_model_is_loaded_once_for_all_articles_and_lang
     report = json.loads(proc.stdout)
     assert report["model"] == {"loads": 1, "calls": 2}  # one engine call per language, one load
     assert set(report["timings"]) >= {"scan", "extract", "translate", "publish"}
-    assert all(line.startswith("sync: ") for line in proc.stderr.splitlines())
+    assert all(line.startswith(("sync: ", "withheld: ")) for line in proc.stderr.splitlines())
 
 
 def test_removed_output_is_published_again(tmp_path: Path) -> None:

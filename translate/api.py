@@ -7,33 +7,35 @@ every problem at once. The command line is a thin layer over these.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 import polib
 
 from translate.article import Article
+from translate.catalog.guard import KnownCatalogs
 from translate.catalog.header import catalog_metadata
 from translate.catalog.merge import MergeReport, merge
+from translate.catalog.owner import check_owner, claim, owner
 from translate.catalog.paths import catalog_path, find_catalogs, template_path
 from translate.catalog.stats import CatalogStats, catalog_stats
 from translate.catalog.store import read_catalog, render_catalog, update_catalog, write_atomic
 from translate.catalog.template import build_template, same_entries
 from translate.config import ReadOptions
 from translate.editions import Edition, EditionFormat, bilingual_path, edition_info, render_edition
-from translate.errors import CatalogError, InputError, TranslateError
+from translate.errors import BeingEditedError, CatalogError, InputError, OwnershipError, TranslateError
 from translate.glossary import load_glossary
 from translate.languages import Language
 from translate.khmer import KhmerOptions
 from translate.load import load_article
 from translate.mt.memory import TranslationMemory, default_memory_path
 from translate.mt.models import ResolvedModel
-from translate.mt.service import EngineSpec, MTRun, Progress
+from translate.mt.service import CatalogResult, EngineSpec, MTRun, Progress
 from translate.mt.service import machine_translate as run_machine_translation
 from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
-from translate.publish import PublishOptions, localize, output_path, translate_blocks
+from translate.publish import PublishOptions, Withheld, localize, output_path, translate_blocks
 from translate.rules import PublishRules, check_rules
 from translate.terms import TermUse, collect_terms
 
@@ -47,12 +49,17 @@ class Workspace:
         read: how articles are read.
         fmt: force one article format instead of guessing from extensions.
         base: folder that ``#:`` references are relative to (default: working folder).
+        known: what catalogs held when last read or written in good order, to
+            tell a catalog cut short by a save in progress (see
+            :mod:`translate.catalog.guard`); shared by the commands run with
+            this workspace.
     """
 
     locales: Path = Path("locales")
     read: ReadOptions = field(default_factory=ReadOptions)
     fmt: str | None = None
     base: Path | None = None
+    known: KnownCatalogs = field(default_factory=KnownCatalogs, compare=False, repr=False)
 
     def load(self, path: Path) -> Article:
         return load_article(path, self.read, self.fmt)
@@ -60,17 +67,24 @@ class Workspace:
 
 @dataclass(frozen=True)
 class CatalogUpdate:
-    """What extraction did to one language's catalog."""
+    """What extraction did to one language's catalog (``error``: nothing, and why)."""
 
     lang: Language
     path: Path
-    report: MergeReport
+    report: MergeReport | None
     written: bool
+    error: TranslateError | None = None
 
 
 @dataclass(frozen=True)
 class ExtractResult:
-    """Extraction of one article."""
+    """Extraction of one article.
+
+    Attributes:
+        error: the article could not be extracted at all.
+        catalogs: each language's catalog; one that failed (being edited,
+            another article's, corrupt) has its own error and the others are done.
+    """
 
     path: Path
     template: Path | None = None
@@ -78,10 +92,24 @@ class ExtractResult:
     catalogs: tuple[CatalogUpdate, ...] = ()
     error: TranslateError | None = None
 
+    @property
+    def errors(self) -> tuple[TranslateError, ...]:
+        """The article's error and those of its catalogs."""
+        return ((self.error,) if self.error is not None else ()) + tuple(c.error for c in self.catalogs if c.error is not None)
+
+    def failed(self, lang: Language) -> bool:
+        """Whether the article's catalog in ``lang`` was not brought up to date."""
+        return self.error is not None or any(c.error is not None for c in self.catalogs if c.lang == lang)
+
 
 @dataclass(frozen=True)
 class PublishResult:
-    """Publication of one article in one language."""
+    """Publication of one article in one language.
+
+    Attributes:
+        withheld: translations kept out of the output because they fail an
+            error-level check (the English, or the ``untranslated`` policy, went out instead).
+    """
 
     path: Path
     output: Path | None = None
@@ -89,6 +117,7 @@ class PublishResult:
     translated: int = 0
     error: TranslateError | None = None
     reviewed: int = 0
+    withheld: tuple[Withheld, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,21 +157,28 @@ def _unique_slugs(paths: Sequence[Path]) -> dict[Path, TranslateError]:
 
 
 def _updated_template(article: Article, locales: Path, now: datetime, base: Path | None) -> tuple[polib.POFile, Path]:
-    """Build the article's template; rewrite the file only when its entries changed."""
+    """Build the article's template; rewrite the file only when its entries or its article changed.
+
+    Raises:
+        OwnershipError: the template belongs to another article.
+    """
     path = template_path(locales, article.slug)
     pot = build_template(article, created=now, base=base)
+    claim(pot, article.path, locales)
     old, seen = read_catalog(path)
-    if old is not None and same_entries(old, pot):
+    check_owner(old, path, article.path, locales)
+    if old is not None and same_entries(old, pot) and owner(old) == owner(pot):
         return old, path
     write_atomic(path, render_catalog(pot), expected=seen)
     return pot, path
 
 
-def _update_language(pot: polib.POFile, locales: Path, slug: str, lang: Language, now: datetime) -> CatalogUpdate:
-    path = catalog_path(locales, slug, lang.gettext)
+def _update_language(pot: polib.POFile, article: Path, workspace: Workspace, slug: str, lang: Language, now: datetime) -> CatalogUpdate:
+    path = catalog_path(workspace.locales, slug, lang.gettext)
     reports: list[MergeReport] = []
 
     def change(old: polib.POFile | None) -> polib.POFile:
+        check_owner(old, path, article, workspace.locales)
         merged, report = merge(old, pot)
         merged.metadata = catalog_metadata(pot.metadata, old.metadata if old is not None else None, lang, now)
         if old is None:
@@ -150,7 +186,10 @@ def _update_language(pot: polib.POFile, locales: Path, slug: str, lang: Language
         reports.append(report)
         return merged
 
-    update = update_catalog(path, change)
+    try:
+        update = update_catalog(path, change, known=workspace.known)
+    except TranslateError as error:
+        return CatalogUpdate(lang=lang, path=path, report=None, written=False, error=error)
     return CatalogUpdate(lang=lang, path=path, report=reports[-1], written=update.written)
 
 
@@ -175,7 +214,7 @@ def extract(paths: Iterable[str | Path], langs: Sequence[Language], workspace: W
         try:
             article = workspace.load(path)
             pot, pot_path = _updated_template(article, workspace.locales, now, workspace.base)
-            updates = tuple(_update_language(pot, workspace.locales, article.slug, lang, now) for lang in langs)
+            updates = tuple(_update_language(pot, path, workspace, article.slug, lang, now) for lang in langs)
             results.append(ExtractResult(path, template=pot_path, sentences=len(pot), catalogs=updates))
         except TranslateError as error:
             results.append(ExtractResult(path, error=error))
@@ -212,18 +251,16 @@ def publish(
 
     workspace = workspace or Workspace()
     options = options or PublishOptions()
+    paths = [Path(p) for p in paths]
+    clashes = _unique_slugs(paths)
     results = []
-    for path in map(Path, paths):
+    for path in paths:
+        if path in clashes:
+            results.append(PublishResult(path, error=clashes[path]))
+            continue
         try:
             article = workspace.load(path)
-            po_path = catalog_path(workspace.locales, article.slug, lang.gettext)
-            catalog, _ = read_catalog(po_path)
-            if catalog is None:
-                raise CatalogError(
-                    f"has no {lang.english_name} catalog ({po_path})",
-                    path=path,
-                    hint=f"run: translate extract {path} --to {lang.code}",
-                )
+            catalog = _catalog_to_publish(article, lang, workspace)
             translated = translate_blocks(article, catalog, lang, options)
             if rules is not None:
                 check_rules(translated, rules)
@@ -248,10 +285,42 @@ def publish(
                 target = output_path(article, lang, out_dir)
                 data, used = localized.data, localized.translated
             write_atomic(target, data)
-            results.append(PublishResult(path, output=target, sentences=translated.sentences, translated=used, reviewed=translated.reviewed))
+            results.append(
+                PublishResult(path, output=target, sentences=translated.sentences, translated=used, reviewed=translated.reviewed, withheld=translated.withheld)
+            )
         except TranslateError as error:
             results.append(PublishResult(path, error=error))
     return results
+
+
+def _catalog_to_publish(article: Article, lang: Language, workspace: Workspace) -> polib.POFile:
+    """The article's catalog in ``lang``, if it is the article's own and not an empty shell.
+
+    Publishing only reads the catalog (waiting for a save in progress, see
+    :func:`~translate.catalog.store.read_catalog`); a catalog without any entry
+    for an article with sentences is taken for a save caught half done.
+
+    Raises:
+        CatalogError: there is none, or it cannot be read.
+        OwnershipError: it belongs to another article.
+        BeingEditedError: it is still being saved, or holds no entry.
+    """
+    po_path = catalog_path(workspace.locales, article.slug, lang.gettext)
+    catalog, _ = read_catalog(po_path)
+    if catalog is None:
+        raise CatalogError(
+            f"has no {lang.english_name} catalog ({po_path})",
+            path=article.path,
+            hint=f"run: translate extract {article.path} --to {lang.code}",
+        )
+    check_owner(catalog, po_path, article.path, workspace.locales)
+    if len(catalog) == 0 and any(True for _ in article.segments()):
+        raise BeingEditedError(
+            "holds no entry: another program may be saving it; not published this time",
+            path=po_path,
+            hint=f"run the command again when it is saved, or run: translate extract {article.path} --to {lang.code}",
+        )
+    return catalog
 
 
 def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), workspace: Workspace | None = None) -> list[StatusRow]:
@@ -263,12 +332,13 @@ def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), wor
     ``StatusRow`` too, with ``article`` and ``changed`` filled in.
 
     Args:
-        paths: articles whose catalogs to report; all catalogs when empty.
+        paths: articles whose catalogs to report; all catalogs when empty. A
+            catalog that belongs to another article is reported as an error.
         langs: languages to report; all languages found when empty.
     """
     workspace = workspace or Workspace()
     wanted = {lang.gettext for lang in langs}
-    slugs = {Path(p).name.split(".", 1)[0] for p in paths}
+    slugs = {Path(p).name.split(".", 1)[0]: Path(p) for p in paths}
     rows = []
     for lang, po_path in find_catalogs(workspace.locales):
         slug = po_path.stem
@@ -277,6 +347,8 @@ def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), wor
         try:
             catalog, _ = read_catalog(po_path)
             assert catalog is not None
+            if slug in slugs and slugs[slug].is_file():
+                check_owner(catalog, po_path, slugs[slug], workspace.locales)
             rows.append(StatusRow(slug, lang, po_path, stats=catalog_stats(catalog)))
         except TranslateError as error:
             rows.append(StatusRow(slug, lang, po_path, error=error))
@@ -311,12 +383,14 @@ def machine_translate(
     *,
     progress: Progress | None = None,
     on_model: Callable[[ResolvedModel], None] | None = None,
+    skip: Collection[tuple[Path, str]] = (),
 ) -> MTRun:
     """Fill the catalogs of articles with machine translations (fuzzy), loading the model at most once.
 
     Args:
         on_model: called with the resolved model before anything is translated
             (the command line prints the license warning there).
+        skip: ``(article path, language code)`` pairs to leave out.
 
     Raises:
         TranslateError: the model cannot be found, pulled or loaded, or the memory opened.
@@ -329,9 +403,11 @@ def machine_translate(
         on_model(model)
     backend = choose_backend(request.settings, model)
     spec = EngineSpec(backend, model, request.settings.decoding)
-    articles = [(Path(p), Path(p).name.split(".", 1)[0]) for p in paths]
+    paths = [Path(p) for p in paths]
+    clashes = _unique_slugs(paths)
+    articles = [(p, p.name.split(".", 1)[0]) for p in paths if p not in clashes]
     with TranslationMemory(request.memory or default_memory_path()) as memory:
-        return run_machine_translation(
+        run = run_machine_translation(
             articles,
             langs,
             workspace.locales,
@@ -342,7 +418,13 @@ def machine_translate(
             progress=progress,
             khmer=request.khmer,
             glossary=glossary,
+            known=workspace.known,
+            skip=skip,
         )
+    if not clashes:
+        return run
+    refused = tuple(CatalogResult(path, lang.code, error=error) for path, error in clashes.items() for lang in langs[:1])
+    return replace(run, results=refused + run.results, errors=tuple(e for _, e in clashes.items()) + run.errors)
 
 
 def find_terms_in(
@@ -367,9 +449,21 @@ def find_terms_in(
     errors: list[TranslateError] = []
     for path in map(Path, paths):
         slug = path.name.split(".", 1)[0]
+        po_path = catalog_path(workspace.locales, slug, lang.gettext)
         try:
-            articles[slug] = workspace.load(path)
-            catalogs[slug], _ = read_catalog(catalog_path(workspace.locales, slug, lang.gettext))
+            article = workspace.load(path)
         except TranslateError as error:
             errors.append(error)
+            continue
+        try:
+            catalog, _ = read_catalog(po_path)
+            check_owner(catalog, po_path, path, workspace.locales)
+        except OwnershipError as error:  # another article's translations: not this one's
+            errors.append(error)
+            continue
+        except TranslateError as error:
+            articles[slug] = article
+            errors.append(error)
+            continue
+        articles[slug], catalogs[slug] = article, catalog
     return collect_terms(articles, catalogs, glossary.for_language(lang.gettext), min_count=min_count), errors

@@ -47,6 +47,14 @@ class ConflictError(CatalogError):
     """A catalog changed on disk while it was being updated and could not be merged."""
 
 
+class BeingEditedError(CatalogError):
+    """A catalog is being saved by another program (or looks half-saved): it was left alone this time."""
+
+
+class OwnershipError(CatalogError):
+    """A catalog belongs to another article (two articles with the same catalog name)."""
+
+
 class PublishError(TranslateError):
     """A localized article cannot be produced (for example untranslated text with --untranslated=fail)."""
 
@@ -57,6 +65,10 @@ class UnsafeTranslation(PublishError):
     The error names the catalog and the line of the entry; it is an error to
     fix in the catalog, never a publish rule holding an article back.
     """
+
+
+class FailedCheckError(PublishError):
+    """A translation to publish fails an error-level check, and publishing is strict."""
 
 
 class ConfigError(TranslateError):

@@ -19,7 +19,8 @@ import polib
 
 from translate.article import Article, Block, BlockKind, Segment, Span
 from translate.catalog.stats import is_translated
-from translate.errors import PublishError, UnsafeTranslation
+from translate.checks import Failure, error_failures
+from translate.errors import FailedCheckError, PublishError, UnsafeTranslation
 from translate.languages import Language
 from translate.render import render
 from translate.safety import Syntax, UnsafeMarkup, becomes_value, carry_back, open_raw_text, syntax_of
@@ -57,6 +58,12 @@ class PublishOptions:
         metadata: add static-site metadata (see :func:`translate.metadata.add_metadata`).
         localize_dates: write the dates of bylines in the target language
             (only when the article is published translated, see :func:`date_texts`).
+        strict: refuse to publish an article with a translation that fails an
+            error-level check, instead of publishing that sentence as if it
+            had no translation.
+        checks: run the error-level checks on the translations published (on
+            by default; off only shows a catalog's text as it is, for tests of
+            what the editions do with any text).
     """
 
     untranslated: Untranslated = Untranslated.SOURCE
@@ -66,6 +73,29 @@ class PublishOptions:
     khmer_digits: bool | None = None
     metadata: bool = False
     localize_dates: bool = True
+    strict: bool = False
+    checks: bool = True
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A translation kept out of a published article because it fails error-level checks.
+
+    Attributes:
+        catalog: the catalog file (``None`` for a catalog not read from a file).
+        line: the entry's line in the catalog.
+        msgid: the English sentence (published in its place, or per the ``untranslated`` policy).
+        failures: what the checks found.
+    """
+
+    catalog: str | None
+    line: int | None
+    msgid: str
+    failures: tuple[Failure, ...]
+
+    def __str__(self) -> str:
+        where = f"{self.catalog}:{self.line}: " if self.catalog else ""
+        return where + "; ".join(f"{f.check}: {f.message}" for f in self.failures)
 
 
 @dataclass(frozen=True)
@@ -111,6 +141,7 @@ class Translated:
     article: Article
     lang: Language
     blocks: tuple[BlockText, ...]
+    withheld: tuple[Withheld, ...] = ()
 
     @property
     def sentences(self) -> int:
@@ -168,35 +199,53 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
     """Look up every sentence of an article in a catalog.
 
     A sentence whose translation equals its msgid keeps its exact source
-    text; any other translation goes through :func:`translate.safety.carry_back`,
-    so it carries back only the markup its source sentence had, whatever
-    edition is made of it.
+    text. A translation that fails an error-level check
+    (:func:`translate.checks.error_failures`: a control character, conflict
+    markers, an empty text, a changed number...) is withheld: the sentence is
+    published as if it had no translation, and listed in
+    ``Translated.withheld``. Any other translation goes through
+    :func:`translate.safety.carry_back`, so it carries back only the markup
+    its source sentence had, whatever edition is made of it.
 
     Raises:
         PublishError: with ``Untranslated.FAIL``, when a sentence has no usable
             translation; when a translation is refused (markup in a plain-text
             value), naming the catalog and the entry's line.
+        FailedCheckError: with ``options.strict``, when a translation fails an error-level check.
     """
     options = options or PublishOptions()
     lookup = {(e.msgctxt, e.msgid): e for e in catalog if not e.obsolete}
     references = references_of(article.source) if article.format == "markdown" else {}
     sentences: dict[int, list[SentenceText]] = {}
     missing: list[str] = []
+    withheld: dict[tuple[str | None, str], Withheld] = {}
     for segment in article.segments():
         block = article.blocks[segment.block]
         original = block.text[segment.span.start : segment.span.end]
         entry = lookup.get((block.context, segment.msgid))
         review = _review(entry)
         text: str | None = original
-        if review is Review.REVIEWED or (review is Review.UNREVIEWED and options.include_fuzzy):
-            assert entry is not None
-            if entry.msgstr != entry.msgid:
+        usable = review is Review.REVIEWED or (review is Review.UNREVIEWED and options.include_fuzzy)
+        if usable and entry is not None and entry.msgstr != entry.msgid:
+            failures = error_failures(entry.msgid, entry.msgstr, lang.code) if options.checks else ()
+            if failures:
+                withheld.setdefault((entry.msgctxt, entry.msgid), Withheld(getattr(catalog, "fpath", None), entry.linenum, entry.msgid, failures))
+                review, usable = Review.MISSING, False
+            else:
                 text = _safe(entry, segment, block, article, catalog, references)
-        elif options.untranslated is Untranslated.OMIT:
+        if not usable and options.untranslated is Untranslated.OMIT:
             text = None
-        elif options.untranslated is Untranslated.FAIL:
+        elif not usable and options.untranslated is Untranslated.FAIL:
             missing.append(f"line {segment.line}: {segment.msgid[:60]}")
         sentences.setdefault(segment.block, []).append(SentenceText(segment.span, original, text, review))
+    if withheld and options.strict:
+        first = next(iter(withheld.values()))
+        raise FailedCheckError(
+            f"{len(withheld)} {lang.english_name} translation(s) of {article.path} fail error-level checks, the first here: {first.failures[0].check}: {first.failures[0].message}",
+            path=first.catalog or article.path,
+            line=first.line if first.catalog else None,
+            hint="fix them in the catalog (translate check lists them), or publish without --strict to keep the English in their place",
+        )
     if missing:
         raise PublishError(
             f"{len(missing)} sentence(s) have no reviewed {lang.english_name} translation, the first at {missing[0]}",
@@ -210,7 +259,7 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
         for index, block in enumerate(article.blocks)
         if index in sentences or block.kind is BlockKind.DATE
     )
-    return Translated(article, lang, blocks)
+    return Translated(article, lang, blocks, tuple(withheld.values()))
 
 
 def _safe(entry: polib.POEntry, segment: Segment, block: Block, article: Article, catalog: polib.POFile, references: dict[str, str]) -> str:

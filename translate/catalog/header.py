@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from translate import __version__
+from translate.catalog.owner import FIELD as ARTICLE_FIELD
 from translate.languages import Language
 
 GENERATOR = f"translate {__version__}"
@@ -37,7 +38,8 @@ def catalog_metadata(template: dict[str, str], old: dict[str, str] | None, lang:
 
     Fields a translator or editor sets (Last-Translator, Language-Team,
     PO-Revision-Date, any ``X-`` field) survive an update; the language
-    fields are always set from Babel's locale data.
+    fields are always set from Babel's locale data, and the article the
+    catalog belongs to (``X-Translate-Article``) from the template.
     """
     metadata = dict(template)
     metadata["PO-Revision-Date"] = po_date(now)
@@ -45,7 +47,7 @@ def catalog_metadata(template: dict[str, str], old: dict[str, str] | None, lang:
     metadata["Language-Team"] = f"{lang.english_name} <{lang.code}@translate.invalid>"
     if old:
         for key, value in old.items():
-            if key in ("PO-Revision-Date", "Last-Translator", "Language-Team") or (key.startswith("X-") and key != "X-Generator"):
+            if key in ("PO-Revision-Date", "Last-Translator", "Language-Team") or (key.startswith("X-") and key not in ("X-Generator", ARTICLE_FIELD)):
                 metadata[key] = value
     metadata["Language"] = lang.gettext
     metadata["Plural-Forms"] = lang.plural_forms

@@ -1,28 +1,31 @@
 """Read and write catalogs safely.
 
-Writes are atomic (a temporary file in the same folder, fsync, rename), and a
-catalog is only replaced if it is still what was read: when a translator saved
-it in the meantime (Poedit, Lokalize, a Weblate pull), the update is worked
-out again on what they saved, so their work is merged rather than clobbered.
+Writes are atomic (a temporary file in the same folder, fsync, rename; see
+:mod:`translate.catalog.atomic`), and a catalog is only replaced if it is
+still what was read: when a translator saved it in the meantime (Poedit,
+Lokalize, a Weblate pull), the update is worked out again on what they saved,
+so their work is merged rather than clobbered. A catalog being saved right now,
+or one that looks cut short by a save in progress
+(:mod:`translate.catalog.guard`), is left alone: the update stops with
+:class:`~translate.errors.BeingEditedError` and the next run does it.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 import logging
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 
+from translate.catalog.atomic import WRITER_WAIT, Snapshot, digest, read_file, snapshot, write_atomic
+from translate.catalog.guard import KnownCatalogs
+from translate.catalog.stats import catalog_stats
 from translate.catalog.template import WRAP_WIDTH
-from translate.errors import CatalogError, ConflictError
+from translate.errors import BeingEditedError, CatalogError, ConflictError
 
 log = logging.getLogger(__name__)
 
@@ -39,26 +42,6 @@ def _unterminated_string(text: str) -> int | None:
         if opening and not _CLOSED.search(stripped[opening.end() :]):
             return number
     return None
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What a file held when it was read: its SHA-256, or ``None`` when it did not exist."""
-
-    path: Path
-    digest: str | None
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def snapshot(path: Path) -> Snapshot:
-    """The current state of ``path`` on disk."""
-    try:
-        return Snapshot(path, _digest(path.read_bytes()))
-    except FileNotFoundError:
-        return Snapshot(path, None)
 
 
 def parse_catalog(data: bytes, path: Path) -> polib.POFile:
@@ -96,15 +79,27 @@ def parse_catalog(data: bytes, path: Path) -> polib.POFile:
     return catalog
 
 
-def read_catalog(path: Path) -> tuple[polib.POFile | None, Snapshot]:
-    """Read a catalog and remember what it held; ``(None, snapshot)`` when it does not exist."""
+def read_catalog(path: Path, *, wait: float = WRITER_WAIT) -> tuple[polib.POFile | None, Snapshot]:
+    """Read a catalog and remember what it held; ``(None, snapshot)`` when it does not exist.
+
+    A catalog that another program has open for writing (an editor saving
+    it in place) is read once that program is done, waiting up to ``wait``
+    seconds. The catalog's ``fpath`` is ``path``, so that later messages can
+    name it.
+
+    Raises:
+        BeingEditedError: it was still being written after ``wait`` seconds.
+        CatalogError: it cannot be read or parsed.
+    """
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        return None, Snapshot(path, None)
+        data, seen = read_file(path, wait=wait)
     except OSError as error:
         raise CatalogError(f"cannot be read: {error.strerror}", path=path) from error
-    return parse_catalog(data, path), Snapshot(path, _digest(data))
+    if data is None:
+        return None, seen
+    catalog = parse_catalog(data, path)
+    catalog.fpath = str(path)
+    return catalog, seen
 
 
 def render_catalog(po: polib.POFile) -> bytes:
@@ -137,53 +132,6 @@ def _render_entry(entry: polib.POEntry, wrapwidth: int) -> str:
     return "\n".join([*lines, bare.__unicode__(wrapwidth)])
 
 
-def write_atomic(path: Path, data: bytes, expected: Snapshot | None = None) -> None:
-    """Write ``data`` to ``path`` atomically.
-
-    Args:
-        expected: when given, the file must still be in this state just
-            before it is replaced.
-
-    Raises:
-        ConflictError: the file changed since ``expected`` was taken.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        if expected is not None and snapshot(path).digest != expected.digest:
-            raise ConflictError("changed on disk while it was being updated", path=path)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 @dataclass(frozen=True)
 class Update:
     """The outcome of :func:`update_catalog`."""
@@ -193,7 +141,13 @@ class Update:
     attempts: int
 
 
-def update_catalog(path: Path, change: Callable[[polib.POFile | None], polib.POFile], *, attempts: int = 5) -> Update:
+def update_catalog(
+    path: Path,
+    change: Callable[[polib.POFile | None], polib.POFile],
+    *,
+    attempts: int = 5,
+    known: KnownCatalogs | None = None,
+) -> Update:
     """Apply ``change`` to the catalog at ``path`` and write the result safely.
 
     ``change`` receives the catalog as it is on disk (``None`` when there is
@@ -202,24 +156,46 @@ def update_catalog(path: Path, change: Callable[[polib.POFile | None], polib.POF
     between reading and writing, it is read again and ``change`` re-applied to
     what they saved. Nothing is written when the result is what is on disk.
 
+    Args:
+        known: what catalogs held when last read in good order (default: only
+            the reads of this call); a catalog that looks cut short compared
+            with it is not written.
+
     Raises:
+        BeingEditedError: the catalog is being saved by another program, or
+            looks cut short by a save in progress; it was not written.
         CatalogError: the catalog on disk cannot be read.
         ConflictError: the file kept changing during ``attempts`` tries.
     """
+    known = known if known is not None else KnownCatalogs()
     for attempt in range(1, attempts + 1):
         current, seen = read_catalog(path)
+        cut_short = known.half_saved(path, current, seen.seen) if current is not None else None
+        if current is not None and cut_short is None:
+            known.remember_catalog(path, seen.digest or "", current)
         updated = change(current)
         data = render_catalog(updated)
         if current is not None and data == render_catalog(current):
             return Update(updated, written=False, attempts=attempt)
+        if cut_short is not None:
+            known.skip(path, seen.seen)
+            raise BeingEditedError(
+                f"{cut_short}: another program may be saving it; it was left as it is",
+                path=path,
+                hint="run the command again when it is saved",
+            )
         try:
             write_atomic(path, data, expected=seen)
-        except ConflictError:
-            log.info("%s changed on disk during the update; merging again (attempt %d)", path, attempt)
+        except ConflictError as error:
+            log.info("%s: %s; merging again (attempt %d)", path, error.message, attempt)
             continue
+        known.remember(path, digest(data), catalog_stats(updated))
         return Update(updated, written=True, attempts=attempt)
     raise ConflictError(
         f"kept changing on disk during {attempts} attempts to update it",
         path=path,
         hint="close it in your editor (or wait for the other job) and run the command again",
     )
+
+
+__all__ = ["Snapshot", "Update", "parse_catalog", "read_catalog", "render_catalog", "snapshot", "update_catalog", "write_atomic"]

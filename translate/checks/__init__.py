@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Severity(StrEnum):
@@ -106,3 +107,14 @@ def run_checks(source: str, target: str, lang: str, *, only: Iterable[str] | Non
             if name == "empty":
                 break
     return tuple(found)
+
+
+@lru_cache(maxsize=1 << 16)
+def error_failures(source: str, target: str, lang: str) -> tuple[Failure, ...]:
+    """The error-level failures of one translation (what keeps it from being published).
+
+    Cached: a translation is checked once per process, however many editions
+    of its article are published.
+    """
+    names = [name for name, check in checks().items() if check.severity is Severity.ERROR]
+    return run_checks(source, target, lang, only=names)

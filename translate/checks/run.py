@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polib
 
+from translate.catalog.owner import check_owner
 from translate.catalog.paths import catalog_path, find_catalogs
 from translate.catalog.stats import is_translated
 from translate.catalog.store import read_catalog
 from translate.checks import Failure, Severity, run_checks
 from translate.checks.glossary import check_glossary
+from translate.errors import OwnershipError
 from translate.glossary import Term
 
 log = logging.getLogger(__name__)
@@ -48,11 +50,13 @@ class CheckReport:
         catalogs: the catalogs checked.
         entries: the translated entries checked.
         reports: entries with failures, in catalog order.
+        refused: catalogs not checked because they belong to another article.
     """
 
     catalogs: tuple[Path, ...]
     entries: int
     reports: tuple[EntryReport, ...]
+    refused: tuple[OwnershipError, ...] = ()
 
     def count(self, severity: Severity) -> int:
         """How many failures of that severity were found."""
@@ -88,7 +92,13 @@ def check_catalog(catalog: polib.POFile, path: Path, lang: str, glossary: Sequen
     return checked, reports
 
 
-def check_catalogs(locales: Path, slugs: Sequence[str] = (), langs: Iterable[str] = (), glossary: Sequence[Term] = ()) -> CheckReport:
+def check_catalogs(
+    locales: Path,
+    slugs: Sequence[str] = (),
+    langs: Iterable[str] = (),
+    glossary: Sequence[Term] = (),
+    articles: Mapping[str, Path] | None = None,
+) -> CheckReport:
     """Check catalogs under ``locales``.
 
     Args:
@@ -96,6 +106,8 @@ def check_catalogs(locales: Path, slugs: Sequence[str] = (), langs: Iterable[str
         slugs: the articles (catalog names) to check; all catalogs when empty.
         langs: gettext language names to check; all when empty.
         glossary: terms to check (see :mod:`translate.glossary`); each applies to its own language.
+        articles: catalog name -> article file, for the catalogs named by an
+            article: one that belongs to another article is refused, not checked.
 
     Raises:
         CatalogError: a catalog cannot be read or parsed.
@@ -109,13 +121,21 @@ def check_catalogs(locales: Path, slugs: Sequence[str] = (), langs: Iterable[str
     checked_paths = []
     entries = 0
     reports: list[EntryReport] = []
+    refused: list[OwnershipError] = []
     for lang, path in targets:
         catalog, _ = read_catalog(path)
         if catalog is None:
             log.info("%s: no catalog, skipped", path)
             continue
+        article = (articles or {}).get(path.stem)
+        if article is not None:
+            try:
+                check_owner(catalog, path, article, locales)
+            except OwnershipError as error:
+                refused.append(error)
+                continue
         checked_paths.append(path)
         checked, found = check_catalog(catalog, path, lang, glossary)
         entries += checked
         reports.extend(found)
-    return CheckReport(tuple(checked_paths), entries, tuple(reports))
+    return CheckReport(tuple(checked_paths), entries, tuple(reports), tuple(refused))

@@ -14,6 +14,7 @@ from translate.cli.common import (
     parse_langs,
     read_options,
     report_errors,
+    report_withheld,
     workspace_from,
 )
 
@@ -39,9 +40,11 @@ def extract(obj: Context, articles: tuple[Path, ...], to: str, **read: Any) -> N
             click.echo(f"{result.path}: {result.sentences} sentences -> {result.template}")
             for update in result.catalogs:
                 r = update.report
+                if r is None:
+                    continue
                 state = "updated" if update.written else "unchanged"
                 click.echo(f"  {update.path}: {state} (kept {r.kept}, fuzzy {r.fuzzy}, new {r.added}, obsolete {r.obsoleted})")
-    report_errors([r.error for r in results if r.error is not None])
+    report_errors([e for r in results for e in r.errors])
 
 
 @click.command()
@@ -59,6 +62,7 @@ def extract(obj: Context, articles: tuple[Path, ...], to: str, **read: Any) -> N
 @click.option("--min-reviewed", type=click.FloatRange(0.0, 1.0), default=None, metavar="SHARE", help="Refuse to publish below this share of reviewed sentences (e.g. 0.8). Default: [publish] min_reviewed of translate.toml.")
 @click.option("--require-reviewed", default=None, metavar="PARTS", help="Parts that must be fully reviewed: title, lede, heading, caption (comma-separated). Default: [publish] require_reviewed.")
 @click.option("--khmer-digits/--ascii-digits", default=None, help="Digits in labels and dates (default: Khmer digits for km).")
+@click.option("--strict/--no-strict", default=None, help="Refuse to publish an article with a translation that fails an error-level check (translate check) instead of publishing that sentence in English. Default: [publish] strict, else off.")
 @read_options
 @click.pass_obj
 def publish(
@@ -77,9 +81,16 @@ def publish(
     require_reviewed: str | None,
     khmer_digits: bool | None,
     localize_dates: bool,
+    strict: bool | None,
     **read: Any,
 ) -> None:
-    """Publish localized or bilingual articles from their catalogs."""
+    """Publish localized or bilingual articles from their catalogs.
+
+    A translation that fails an error-level check (a control character,
+    conflict markers, an empty text, a changed number...) is not published:
+    its sentence goes out in English (or per --untranslated) and is listed on
+    stderr; with --strict the article is refused instead.
+    """
     from translate.api import publish as run_publish
     from translate.editions import Edition, EditionFormat
     from translate.errors import TranslateError
@@ -95,6 +106,7 @@ def publish(
         overrides = {lang.code: read_label_overrides(lang, config) for lang in langs}
         label = read_switch("label", config) if label is None else label
         metadata = read_switch("metadata", config) if metadata is None else metadata
+        strict = read_switch("strict", config) if strict is None else strict
     except TranslateError as error:
         raise click.ClickException(str(error)) from error
     for lang in langs:
@@ -106,6 +118,7 @@ def publish(
             khmer_digits=khmer_digits,
             metadata=metadata,
             localize_dates=localize_dates,
+            strict=strict,
         )
         results = run_publish(
             articles,
@@ -121,8 +134,10 @@ def publish(
         for result in results:
             if result.error is not None:
                 errors.append(result.error)
-            elif not obj.quiet:
+                continue
+            if not obj.quiet:
                 click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated, {result.reviewed} reviewed)")
+            report_withheld(result.withheld, result.output)
     report_errors(errors)
 
 

@@ -35,10 +35,11 @@ def check(obj: Context, articles: tuple[Path, ...], to: str, glossaries: tuple[P
 
     langs = [lang.gettext for lang in parse_langs(to)] if to else []
     slugs = [article.name.split(".", 1)[0] for article in articles]
+    files = {article.name.split(".", 1)[0]: article for article in articles if article.is_file()}
     try:
         glossary_langs = langs or sorted({lang for lang, _ in find_catalogs(obj.locales)})
         glossary = load_glossary(obj.locales, glossary_langs, glossaries)
-        report = check_catalogs(obj.locales, slugs, langs, glossary.terms)
+        report = check_catalogs(obj.locales, slugs, langs, glossary.terms, articles=files)
     except TranslateError as error:
         raise fail(error) from error
     if as_json:
@@ -61,6 +62,8 @@ def check(obj: Context, articles: tuple[Path, ...], to: str, glossaries: tuple[P
                 click.echo(f"{entry.path}:{entry.line}: {failure.severity}: {failure.check}: {failure.message}")
         if not obj.quiet:
             click.echo(f"{len(report.catalogs)} catalogs, {report.entries} translations checked: {report.count(Severity.ERROR)} errors, {report.count(Severity.WARNING)} warnings", err=True)
-    if report.has_errors:
+    for error in report.refused:
+        click.echo(f"error: {error}", err=True)
+    if report.has_errors or report.refused:
         sys.exit(EXIT_PARTIAL)
 

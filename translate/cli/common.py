@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXIT_PARTIAL = 1
+#: Nothing failed, but catalogs being saved by another program were left alone: run again.
+EXIT_BEING_EDITED = 4
 
 
 @dataclass
@@ -119,7 +121,18 @@ def _pairs(values: Sequence[str]) -> dict[str, str]:
 
 
 def report_errors(errors: Sequence[TranslateError]) -> None:
+    """Print one line per problem and exit: 1 when any failed, 4 when catalogs being edited were only skipped."""
+    from translate.errors import BeingEditedError
+
     for error in errors:
-        click.echo(f"error: {error}", err=True)
-    if errors:
+        click.echo(f"{'skipped' if isinstance(error, BeingEditedError) else 'error'}: {error}", err=True)
+    if any(not isinstance(error, BeingEditedError) for error in errors):
         sys.exit(EXIT_PARTIAL)
+    if errors:
+        sys.exit(EXIT_BEING_EDITED)
+
+
+def report_withheld(withheld: Sequence[Any], output: Path | None) -> None:
+    """One line per translation kept out of a published file because it fails a check."""
+    for item in withheld:
+        click.echo(f"withheld: {item} (not published{f' in {output}' if output else ''}; fix it in the catalog)", err=True)

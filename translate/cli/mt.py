@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from translate.cli.common import Context, fail, parse_langs, read_options, report_errors, workspace_from
+from translate.cli.common import Context, fail, parse_langs, read_options, report_errors, report_withheld, workspace_from
 
 if TYPE_CHECKING:
     from translate.api import MTRequest
@@ -99,13 +99,13 @@ def _warn_license(model: Any) -> None:
         click.echo(warning, err=True)
 
 
-def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any) -> MTRun:
+def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any, skip: Any = ()) -> MTRun:
     from translate.api import machine_translate
     from translate.errors import TranslateError
 
     try:
         with _progress(obj.quiet) as progress:
-            return machine_translate(articles, langs, workspace, request, progress=progress, on_model=_warn_license)
+            return machine_translate(articles, langs, workspace, request, progress=progress, on_model=_warn_license, skip=skip)
     except TranslateError as error:
         raise fail(error) from error
 
@@ -172,19 +172,22 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
     request = _request(options)
     workspace = workspace_from(obj, **options)
     extracted = extract(articles, langs, workspace)
-    errors = [r.error for r in extracted if r.error is not None]
+    errors = [e for r in extracted for e in r.errors]
     good = tuple(r.path for r in extracted if r.error is None)
+    skip = {(r.path, lang.code) for r in extracted for lang in langs if r.failed(lang)}
     if good:
-        translated = _translate(obj, good, langs, request, workspace)
+        translated = _translate(obj, good, langs, request, workspace, skip)
         errors.extend(translated.errors)
-        failed = {r.path for r in translated.results if r.error is not None}
-        ready = tuple(p for p in good if p not in failed)
+        skip |= {(r.path, r.lang) for r in translated.results if r.error is not None}
         for lang, (edition, edition_format) in ((lang, e) for lang in langs for e in chosen):
+            ready = tuple(p for p in good if (p, lang.code) not in skip)
             for result in publish(ready, lang, output, workspace, PublishOptions(include_fuzzy=not reviewed_only), edition=edition, edition_format=edition_format):
                 if result.error is not None:
                     errors.append(result.error)
-                elif not obj.quiet:
+                    continue
+                if not obj.quiet:
                     click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated)")
+                report_withheld(result.withheld, result.output)
         if not obj.quiet:
             click.echo(_summary(translated), err=True)
     report_errors(errors)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from translate.cli.common import EXIT_PARTIAL, Context, fail
+from translate.cli.common import EXIT_BEING_EDITED, EXIT_PARTIAL, Context, fail
 
 if TYPE_CHECKING:
     from translate.workspace.config import WorkspaceConfig
@@ -158,7 +158,9 @@ def sync(
     at any point: the next run finishes the job with the same result.
 
     Exit codes: 0 done; 1 some articles failed (listed, the rest were done);
-    2 bad command line or configuration; 3 another sync is running.
+    2 bad command line or configuration; 3 another sync is running; 4 some
+    catalogs were being saved by another program and were left alone (listed;
+    the next sync does them).
     """
     from translate.cli.common import parse_langs
     from translate.errors import ConfigError, TranslateError
@@ -206,8 +208,17 @@ def sync(
     elif not obj.quiet:
         for line in summary_lines(report):
             click.echo(line)
+    for article in report.articles:
+        for outcome in article.languages:
+            for item in outcome.withheld:
+                click.echo(f"withheld: {item} (published without it; fix it in the catalog)", err=True)
+    for problem in report.skipped:
+        click.echo(f"skipped: {problem}", err=True)
     for problem in report.errors:
         click.echo(f"error: {problem}", err=True)
     if report.partial:
         click.echo(f"partial: {len({e.path for e in report.errors})} file(s) had errors; the other articles were synced", err=True)
         sys.exit(EXIT_PARTIAL)
+    if report.skipped:
+        click.echo(f"skipped: {len({e.path for e in report.skipped})} catalog(s) were being edited and were left alone; the next sync does them", err=True)
+        sys.exit(EXIT_BEING_EDITED)

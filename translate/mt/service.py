@@ -10,10 +10,12 @@ batches, remember the results, and write each catalog safely.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from translate.catalog.guard import KnownCatalogs
+from translate.catalog.owner import check_owner, claim, owner
 from translate.catalog.paths import catalog_path, find_catalogs
 from translate.catalog.store import read_catalog, update_catalog
 from translate.errors import CatalogError, TranslateError
@@ -141,6 +143,8 @@ def machine_translate(
     progress: Progress | None = None,
     khmer: KhmerOptions | None = None,
     glossary: Glossary | None = None,
+    known: KnownCatalogs | None = None,
+    skip: Collection[tuple[Path, str]] = (),
 ) -> MTRun:
     """Fill the catalogs of ``articles`` (``(path, slug)`` pairs) in each language.
 
@@ -149,7 +153,17 @@ def machine_translate(
     non-translatable text are masked before the model sees a sentence and put
     back after (:mod:`translate.mt.protect`); glossary terms are masked and
     replaced by their approved translations.
+
+    A catalog that belongs to another article is refused; one that records
+    no article is given this one (:mod:`translate.catalog.owner`).
+
+    Args:
+        known: what catalogs held when last read in good order (see
+            :mod:`translate.catalog.guard`); a catalog that looks cut short is not written.
+        skip: ``(article path, language code)`` pairs to leave out (their
+            catalogs could not be brought up to date).
     """
+    known = known if known is not None else KnownCatalogs()
     started = time.perf_counter()
     lazy = _LazyEngine(load_engine)
     src = language(ENGLISH)
@@ -158,13 +172,18 @@ def machine_translate(
     for lang in langs:
         harvest_reviewed(locales, lang, memory)
         wanted: dict[Path, list[str]] = {}
+        ready: list[tuple[Path, Path]] = []
         for path, slug in articles:
+            if (path, lang.code) in skip:
+                continue
             po_path = catalog_path(locales, slug, lang.gettext)
             try:
                 catalog, _ = read_catalog(po_path)
                 if catalog is None:
                     raise CatalogError(f"has no {lang.english_name} catalog ({po_path})", path=path, hint=f"run: translate extract {path} --to {lang.code}")
+                check_owner(catalog, po_path, path, locales)
                 wanted[po_path] = pending(catalog, retranslate_machine=retranslate_machine)
+                ready.append((path, po_path))
             except TranslateError as error:
                 results.append(CatalogResult(path, lang.code, error=error))
         sentences = list(dict.fromkeys(s for msgids in wanted.values() for s in msgids))
@@ -172,11 +191,8 @@ def machine_translate(
         terms = glossary.for_language(lang.gettext) if glossary else ()
         settings = f"{spec.settings}|mask:{MASK_VERSION}" + (f"|gloss:{glossary.signature(lang.gettext)}" if glossary and terms else "")
         suggestions = _suggest(sentences, terms, src, lang, spec.model, settings, lazy, memory, totals, progress)
-        for path, slug in articles:
-            po_path = catalog_path(locales, slug, lang.gettext)
-            if po_path not in wanted:
-                continue
-            results.append(_write(path, lang, po_path, suggestions, retranslate_machine, khmer))
+        for path, po_path in ready:
+            results.append(_write(path, lang, po_path, suggestions, retranslate_machine, khmer, locales, known))
     errors = tuple(r.error for r in results if r.error is not None)
     return MTRun(
         results=tuple(results),
@@ -264,19 +280,29 @@ def _batch_progress(progress: Progress | None, done: int, chunk: int, total: int
 
 
 def _write(
-    path: Path, lang: Language, po_path: Path, suggestions: dict[str, Suggestion], retranslate_machine: bool, khmer: KhmerOptions | None
+    path: Path,
+    lang: Language,
+    po_path: Path,
+    suggestions: dict[str, Suggestion],
+    retranslate_machine: bool,
+    khmer: KhmerOptions | None,
+    locales: Path,
+    known: KnownCatalogs,
 ) -> CatalogResult:
     reports = []
 
     def change(catalog):  # type: ignore[no-untyped-def]
         if catalog is None:
             raise CatalogError("disappeared during machine translation", path=po_path, hint="run translate extract again")
+        check_owner(catalog, po_path, path, locales)
         filled, report = fill(catalog, suggestions, retranslate_machine=retranslate_machine, lang=lang.code, khmer=khmer)
+        if owner(filled) is None:
+            claim(filled, path, locales)
         reports.append(report)
         return filled
 
     try:
-        update = update_catalog(po_path, change)
+        update = update_catalog(po_path, change, known=known)
     except TranslateError as error:
         return CatalogResult(path, lang.code, catalog=po_path, error=error)
     report = reports[-1]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from translate.errors import TranslateError
+from translate.publish import Withheld
 
 
 class Outcome(StrEnum):
@@ -15,6 +17,7 @@ class Outcome(StrEnum):
 
     UNCHANGED = "unchanged"  # nothing changed since the last sync: not touched
     UPDATED = "updated"  # extracted, translated, checked and published (or held by a rule)
+    SKIPPED = "skipped"  # a catalog was being saved by another program: left alone, done by the next run
     FAILED = "failed"  # an error stopped it; the others went on
 
 
@@ -31,6 +34,9 @@ class LanguageOutcome:
         check_errors, check_warnings: quality-check failures in the catalog.
         outputs: files written.
         held: why the article was not published (a publish rule), or ``None``.
+        withheld: translations kept out of the published files because they
+            fail an error-level check (their sentences went out in English, or
+            per the ``untranslated`` policy).
     """
 
     lang: str
@@ -43,6 +49,7 @@ class LanguageOutcome:
     check_warnings: int = 0
     outputs: tuple[Path, ...] = ()
     held: str | None = None
+    withheld: tuple[Withheld, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,12 +75,15 @@ class SyncReport:
         reviewed_hits: answered by reviewed translations in other catalogs.
         model_calls: engine calls; model_loads: times the model was loaded (0 or 1).
         timings: seconds per phase.
+        skipped: catalogs left alone because another program was saving them
+            (or they looked cut short by a save in progress); not errors.
     """
 
     root: Path
     languages: tuple[str, ...]
     articles: tuple[ArticleOutcome, ...]
     errors: tuple[TranslateError, ...]
+    skipped: tuple[TranslateError, ...] = ()
     to_translate: int = 0
     translated: int = 0
     memory_hits: int = 0
@@ -106,6 +116,7 @@ class SyncReport:
                     "reviewed": sum(o.reviewed for o in outs),
                     "published": sum(1 for o in outs if o.outputs),
                     "held": sum(1 for o in outs if o.held),
+                    "withheld": sum(len(o.withheld) for o in outs),
                     "check_errors": sum(o.check_errors for o in outs),
                     "check_warnings": sum(o.check_warnings for o in outs),
                     "failed": sum(1 for a in self.articles if a.outcome is Outcome.FAILED),
@@ -116,6 +127,24 @@ class SyncReport:
 
 def _error_json(error: TranslateError) -> dict[str, Any]:
     return {"file": error.path, "line": error.line, "message": error.message, "hint": error.hint, "text": str(error)}
+
+
+def relative_withheld(withheld: Withheld, root: Path) -> Withheld:
+    """The withheld translation with its catalog named relative to the workspace root."""
+    catalog = Path(withheld.catalog) if withheld.catalog else None
+    if catalog is not None and catalog.is_absolute() and catalog.is_relative_to(root):
+        return dataclasses.replace(withheld, catalog=catalog.relative_to(root).as_posix())
+    return withheld
+
+
+def _withheld_json(withheld: Withheld) -> dict[str, Any]:
+    return {
+        "catalog": withheld.catalog,
+        "line": withheld.line,
+        "msgid": withheld.msgid,
+        "checks": [{"check": f.check, "message": f.message} for f in withheld.failures],
+        "text": str(withheld),
+    }
 
 
 def report_json(report: SyncReport) -> dict[str, Any]:
@@ -150,6 +179,7 @@ def report_json(report: SyncReport) -> dict[str, Any]:
                         "check_warnings": lo.check_warnings,
                         "outputs": [p.as_posix() for p in lo.outputs],
                         "held": lo.held,
+                        "withheld": [_withheld_json(w) for w in lo.withheld],
                     }
                     for lo in a.languages
                 ],
@@ -159,6 +189,7 @@ def report_json(report: SyncReport) -> dict[str, Any]:
             if a.outcome is not Outcome.UNCHANGED
         ],
         "errors": [_error_json(e) for e in report.errors],
+        "skipped": [_error_json(e) for e in report.skipped],
     }
 
 
@@ -175,12 +206,16 @@ def summary_lines(report: SyncReport) -> list[str]:
     lines = []
     articles = len(report.articles)
     updated, unchanged, failed = report.count(Outcome.UPDATED), report.count(Outcome.UNCHANGED), report.count(Outcome.FAILED)
-    lines.append(f"{articles} articles: {updated} updated, {unchanged} unchanged, {failed} failed")
-    if updated or failed:
-        table = [["language", "articles", "machine", "reused", "reviewed", "published", "held", "check errors", "warnings"]]
+    skipped = report.count(Outcome.SKIPPED)
+    lines.append(f"{articles} articles: {updated} updated, {unchanged} unchanged, {failed} failed" + (f", {skipped} skipped (being edited)" if skipped else ""))
+    if updated or failed or skipped:
+        table = [["language", "articles", "machine", "reused", "reviewed", "published", "held", "withheld", "check errors", "warnings"]]
         for row in report.language_totals():
             reviewed = f"{row['reviewed']}/{row['sentences']}"
-            table.append([row["language"], str(row["articles"]), str(row["machine"]), str(row["reused"]), reviewed, str(row["published"]), str(row["held"]), str(row["check_errors"]), str(row["check_warnings"])])
+            table.append(
+                [row["language"], str(row["articles"]), str(row["machine"]), str(row["reused"]), reviewed, str(row["published"]), str(row["held"]),
+                 str(row["withheld"]), str(row["check_errors"]), str(row["check_warnings"])]
+            )
         lines.extend(format_table(table))
     if report.to_translate:
         lines.append(

@@ -144,12 +144,12 @@ def _labels(config: WorkspaceConfig, lang: Language) -> dict[str, str]:
 
 
 def publish_settings(config: WorkspaceConfig, langs: Sequence[Language]) -> PublishSettings:
-    """Everything publishing needs, from ``[workspace]``, ``[publish]`` and ``[labels.<lang>]``.
+    """Everything publishing needs, from ``[workspace]``, ``[publish]`` (rules, ``label``, ``metadata``, ``strict``) and ``[labels.<lang>]``.
 
     Raises:
         ConfigError: a setting of the wrong type.
     """
-    label, metadata = _switch(config, "label"), _switch(config, "metadata")
+    label, metadata, strict = _switch(config, "label"), _switch(config, "metadata"), _switch(config, "strict")
     options = {
         lang.code: PublishOptions(
             untranslated=Untranslated(config.untranslated),
@@ -157,6 +157,7 @@ def publish_settings(config: WorkspaceConfig, langs: Sequence[Language]) -> Publ
             label=label,
             labels=_labels(config, lang),
             metadata=metadata,
+            strict=strict,
         )
         for lang in langs
     }

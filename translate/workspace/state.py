@@ -6,6 +6,13 @@ published file, and the fingerprint of the settings. An article is up to date
 when every one of those files still has the recorded digest. A row is only
 written once an article is completely done, so a run killed at any point
 leaves rows that are true, and the next run redoes the rest.
+
+The entry counts of catalogs, as they were last read or written in good
+order, are the *last known state* that tells a catalog cut short by an
+editor's save in progress (:mod:`translate.catalog.guard`); the catalogs a
+run left alone for that reason are remembered with the exact state they were
+in, so that the next run can tell a save still in progress from a catalog
+that is meant to be so.
 """
 
 from __future__ import annotations
@@ -17,12 +24,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from translate.catalog.guard import KnownCatalogs
+from translate.catalog.stats import CatalogStats
 from translate.errors import TranslateError
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, record TEXT NOT NULL)",
     # entry counts of catalogs by digest, so that status does not parse an unchanged catalog again
     "CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, digest TEXT NOT NULL, counts TEXT NOT NULL)",
+    # catalogs left alone because they looked cut short: the exact state (digest:inode:mtime) they were in
+    "CREATE TABLE IF NOT EXISTS skipped (path TEXT PRIMARY KEY, stamp TEXT NOT NULL)",
 )
 
 
@@ -134,3 +145,57 @@ class SyncState:
                 )
         except sqlite3.OperationalError:
             pass
+
+    def known_catalogs(self, root: Path) -> KnownCatalogs:
+        """The last known state of the workspace's catalogs (paths in the database are relative to ``root``)."""
+        known = {}
+        for path, (digest, counts) in self.cached_counts().items():
+            if len(counts) == 5:
+                known[str(root / path)] = (digest, CatalogStats(*counts))
+        skipped = {str(root / path): stamp for path, stamp in self._db.execute("SELECT path, stamp FROM skipped")}
+        return KnownCatalogs(known, skipped)
+
+    def put_known(self, known: KnownCatalogs, root: Path) -> None:
+        """Store what a run learnt of the catalogs (see :meth:`known_catalogs`)."""
+
+        def relative(path: str) -> str:
+            return Path(path).relative_to(root).as_posix() if Path(path).is_relative_to(root) else path
+
+        counts = {relative(p): (d[:32], (s.entries, s.translated, s.fuzzy, s.untranslated, s.obsolete)) for p, (d, s) in known.updated.items()}
+        self.put_counts(counts)
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("DELETE FROM skipped WHERE path = ?", [(p,) for p in counts])
+            self._db.executemany("INSERT OR REPLACE INTO skipped (path, stamp) VALUES (?, ?)", [(relative(p), stamp) for p, stamp in known.skipped.items()])
+        known.updated.clear()
+
+
+def catalog_keys(path: Path) -> frozenset[tuple[str | None, str]]:
+    """The (msgctxt, msgid) of a catalog's current entries (none when it cannot be read)."""
+    from translate.catalog.store import read_catalog
+
+    try:
+        catalog, _ = read_catalog(path)
+    except TranslateError:
+        return frozenset()
+    return frozenset((e.msgctxt, e.msgid) for e in catalog or () if not e.obsolete)
+
+
+def settled_digest(po: Path, sentences: frozenset[tuple[str | None, str]]) -> str | None:
+    """A language catalog's digest for an article's state row, read just before publishing.
+
+    A catalog that lacks some of the template's ``sentences`` (a translator's
+    save replaced the merge a sync made) gets a mark no file has, so that the
+    next sync merges it again.
+    """
+    from translate.catalog.store import read_catalog
+
+    try:
+        catalog, seen = read_catalog(po)
+    except TranslateError:
+        return file_digest(po)
+    if catalog is None or seen.digest is None:
+        return None
+    if not sentences <= {(e.msgctxt, e.msgid) for e in catalog if not e.obsolete}:
+        return "not-merged"
+    return seen.digest[:32]

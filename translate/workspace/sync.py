@@ -11,6 +11,12 @@ catalogs are updated with :func:`translate.catalog.store.update_catalog`, so a
 translator's save during the run is merged, not overwritten; an article's
 state row is written only after it is completely done, so a run killed at
 any moment is finished by the next one with the same result.
+
+A catalog being saved by another program, or one that looks cut short by a
+save in progress compared with its last known state (kept in the state
+database), is left alone: that article is *skipped* in that language this
+run (nothing extracted, translated or published for it), reported, and
+done by the next run.
 """
 
 from __future__ import annotations
@@ -22,8 +28,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
-from translate.errors import PublishError, TranslateError, UnsafeTranslation
+from translate.errors import BeingEditedError, FailedCheckError, PublishError, TranslateError, UnsafeTranslation
 from translate.languages import Language, parse_languages
 from translate.workspace.config import WorkspaceConfig
 from translate.workspace.discover import Source, discover
@@ -33,6 +40,7 @@ from translate.workspace.report import (
     LanguageOutcome,
     Outcome,
     SyncReport,
+    relative_withheld,
 )
 from translate.workspace.setup import (
     EngineSetup,
@@ -40,7 +48,7 @@ from translate.workspace.setup import (
     publish_settings,
     read_options,
 )
-from translate.workspace.state import Record, SyncState, file_digest
+from translate.workspace.state import Record, SyncState, catalog_keys, file_digest, settled_digest
 
 log = logging.getLogger(__name__)
 
@@ -201,21 +209,24 @@ def _run(
         assert error.path is not None
         outcomes[Path(error.path)] = ArticleOutcome(Path(error.path), Path(error.path).name.split(".", 1)[0], Outcome.FAILED, errors=(error,))
 
-    workspace = Workspace(locales=config.path(config.locales), read=read_options(config), base=config.root)
-    extracted = _extract(config, todo, langs, workspace, now, outcomes, timer, notify)
+    workspace = Workspace(locales=config.path(config.locales), read=read_options(config), base=config.root, known=state.known_catalogs(config.root))
+    skipped: dict[Path, dict[str, TranslateError]] = {}
+    extracted = _extract(config, todo, langs, workspace, now, outcomes, skipped, timer, notify)
     mt = None
     setup: EngineSetup | None = None
     if extracted:
         setup = engine_setup(config, on_model)
-        mt = _translate(config, extracted, langs, setup, timer, notify)
-    _publish(config, extracted, langs, workspace, mt, state, fingerprint, outcomes, timer, notify)
+        mt = _translate(config, extracted, langs, setup, workspace, skipped, timer, notify)
+    _publish(config, extracted, langs, workspace, mt, state, fingerprint, outcomes, skipped, timer, notify)
+    state.put_known(workspace.known, config.root)
     ordered = tuple(outcomes[p] for p in sorted(outcomes))
-    all_errors = tuple(e for o in ordered for e in o.errors)
+    all_errors = tuple(e for o in ordered for e in o.errors if not isinstance(e, BeingEditedError))
     return SyncReport(
         root=config.root,
         languages=tuple(lang.code for lang in langs),
         articles=ordered,
         errors=all_errors,
+        skipped=tuple(e for o in ordered for e in o.errors if isinstance(e, BeingEditedError)),
         to_translate=mt.sentences if mt else 0,
         translated=mt.translated if mt else 0,
         memory_hits=mt.memory_hits if mt else 0,
@@ -234,9 +245,11 @@ def _extract(
     workspace: object,
     now: datetime,
     outcomes: dict[Path, ArticleOutcome],
+    skipped: dict[Path, dict[str, TranslateError]],
     timer: _Timer,
     notify: ProgressCallback,
 ) -> list[tuple[_Planned, int]]:
+    """Extract every planned article; a language whose catalog fails is noted in ``skipped`` (article -> language code -> error)."""
     from translate.api import extract
 
     t = time.perf_counter()
@@ -248,6 +261,9 @@ def _extract(
         if result.error is not None:
             outcomes[source.path] = ArticleOutcome(source.path, source.slug, Outcome.FAILED, errors=(_relative(config, result.error),))
         else:
+            for update in result.catalogs:
+                if update.error is not None:
+                    skipped.setdefault(source.path, {})[update.lang.code] = _relative(config, update.error)
             extracted.append((planned, result.sentences))
         notify(SyncProgress("extract", done, len(todo), "articles", str(source.path)))
     timer.add("extract", t)
@@ -263,7 +279,16 @@ def _relative(config: WorkspaceConfig, error: TranslateError) -> TranslateError:
     return error
 
 
-def _translate(config: WorkspaceConfig, extracted: Sequence[tuple[_Planned, int]], langs: Sequence[Language], setup: EngineSetup, timer: _Timer, notify: ProgressCallback):  # type: ignore[no-untyped-def]
+def _translate(  # type: ignore[no-untyped-def]
+    config: WorkspaceConfig,
+    extracted: Sequence[tuple[_Planned, int]],
+    langs: Sequence[Language],
+    setup: EngineSetup,
+    workspace: Any,
+    skipped: dict[Path, dict[str, TranslateError]],
+    timer: _Timer,
+    notify: ProgressCallback,
+):
     from translate.glossary import load_glossary
     from translate.mt.memory import TranslationMemory
     from translate.mt.service import machine_translate
@@ -271,6 +296,7 @@ def _translate(config: WorkspaceConfig, extracted: Sequence[tuple[_Planned, int]
     t = time.perf_counter()
     glossary = load_glossary(config.path(config.locales), [lang.gettext for lang in langs], [config.path(Path(name)) for name in config.glossaries])
     articles = [(config.root / p.source.path, p.source.slug) for p, _ in extracted]
+    skip = {(config.root / path, code) for path, by_lang in skipped.items() for code in by_lang}
     position = {"lang": -1}
 
     def progress(done: int, total: int) -> None:
@@ -284,6 +310,7 @@ def _translate(config: WorkspaceConfig, extracted: Sequence[tuple[_Planned, int]
         run = machine_translate(
             articles, langs, config.path(config.locales), setup.spec, setup.load, memory,
             retranslate_machine=config.retranslate_machine, progress=progress, khmer=setup.khmer, glossary=glossary,
+            known=workspace.known, skip=skip,
         )
     timer.add("translate", t)
     if setup.load_seconds:
@@ -296,11 +323,12 @@ def _publish(
     config: WorkspaceConfig,
     extracted: Sequence[tuple[_Planned, int]],
     langs: Sequence[Language],
-    workspace: object,
+    workspace: Any,
     mt: object,
     state: SyncState,
     fingerprint: str,
     outcomes: dict[Path, ArticleOutcome],
+    skipped: dict[Path, dict[str, TranslateError]],
     timer: _Timer,
     notify: ProgressCallback,
 ) -> None:
@@ -316,33 +344,39 @@ def _publish(
     for done, (planned, sentences) in enumerate(extracted, start=1):
         source = planned.source
         absolute = config.root / source.path
-        errors: list[TranslateError] = []
+        failed_langs = skipped.get(source.path, {})
+        errors: list[TranslateError] = list(failed_langs.values())
         per_lang = []
         files: dict[str, str | None] = {source.path.as_posix(): planned.digest}
         pot = template_path(config.locales, source.slug)
         files[pot.as_posix()] = file_digest(config.path(pot))
+        pot_keys = catalog_keys(config.path(pot))
         for lang in langs:
+            if lang.code in failed_langs:
+                continue
             mt_result = mt_results.get((absolute, lang.code))
             if mt_result is not None and mt_result.error is not None:
                 errors.append(_relative(config, mt_result.error))
                 continue
             po = catalog_path(config.locales, source.slug, lang.gettext)
-            files[po.as_posix()] = file_digest(config.path(po))
+            files[po.as_posix()] = settled_digest(config.path(po), pot_keys)
             t = time.perf_counter()
             check_errors, check_warnings = _check(config, po, lang) if config.checks else (0, 0)
             timer.add("check", t)
             t = time.perf_counter()
-            published, held, counts = [], None, (0, 0, 0)
+            published, held, counts, withheld = [], None, (0, 0, 0), ()
             for edition, fmt in settings.editions:
                 result = publish([absolute], lang, config.path(config.output), workspace, settings.options[lang.code], edition=edition, edition_format=fmt, rules=settings.rules)[0]  # type: ignore[arg-type]
-                if isinstance(result.error, PublishError) and not isinstance(result.error, UnsafeTranslation) and settings.can_hold:
+                if isinstance(result.error, PublishError) and not isinstance(result.error, (UnsafeTranslation, FailedCheckError)) and settings.can_hold:
                     held = held or result.error.message
                 elif result.error is not None:
                     errors.append(_relative(config, result.error))
+                    break
                 else:
                     assert result.output is not None
                     published.append(result.output.relative_to(config.root) if result.output.is_relative_to(config.root) else result.output)
                     counts = (result.sentences, result.reviewed, result.translated)
+                    withheld = tuple(relative_withheld(w, config.root) for w in result.withheld)
             timer.add("publish", t)
             for output in expected_outputs(config, source, lang):
                 files[output.as_posix()] = file_digest(config.path(output))
@@ -358,9 +392,13 @@ def _publish(
                     check_warnings=check_warnings,
                     outputs=tuple(published),
                     held=held,
+                    withheld=withheld,
                 )
             )
-        status = Outcome.FAILED if errors else Outcome.UPDATED
+        if any(not isinstance(e, BeingEditedError) for e in errors):
+            status = Outcome.FAILED
+        else:
+            status = Outcome.SKIPPED if errors else Outcome.UPDATED
         outcomes[source.path] = ArticleOutcome(source.path, source.slug, status, sentences, tuple(per_lang), tuple(errors))
         if not errors:
             pending[source.path.as_posix()] = Record(fingerprint, tuple(sorted(files.items())))

@@ -1,0 +1,82 @@
+"""Which article a catalog belongs to, so that two articles never share one.
+
+A catalog is named after its article's slug (the file name up to the first
+dot), so ``a/story.md``, ``b/story.md`` and ``story.v2.md`` would all use
+``story.pot`` and ``story.po``. The template and every catalog record the
+article they belong to in the header field ``X-Translate-Article``: its path
+relative to the folder that holds the catalog tree (the workspace root in the
+usual layout, where ``locales/`` sits next to the articles), with ``/``
+separators. gettext tools keep ``X-`` fields (``msgmerge`` copies the
+catalog's header; ``msgfmt -c`` accepts them).
+
+Every command that uses an article's catalogs checks the field first: a
+catalog that belongs to another article is refused with an
+:class:`~translate.errors.OwnershipError` naming both. A catalog without the
+field (written before it existed) is taken by the first article that writes
+it; so is a catalog whose recorded article no longer exists (it was moved or
+renamed). The field is independent of how catalog names are made.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+import polib
+
+from translate.errors import OwnershipError
+
+log = logging.getLogger(__name__)
+
+FIELD = "X-Translate-Article"
+
+
+def catalog_root(locales: Path) -> Path:
+    """The folder article paths are recorded relative to: the one holding the catalog tree."""
+    return locales.resolve().parent
+
+
+def article_key(article: Path, locales: Path) -> str:
+    """How a catalog names its article: the path relative to :func:`catalog_root`, POSIX separators."""
+    root = catalog_root(locales)
+    resolved = article.resolve()
+    if resolved.anchor != root.anchor:
+        return resolved.as_posix()
+    return Path(os.path.relpath(resolved, root)).as_posix()
+
+
+def owner(catalog: polib.POFile | None) -> str | None:
+    """The article recorded in a catalog's header, ``None`` when none is."""
+    if catalog is None:
+        return None
+    return catalog.metadata.get(FIELD, "").strip() or None
+
+
+def check_owner(catalog: polib.POFile | None, catalog_path: Path, article: Path, locales: Path) -> None:
+    """Refuse to use another article's catalog.
+
+    Raises:
+        OwnershipError: the catalog records another article, and that article
+            still exists (both named as recorded: relative to :func:`catalog_root`).
+    """
+    recorded = owner(catalog)
+    key = article_key(article, locales)
+    if recorded is None or recorded == key:
+        return
+    if not (catalog_root(locales) / recorded).exists():
+        log.info("%s: belonged to %s, which no longer exists; %s takes it over", catalog_path, recorded, key)
+        return
+    shown = catalog_path.resolve()
+    if shown.is_relative_to(catalog_root(locales)):
+        shown = shown.relative_to(catalog_root(locales))
+    raise OwnershipError(
+        f"cannot use {shown.as_posix()}: it belongs to {recorded}",
+        path=article,
+        hint="two articles have the same catalog name (the file name before the first dot); rename one of them",
+    )
+
+
+def claim(catalog: polib.POFile, article: Path, locales: Path) -> None:
+    """Record ``article`` as the catalog's article (in place)."""
+    catalog.metadata[FIELD] = article_key(article, locales)
