@@ -42,6 +42,7 @@ from translate.mt.convert import (
     available_conversions,
     ctranslate2_version,
     model_reference,
+    verify_conversion,
 )
 from translate.mt.decoding import DecodingConfig
 from translate.mt.families import LanguageCodes
@@ -122,6 +123,7 @@ class CTranslate2Engine:
 
         Raises:
             ConversionMissingError: the model is not converted (the message says what to run).
+            IntegrityError: a file of the conversion changed since it was converted.
             CTranslate2LoadError: ctranslate2 or transformers is missing, or the folder is unusable.
             ConfigError: a compute type the device does not support.
         """
@@ -137,6 +139,7 @@ class CTranslate2Engine:
         self.device = resolve_device(config, self._ct2)
         self.compute_type = resolve_compute_type(config, self.device, self._ct2)
         self.model_dir = self._find_conversion()
+        verify_conversion(self.model_dir, model)  # hashed on first use only
         try:
             from transformers import AutoTokenizer
             from transformers.utils import logging as transformers_logging
