@@ -47,6 +47,10 @@ class ConflictError(CatalogError):
     """A catalog changed on disk while it was being updated and could not be merged."""
 
 
+class WriteError(TranslateError):
+    """A file cannot be written: a read-only or missing folder, a full disk. The old file is left as it was."""
+
+
 class PublishError(TranslateError):
     """A localized article cannot be produced (for example untranslated text with --untranslated=fail)."""
 

@@ -9,6 +9,7 @@ out again on what they saved, so their work is merged rather than clobbered.
 from __future__ import annotations
 
 import copy
+import errno
 import hashlib
 import logging
 import os
@@ -22,7 +23,7 @@ from pathlib import Path
 import polib
 
 from translate.catalog.template import WRAP_WIDTH
-from translate.errors import CatalogError, ConflictError
+from translate.errors import CatalogError, ConflictError, WriteError
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +136,29 @@ def _render_entry(entry: polib.POEntry, wrapwidth: int) -> str:
     return "\n".join([*lines, bare.__unicode__(wrapwidth)])
 
 
+def write_error(path: Path, error: OSError, folder: Path | None = None, *, outcome: str = "the file on disk is unchanged") -> WriteError:
+    """One line for a failed write, saying what to do and what became of the file.
+
+    Args:
+        folder: the folder to name in the hint (default: the file's own).
+        outcome: what the hint says was left.
+    """
+    folder = folder if folder is not None else path.parent
+    code = error.errno
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        reason = "no space left on the device" if code == errno.ENOSPC else (error.strerror or str(error)).lower()
+        hint = "free some space and run again"
+    elif code in (errno.EACCES, errno.EPERM):
+        reason, hint = "permission denied", f"make {folder} writable, or write somewhere else"
+    elif code == errno.EROFS:
+        reason, hint = "the file system is read-only", "write somewhere else"
+    elif code in (errno.ENOTDIR, errno.EEXIST):
+        reason, hint = "a file stands where a folder is needed", f"check the folders on the way to {folder}"
+    else:
+        reason, hint = error.strerror or str(error), f"check {folder}"
+    return WriteError(f"cannot be written: {reason}", path=path, hint=f"{hint}; {outcome}")
+
+
 def write_atomic(path: Path, data: bytes, expected: Snapshot | None = None) -> None:
     """Write ``data`` to ``path`` atomically.
 
@@ -144,13 +168,19 @@ def write_atomic(path: Path, data: bytes, expected: Snapshot | None = None) -> N
 
     Raises:
         ConflictError: the file changed since ``expected`` was taken.
+        WriteError: the folder cannot be written (permissions, read-only or
+            full file system); the file on disk is unchanged and no temporary
+            file is left behind.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = stat.S_IMODE(path.stat().st_mode)
+        except FileNotFoundError:
+            mode = 0o644
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise write_error(path, error) from error
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -160,13 +190,34 @@ def write_atomic(path: Path, data: bytes, expected: Snapshot | None = None) -> N
         if expected is not None and snapshot(path).digest != expected.digest:
             raise ConflictError("changed on disk while it was being updated", path=path)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as error:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(error, OSError):
+            raise write_error(path, error) from error
         raise
     _fsync_folder(path.parent)
+
+
+def check_writable(folder: Path) -> None:
+    """Make sure files can be created in ``folder`` (or, while it does not exist, in its nearest existing parent).
+
+    Creates and removes one empty temporary file; creates no folder.
+
+    Raises:
+        WriteError: files cannot be created there.
+    """
+    target = Path(folder)
+    while not target.exists() and target.parent != target:
+        target = target.parent
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target, prefix=".translate-write-check.", suffix=".tmp")
+    except OSError as error:
+        raise write_error(Path(folder), error, folder=target, outcome="nothing was done") from error
+    os.close(fd)
+    os.unlink(tmp)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -27,8 +27,34 @@ class Context:
     quiet: bool
 
 
+class SettingError(click.ClickException):
+    """A wrong command-line value or configuration setting: one line, exit code 2, no usage text."""
+
+    exit_code = 2
+
+
 def fail(error: TranslateError) -> click.ClickException:
+    """A library error that stops the command: printed as one line, exit code 1."""
     return click.ClickException(str(error))
+
+
+def bad_setting(error: TranslateError) -> click.ClickException:
+    """A wrong option or configuration setting: printed as one line, exit code 2."""
+    return SettingError(str(error))
+
+
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check ``--encoding`` before anything is read (only text encodings; not rot13, base64, …)."""
+    if value is None:
+        return None
+    from translate.config import check_encoding
+    from translate.errors import ConfigError
+
+    try:
+        check_encoding(value, setting="--encoding")
+    except ConfigError as error:
+        raise bad_setting(error) from error
+    return value
 
 
 def parse_langs(value: str) -> tuple[Language, ...]:
@@ -45,7 +71,7 @@ def read_options(func: F) -> F:
     """Options shared by every command that reads articles."""
     decorators = [
         click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]), help="Article format (default: from the file extension)."),
-        click.option("--encoding", help="Encoding of the articles (default: UTF-8, with or without BOM)."),
+        click.option("--encoding", callback=_encoding, help="Text encoding of the articles, such as latin-1, cp1252 or utf-16 (default: UTF-8, with or without BOM)."),
         click.option("--front-matter-key", "front_matter_keys", multiple=True, metavar="KEY", help="Front-matter key to translate; repeat for several (default: title, summary, description, subtitle, caption)."),
         click.option("--skip-line", "skip_lines", multiple=True, metavar="REGEX", help="Plain text: leave out lines matching REGEX (added to the defaults)."),
         click.option("--stop-at", multiple=True, metavar="REGEX", help="Plain text: leave out the line matching REGEX and all after it (added to the defaults)."),

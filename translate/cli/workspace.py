@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from translate.cli.common import EXIT_PARTIAL, Context, fail
+from translate.cli.common import EXIT_PARTIAL, Context, bad_setting, fail
 
 if TYPE_CHECKING:
     from translate.workspace.config import WorkspaceConfig
@@ -111,7 +111,7 @@ def load_workspace(obj: Context, config_file: Path | None, **overrides: Any) -> 
             overrides["locales"] = obj.locales.resolve()
         return config.override(**overrides)
     except ConfigError as error:
-        raise click.UsageError(str(error)) from error
+        raise bad_setting(error) from error
 
 
 def _warn_license(model: Any) -> None:
@@ -187,7 +187,7 @@ def sync(
 
         validate(config, parse_languages(",".join(config.languages)) if config.languages else ())
     except ConfigError as error:
-        raise click.UsageError(str(error)) from error
+        raise bad_setting(error) from error
     printer = None if obj.quiet else ProgressPrinter(sys.stderr)
     try:
         report = run_sync(config, SyncOptions(now=_now(), force=force, wait=wait), progress=printer, on_model=_warn_license)
@@ -195,7 +195,7 @@ def sync(
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_LOCKED)
     except ConfigError as error:
-        raise click.UsageError(str(error)) from error
+        raise bad_setting(error) from error
     except TranslateError as error:
         raise fail(error) from error
     finally:
@@ -209,5 +209,6 @@ def sync(
     for problem in report.errors:
         click.echo(f"error: {problem}", err=True)
     if report.partial:
-        click.echo(f"partial: {len({e.path for e in report.errors})} file(s) had errors; the other articles were synced", err=True)
+        if not obj.quiet:
+            click.echo(f"partial: {len({e.path for e in report.errors})} file(s) had errors; the other articles were synced", err=True)
         sys.exit(EXIT_PARTIAL)
