@@ -102,10 +102,12 @@ class ProgressPrinter:
 def load_workspace(obj: Context, config_file: Path | None, **overrides: Any) -> WorkspaceConfig:
     """The workspace configuration with command-line overrides (``--locales`` of the group when given)."""
     from translate.errors import ConfigError
-    from translate.workspace.config import load_config
+    from translate.workspace.config import check_pattern, load_config
 
     try:
         config = load_config(config_file)
+        for pattern in overrides.get("sources") or ():
+            check_pattern(pattern, config.root, setting="--source")
         parent = click.get_current_context().parent
         if parent is not None and parent.get_parameter_source("locales") is not click.core.ParameterSource.DEFAULT:
             overrides["locales"] = obj.locales.resolve()
@@ -166,6 +168,7 @@ def sync(
     from translate.workspace.report import report_json, summary_lines
     from translate.workspace.sync import SyncOptions
     from translate.workspace.sync import sync as run_sync
+    from translate.workspace.config import check_pattern
 
     languages = tuple(lang.code for lang in parse_langs(to)) if to.strip() else None
     extra_exclude = tuple(exclude) or None
@@ -180,6 +183,11 @@ def sync(
         memory=memory,
     )
     if extra_exclude:
+        try:
+            for pattern in extra_exclude:
+                check_pattern(pattern, config.root, setting="--exclude")
+        except ConfigError as error:
+            raise bad_setting(error) from error
         config = config.override(exclude=config.exclude + extra_exclude)
     try:
         from translate.languages import parse_languages

@@ -120,15 +120,15 @@ def _is_current(folder: Path, model: ResolvedModel, quantization: str) -> bool:
     try:
         recorded = json.loads((folder / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        log.warning("%s has no valid %s: converting again", folder, RECORD)
+        log.info("%s has no valid %s: it is converted again", folder, RECORD)
         return False
     expected = _record(model, quantization)
     fields = ("revision", "quantization", "ctranslate2", "weights")
     if not isinstance(recorded, dict) or any(recorded.get(key) != expected[key] for key in fields):
-        log.warning("%s was made from other weights or settings: converting again", folder)
+        log.info("%s was made from other weights or settings: it is converted again", folder)
         return False
     if not _recorded_files(recorded):
-        log.warning("%s records no file hashes (made by an older version): converting again", folder)
+        log.info("%s records no file hashes (made by an older version): it is converted again", folder)
         return False
     return True
 

@@ -27,7 +27,7 @@ _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 #: ``_``, ``-`` and ``.``, starting and ending with a letter, digit or ``_``;
 #: huggingface_hub's ``validate_repo_id`` also refuses ``--`` and ``..``.
 _REPO_PART = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
-_REPO_MAX = 96
+_REPO_MAX = 96  # characters of the owner, and of the name
 #: A file the tool keeps in every model folder (see :mod:`translate.mt.integrity`).
 RESERVED_FILES = frozenset({".translate-verified.json"})
 _TOP_KEYS = frozenset({"version", "models"})
@@ -247,9 +247,9 @@ def repo_id_problem(repo: str) -> str | None:
     parts = repo.split("/")
     if len(parts) != 2:
         return "it needs exactly one '/' between owner and name"
-    if len(repo) > _REPO_MAX:
-        return f"it is longer than {_REPO_MAX} characters"
     for part in parts:
+        if len(part) > _REPO_MAX:
+            return f"owner and name are at most {_REPO_MAX} characters each"
         if not _REPO_PART.fullmatch(part):
             return (f"{part!r} must be letters, digits, '_', '-' or '.', starting and ending with a letter or digit"
                     if part else "owner and name must not be empty")

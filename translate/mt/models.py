@@ -229,8 +229,8 @@ def _expand(spec: str) -> Path:
         return Path(spec).expanduser()
     except RuntimeError as error:  # pathlib: "Could not determine home directory."
         user = spec.split("/", 1)[0]
-        raise ModelError(f"model folder {spec}: cannot expand {user} (no such user, or no home folder)",
-                         hint="write the folder's full path, or ./NAME for a folder in the working folder") from error
+        raise ModelError(f"cannot expand {user}: no such user, or no home folder", path=spec,
+                         hint="write the model folder's full path, or ./NAME for a folder in the working folder") from error
 
 
 def resolve_model(spec: str, lock: ModelLock, root: Path) -> ResolvedModel:
@@ -253,7 +253,7 @@ def resolve_model(spec: str, lock: ModelLock, root: Path) -> ResolvedModel:
         raise ModelError(
             f"unknown model '{spec}'",
             path=lock.path,
-            hint=f"use one of: {', '.join(lock.names) or '(none)'}{folder_hint}",
+            hint=f"use one of: {', '.join(lock.names) or 'no models'}{folder_hint}",
         )
     folder = _expand(spec)
     if not folder.is_dir():
@@ -279,7 +279,7 @@ def verify_on_use(model: ResolvedModel) -> None:
         return
     checks = require_intact(
         Path(model.path), model.files, what=f"model {model.name}",
-        hint=f"run: translate models pull {model.name} (it replaces altered files), or copy an intact folder there",
+        hint=f"run translate models pull {model.name} to replace the altered files, or copy an intact folder there",
     )
     unrecorded = [c.path for c in checks if c.status is FileStatus.UNRECORDED]
     if unrecorded:
@@ -422,7 +422,7 @@ def pickle_refusal(error: BaseException, folder: Path, name: str | None = None) 
     pickles = sorted(p for p in folder.iterdir() if p.suffix in _PICKLE_SUFFIXES and p.name != "model.bin") if folder.is_dir() else []
     where = pickles[0] if pickles else folder
     again = f"pull the model again: translate models pull {name}" if name else "get the weights from a trusted source"
-    found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", str(cause))
+    found = re.search(r"(?:Unsupported global: GLOBAL|unsupported GLOBAL) ([\w.]+)", str(cause))
     if "Weights only load failed" in str(cause) or found:
         asked = f"it asks for {found.group(1)}" if found else "it holds more than tensors"
         return ModelError(f"refusing to load this pickle: {asked}, which model weights never need (it could run code)",

@@ -111,7 +111,7 @@ class WorkspaceConfig:
                 check_encoding(self.encoding, setting="[workspace] encoding", path=where)
             for key in ("sources", "exclude"):
                 for pattern in getattr(self, key):
-                    _check_pattern(key, pattern, self.root, where)
+                    check_pattern(pattern, self.root, setting=f"[workspace] {key}", path=where)
         except ConfigError as error:
             if self.file is not None:
                 error.line = _setting_line(self.file, key)
@@ -183,8 +183,12 @@ def _setting_line(file: Path, key: str) -> int | None:
     return None
 
 
-def _check_pattern(key: str, pattern: str, root: Path, where: Path) -> None:
+def check_pattern(pattern: str, root: Path, *, setting: str, path: Path | None = None) -> None:
     """Refuse a glob that cannot name files inside the workspace: empty, absolute or with ``..``.
+
+    Args:
+        setting: where the pattern was given, for the message (``[workspace] sources``, ``--source``).
+        path: the configuration file it is in, if any.
 
     Raises:
         ConfigError: with the pattern rewritten relative to the root when it points inside it.
@@ -200,7 +204,7 @@ def _check_pattern(key: str, pattern: str, root: Path, where: Path) -> None:
         problem, hint = "leaves the workspace folder ('..')", f"keep the articles under {root}, or put translate.toml higher up"
     else:
         return
-    raise ConfigError(f"[workspace] {key} pattern {pattern!r} {problem}", path=where, hint=hint)
+    raise ConfigError(f"{setting}: pattern {pattern!r} {problem}", path=path, hint=hint)
 
 
 _SCALARS: dict[str, type | tuple[type, ...]] = {

@@ -37,7 +37,7 @@ class LockFileError(TranslateError):
 def _open_error(path: Path, error: OSError) -> LockFileError:
     if isinstance(error, IsADirectoryError) or path.is_dir():
         return LockFileError("is a folder, not the workspace's lock file", path=path,
-                             hint=f"remove it (rmdir {path}): translate sync creates the file itself")
+                             hint=f"remove it with rmdir {path}; translate sync creates the file itself")
     reason = error.strerror or str(error)
     return LockFileError(f"cannot be created or opened: {reason}", path=path,
                          hint=f"make {path.parent} a writable folder: translate sync keeps its lock and state there")

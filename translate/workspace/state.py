@@ -105,7 +105,7 @@ class SyncState:
         return StateError(
             f"is locked by another program (waited {self.timeout:g} s): {error}",
             path=self.path,
-            hint="close the program that holds it (an sqlite3 shell, a backup) and run again; nothing was changed",
+            hint="close the program that holds it, such as an sqlite3 shell or a backup, and run again; nothing was changed",
         )
 
     def _failed(self, error: sqlite3.Error, doing: str) -> StateError:

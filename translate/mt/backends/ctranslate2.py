@@ -40,6 +40,7 @@ from translate.mt.convert import (
     ConversionError,
     ConversionMissingError,
     available_conversions,
+    conversion_dir,
     ctranslate2_version,
     model_reference,
     verify_conversion,
@@ -177,8 +178,11 @@ class CTranslate2Engine:
         if not found:
             quantization = self.compute_type if self.compute_type in QUANTIZATIONS else "int8"
             option = "" if quantization == "int8" else f" --quantization {quantization}"
+            expected = conversion_dir(self.model, quantization, self._root)
+            state = "is out of date" if expected.exists() else "does not exist yet"
             raise ConversionMissingError(
-                f"model {self.model.name} is not converted to CTranslate2 {ctranslate2_version()} yet",
+                f"the CTranslate2 {ctranslate2_version()} conversion of model {self.model.name} {state}",
+                path=expected,
                 hint=f"run: translate models convert {model_reference(self.model)}{option}",
             )
         for quantization in (self.compute_type, *_FALLBACK):
