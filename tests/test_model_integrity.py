@@ -21,8 +21,11 @@ from pathlib import Path
 import polib
 import pytest
 
+from click.testing import CliRunner, Result
+
 from clierrors import assert_one_line, snapshot, translate_command
 from conftest import msgfmt_check
+from translate.cli import cli
 from translate.mt import integrity
 from translate.mt.lockfile import ModelError, parse_lock, repo_id_problem
 from translate.mt.models import IntegrityError, load_lock, resolve_model, verify_on_use
@@ -58,7 +61,13 @@ def models(workdir: Path, tiny_nllb_folder: Path, monkeypatch: pytest.MonkeyPatc
 
 
 def translate(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed command in its own process: what a user sees, stderr exactly."""
     return subprocess.run([*translate_command(), *args], cwd=cwd, capture_output=True, text=True, timeout=300, check=False)
+
+
+def in_process(*args: str) -> Result:
+    """The same command through CliRunner (the working folder is the test's): torch is imported once per session."""
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def flip_last_byte(path: Path) -> None:
@@ -173,8 +182,8 @@ def test_a_folder_that_cannot_keep_the_record_is_still_checked(models: Path, wor
 
 def test_a_ctranslate2_conversion_is_checked_against_what_it_recorded(models: Path, workdir: Path) -> None:
     pytest.importorskip("ctranslate2")
-    converted = translate(workdir, "models", "convert", "tiny", "--quantization", "float32")
-    assert converted.returncode == 0, converted.stderr
+    converted = in_process("models", "convert", "tiny", "--quantization", "float32")
+    assert converted.exit_code == 0, converted.output
     folder = Path(converted.stdout.split(": ", 1)[1].strip())
     record = json.loads((folder / "translate-conversion.json").read_text(encoding="utf-8"))
     assert {f["path"]: f["sha256"] for f in record["files"]}["model.bin"] == sha(folder / "model.bin")
@@ -189,9 +198,9 @@ def test_a_ctranslate2_conversion_is_checked_against_what_it_recorded(models: Pa
     assert found["hint"] == "convert it again: translate models convert tiny --force"
     assert snapshot(workdir / "locales") == before
 
-    assert translate(workdir, "models", "convert", "tiny", "--quantization", "float32", "--force").returncode == 0
-    again = translate(workdir, "mt", "story.txt", "--to", "km", "--backend", "ctranslate2", "--compute-type", "float32", "--beam-size", "1", "--memory", str(workdir / "tm.sqlite3"))
-    assert again.returncode == 0, again.stderr
+    assert in_process("models", "convert", "tiny", "--quantization", "float32", "--force").exit_code == 0
+    again = in_process("mt", "story.txt", "--to", "km", "--backend", "ctranslate2", "--compute-type", "float32", "--beam-size", "1", "--memory", str(workdir / "tm.sqlite3"))
+    assert again.exit_code == 0, again.output
 
     del record["files"]  # a conversion made before conversions recorded their hashes
     (folder / "translate-conversion.json").write_text(json.dumps(record), encoding="utf-8")
@@ -208,8 +217,8 @@ def test_a_folder_named_like_a_locked_model_does_not_replace_it(models: Path, wo
     article(workdir, "two.txt")
     memory = ("--memory", str(workdir / "tm.sqlite3"))
 
-    by_path = translate(workdir, "mt", "one.txt", *MT, "--model", "./tiny", *memory)
-    assert by_path.returncode == 0, by_path.stderr
+    by_path = in_process("mt", "one.txt", *MT, "--model", "./tiny", *memory)
+    assert by_path.exit_code == 0, by_path.output
     comments = [e.tcomment for e in polib.pofile(str(workdir / "locales" / "km" / "LC_MESSAGES" / "one.po"))]
     assert comments and all("mt:tiny@local-" in c for c in comments)
 
@@ -288,8 +297,11 @@ class Payload:
 
 
 @pytest.mark.parametrize("kind", ["torch-save", "plain-pickle"])
-def test_a_malicious_pickle_is_refused_in_one_line_and_never_runs(workdir: Path, tiny_nllb_folder: Path, kind: str) -> None:
+def test_a_malicious_pickle_is_refused_in_one_line_and_never_runs(
+    workdir: Path, tiny_nllb_folder: Path, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     torch = pytest.importorskip("torch")
+    monkeypatch.setenv("TRANSLATE_MODELS", str(workdir / "models"))
     evil = workdir / "evil"
     shutil.copytree(tiny_nllb_folder, evil, ignore=shutil.ignore_patterns("*.safetensors"))
     marker = workdir / "PWNED"
@@ -312,11 +324,11 @@ def test_a_malicious_pickle_is_refused_in_one_line_and_never_runs(workdir: Path,
     assert not marker.exists()
     assert snapshot(workdir / "locales") == before
 
-    if _has_ctranslate2():
-        converted = translate(workdir, "models", "convert", "./evil")
-        assert converted.returncode == 1
+    if kind == "torch-save" and _has_ctranslate2():
+        converted = in_process("models", "convert", "./evil")
+        assert converted.exit_code == 1
         assert_one_line(converted.stderr, where="evil/pytorch_model.bin")
-        assert not marker.exists()
+        assert not marker.exists() and not list((workdir / "models").rglob("model.bin"))
 
 
 def _has_ctranslate2() -> bool:
