@@ -13,12 +13,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import polib
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from clierrors import assert_one_line, run_on_full_disk, snapshot, translate_command, unprivileged_prefix
 from conftest import FROZEN_NOW, msgfmt_check
@@ -235,7 +235,7 @@ sys.stdin.read()
 
 
 @pytest.fixture
-def hold_database() -> Iterator[object]:
+def hold_database() -> Iterator[Callable[[Path], None]]:
     """Hold an SQLite file with BEGIN EXCLUSIVE in another process until the test ends."""
     holders: list[subprocess.Popen[str]] = []
 
@@ -251,17 +251,17 @@ def hold_database() -> Iterator[object]:
         holder.wait(timeout=10)
 
 
-def run_cli(*args: str) -> object:
+def run_cli(*args: str) -> Result:
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_state_database_held_by_another_program(synced: Path, hold_database: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_state_database_held_by_another_program(synced: Path, hold_database: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch) -> None:
     from translate.workspace import state
 
     monkeypatch.setattr(state, "BUSY_TIMEOUT_S", 0.5)
     monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
     before, rows = tree(synced), state_rows(synced)
-    hold_database(synced / ".translate" / "state.sqlite3")  # type: ignore[operator]
+    hold_database(synced / ".translate" / "state.sqlite3")
     result = run_cli("-q", "sync")
     assert result.exit_code == 1
     found = assert_one_line(result.stderr, where=str(synced / ".translate" / "state.sqlite3"))
@@ -269,18 +269,18 @@ def test_state_database_held_by_another_program(synced: Path, hold_database: obj
     assert tree(synced) == before and state_rows(synced) == rows
 
 
-def test_the_real_wait_for_the_state_database_then_one_line(synced: Path, hold_database: object) -> None:
+def test_the_real_wait_for_the_state_database_then_one_line(synced: Path, hold_database: Callable[[Path], None]) -> None:
     """The installed command, with the real timeout: it waits, then says so in one line."""
     from translate.workspace.state import BUSY_TIMEOUT_S
 
-    hold_database(synced / ".translate" / "state.sqlite3")  # type: ignore[operator]
+    hold_database(synced / ".translate" / "state.sqlite3")
     proc = translate(synced, "-q", "sync", timeout=BUSY_TIMEOUT_S + 60)
     assert proc.returncode == 1
     found = assert_one_line(proc.stderr)
     assert found["message"].startswith(f"is locked by another program (waited {BUSY_TIMEOUT_S:g} s)")
 
 
-def test_translation_memory_held_by_another_program(synced: Path, hold_database: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_translation_memory_held_by_another_program(synced: Path, hold_database: Callable[[Path], None], monkeypatch: pytest.MonkeyPatch) -> None:
     from translate.mt import memory
 
     monkeypatch.setattr(memory, "BUSY_TIMEOUT_S", 0.5)
@@ -290,7 +290,7 @@ def test_translation_memory_held_by_another_program(synced: Path, hold_database:
         stored = db.execute("SELECT count(*) FROM machine").fetchone()[0]
     assert stored > 0
     rows = state_rows(synced)
-    hold_database(memory_path)  # type: ignore[operator]
+    hold_database(memory_path)
     result = run_cli("-q", "sync")
     assert result.exit_code == 1
     found = assert_one_line(result.stderr, where=str(memory_path))

@@ -129,8 +129,11 @@ def test_one_changed_byte_stops_mt_sync_and_convert(models: Path, workdir: Path)
     assert not (site / "out").exists()
 
 
-def test_each_file_is_hashed_once_then_recognised_by_stat(models: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_each_file_is_hashed_once_then_recognised_by_stat(
+    models: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     monkeypatch.setattr(integrity, "RACY_SECONDS", 0.2)
+    monkeypatch.setattr(integrity, "NOTICE_BYTES", 1)  # the tiny model stands in for gigabytes
     hashed: list[str] = []
     real = integrity.sha256_file
 
@@ -143,12 +146,14 @@ def test_each_file_is_hashed_once_then_recognised_by_stat(models: Path, workdir:
     model = resolve_model("tiny", load_lock(workdir / "models.lock"), workdir / "models")
     verify_on_use(model)
     assert sorted(hashed) == sorted(f.path for f in model.files)
+    assert "checking model tiny: hashing" in caplog.text and "later runs only compare file sizes and times" in caplog.text
+    caplog.clear()
     record = json.loads((models / integrity.VERIFIED_FILE).read_text(encoding="utf-8"))
     assert set(record["files"]) == {f.path for f in model.files}
 
     hashed.clear()
     verify_on_use(model)
-    assert hashed == []  # stat only
+    assert hashed == [] and "hashing" not in caplog.text  # stat only, nothing to announce
 
     weights = models / "model.safetensors"
     times = weights.stat()
