@@ -164,11 +164,11 @@ def sync(
     """
     from translate.cli.common import parse_langs
     from translate.errors import ConfigError, TranslateError
+    from translate.workspace.config import check_pattern
     from translate.workspace.lock import LockedError
     from translate.workspace.report import report_json, summary_lines
     from translate.workspace.sync import SyncOptions
     from translate.workspace.sync import sync as run_sync
-    from translate.workspace.config import check_pattern
 
     languages = tuple(lang.code for lang in parse_langs(to)) if to.strip() else None
     extra_exclude = tuple(exclude) or None

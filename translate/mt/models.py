@@ -52,7 +52,7 @@ from translate.mt.lockfile import (
 __all__ = [
     "FAMILIES", "FORMATS", "SAFE_LOAD_KWARGS", "FileCheck", "FileStatus", "IntegrityError", "LockedFile", "LockedModel", "ModelError",
     "ModelLock", "ModelMissingError", "ModelStatus", "ResolvedModel", "VerifyReport", "check_weights_safe",
-    "detect_family", "formats_present", "license_warning", "list_models", "load_kwargs", "load_lock", "lock_hashes",
+    "detect_family", "formats_present", "license_warning", "list_models", "load_kwargs", "load_lock", "lock_hashes", "looks_like_path",
     "model_folder", "model_path", "models_dir", "parse_lock", "pickle_refusal", "pull", "resolve_model", "sha256_file",
     "verify", "verify_folder", "verify_on_use",
 ]
