@@ -21,6 +21,7 @@ from translate.formats.html import _Reader, parse
 from translate.formats.html_select import html_settings, matching
 from translate.languages import language
 from translate.load import load_article
+from translate.publish import PublishOptions
 from translate.render import render
 from translate.workspace.config import load_config
 from translate.workspace.setup import read_options
@@ -98,7 +99,8 @@ def test_publishing_changes_only_the_selection(page: Path, mode: str, workdir: P
     assert same.output.read_text(encoding="utf-8") == expected
 
     _fill(po_path, lambda msgid: f"ក{len(msgid)}ខ")
-    [translated] = publish([article_path], KM, workdir / "out", ws)
+    # Checks off: the stand-in translations change numbers and drop markup, which the checks would withhold.
+    [translated] = publish([article_path], KM, workdir / "out", ws, PublishOptions(checks=False))
     output = translated.output.read_text(encoding="utf-8")
     delta = 2 - len(marker.span)
     selected = sorted(block.pieces[0] for block in load_article(article_path, options).blocks)

@@ -67,6 +67,37 @@ DEFAULT_STOP_AT = (
 )
 
 
+#: Codecs Python registers as text encodings that are not the encoding of a
+#: text file: they decode escapes or domain-name syntax, or always fail.
+_NOT_FILE_ENCODINGS = frozenset({"undefined", "punycode", "idna", "unicode-escape", "raw-unicode-escape"})
+
+
+def check_encoding(name: str, *, setting: str = "encoding", path: str | Path | None = None) -> str:
+    """Python's name of a text encoding articles can be read and written in.
+
+    Only real text encodings (bytes to ``str``) are accepted: ``rot13``,
+    ``base64``, ``hex`` or ``zlib`` are transforms, and ``punycode``, ``idna``,
+    the escape codecs and ``undefined`` are not file encodings.
+
+    Args:
+        setting: how the user gave it, for the message (``--encoding``).
+        path: the configuration file it comes from, if any.
+
+    Raises:
+        ConfigError: an unknown codec, or one that is not a text encoding.
+    """
+    import codecs
+
+    hint = "use a text encoding such as utf-8, latin-1, cp1252 or utf-16"
+    try:
+        info = codecs.lookup(name)
+    except LookupError as error:
+        raise ConfigError(f"{setting}: unknown encoding {name!r}", path=path, hint=hint) from error
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_FILE_ENCODINGS:
+        raise ConfigError(f"{setting}: {name!r} is not a text encoding", path=path, hint=hint)
+    return info.name
+
+
 @dataclass(frozen=True)
 class ReadOptions:
     """How a reader finds the translatable text of an article.
@@ -167,6 +198,10 @@ def language_values(pairs: Iterable[tuple[object, object]], where: Path | str | 
             raise ConfigError(f"[markdown] language_values: the value for {code} must be one line", path=where)
         checked.append((language_tag(code), value.strip()))
     return tuple(checked)
+
+    def __post_init__(self) -> None:
+        if self.encoding is not None:
+            check_encoding(self.encoding)
 
 
 CONFIG_FILE = "translate.toml"

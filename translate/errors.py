@@ -55,6 +55,10 @@ class OwnershipError(CatalogError):
     """A catalog belongs to another article (two articles with the same catalog name)."""
 
 
+class WriteError(TranslateError):
+    """A file cannot be written: a read-only or missing folder, a full disk. The old file is left as it was."""
+
+
 class PublishError(TranslateError):
     """A localized article cannot be produced (for example untranslated text with --untranslated=fail)."""
 

@@ -12,7 +12,8 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
-from translate.errors import InputError
+from translate.config import check_encoding
+from translate.errors import ConfigError, InputError
 
 _UTF16_32_BOMS = (
     (codecs.BOM_UTF32_LE, "UTF-32"),
@@ -90,14 +91,16 @@ def decode(data: bytes, path: str | Path, encoding: str | None = None) -> Decode
         encoding = "utf-8"
     else:
         try:
-            codecs.lookup(encoding)
-        except LookupError as error:
-            raise InputError(f"unknown encoding {encoding!r}", path=path, hint="use a Python codec name such as utf-8, latin-1, cp1252, utf-16") from error
+            check_encoding(encoding)
+        except ConfigError as error:
+            raise InputError(error.message, path=path, hint=error.hint) from error
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError as error:
             line, column = _line_and_column(data, error.start)
             raise InputError(f"cannot be decoded as {encoding} (column {column})", path=path, line=line, hint="check --encoding") from error
+        except UnicodeError as error:  # a codec that fails without a position
+            raise InputError(f"cannot be decoded as {encoding}: {error}", path=path, hint="check --encoding") from error
         if "\0" in text:
             raise InputError("is a binary file, not a text article", path=path, hint="check --encoding and the file")
     if not text.strip():

@@ -21,6 +21,7 @@ change out again on that save. Nothing a translator saves is lost to a rename.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from translate.catalog import writers
 from translate.catalog.guard import Seen
-from translate.errors import BeingEditedError, ConflictError
+from translate.errors import BeingEditedError, ConflictError, WriteError
 
 log = logging.getLogger(__name__)
 
@@ -145,14 +146,20 @@ def write_atomic(path: Path, data: bytes, expected: Snapshot | None = None) -> N
         ConflictError: the file changed since ``expected`` was taken, another
             program was writing it, or one saved it in place while it was
             being replaced (that save is put back first).
+        WriteError: the folder cannot be written (permissions, read-only or
+            full file system); the file on disk is unchanged and no temporary
+            file is left behind.
     """
     target = target_of(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            mode = stat.S_IMODE(target.stat().st_mode)
+        except FileNotFoundError:
+            mode = 0o644
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as error:
+        raise write_error(path, error) from error
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -163,13 +170,59 @@ def write_atomic(path: Path, data: bytes, expected: Snapshot | None = None) -> N
             os.replace(tmp, target)
         else:
             _replace_if_unchanged(Path(tmp), target, data, expected, shown=path)
-    except BaseException:
+    except BaseException as error:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(error, OSError):
+            raise write_error(path, error) from error
         raise
     _fsync_folder(target.parent)
+
+
+def write_error(path: Path, error: OSError, folder: Path | None = None, *, outcome: str = "the file on disk is unchanged") -> WriteError:
+    """One line for a failed write, saying what to do and what became of the file.
+
+    Args:
+        folder: the folder to name in the hint (default: the file's own).
+        outcome: what the hint says was left.
+    """
+    folder = folder if folder is not None else path.parent
+    code = error.errno
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        reason = "no space left on the device" if code == errno.ENOSPC else (error.strerror or str(error)).lower()
+        hint = "free some space and run again"
+    elif code in (errno.EACCES, errno.EPERM):
+        reason, hint = "permission denied", f"make {folder} writable, or write somewhere else"
+    elif code == errno.EROFS:
+        reason, hint = "the file system is read-only", "write somewhere else"
+    elif code in (errno.ENOTDIR, errno.EEXIST):
+        reason, hint = "a file stands where a folder is needed", f"check the folders on the way to {folder}"
+    else:
+        reason, hint = error.strerror or str(error), f"check {folder}"
+    return WriteError(f"cannot be written: {reason}", path=path, hint=f"{hint}; {outcome}")
+
+
+
+def check_writable(folder: Path) -> None:
+    """Make sure files can be created in ``folder`` (or, while it does not exist, in its nearest existing parent).
+
+    Creates and removes one empty temporary file; creates no folder.
+
+    Raises:
+        WriteError: files cannot be created there.
+    """
+    target = Path(folder)
+    while not target.exists() and target.parent != target:
+        target = target.parent
+    try:
+        fd, tmp = tempfile.mkstemp(dir=target, prefix=".translate-write-check.", suffix=".tmp")
+    except OSError as error:
+        raise write_error(Path(folder), error, folder=target, outcome="nothing was done") from error
+    os.close(fd)
+    os.unlink(tmp)
+
 
 
 def _replace_if_unchanged(tmp: Path, target: Path, data: bytes, expected: Snapshot, shown: Path) -> None:

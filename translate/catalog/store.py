@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polib
 
-from translate.catalog.atomic import WRITER_WAIT, Snapshot, digest, read_file, snapshot, write_atomic
+from translate.catalog.atomic import WRITER_WAIT, Snapshot, check_writable, digest, read_file, snapshot, write_atomic, write_error
 from translate.catalog.guard import KnownCatalogs
 from translate.catalog.stats import catalog_stats
 from translate.catalog.template import WRAP_WIDTH

@@ -11,6 +11,7 @@ import click
 
 from translate.cli.common import (
     Context,
+    bad_setting,
     parse_langs,
     read_options,
     report_errors,
@@ -188,7 +189,7 @@ def _workspace_status(obj: Context, config_file: Path | None, langs: Sequence[An
     try:
         result = workspace_status(config, langs)
     except ConfigError as error:
-        raise click.UsageError(str(error)) from error
+        raise bad_setting(error) from error
     if as_json:
         click.echo(json.dumps(_workspace_json(result), ensure_ascii=False, indent=2))
     else:

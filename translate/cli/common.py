@@ -29,8 +29,34 @@ class Context:
     quiet: bool
 
 
+class SettingError(click.ClickException):
+    """A wrong command-line value or configuration setting: one line, exit code 2, no usage text."""
+
+    exit_code = 2
+
+
 def fail(error: TranslateError) -> click.ClickException:
+    """A library error that stops the command: printed as one line, exit code 1."""
     return click.ClickException(str(error))
+
+
+def bad_setting(error: TranslateError) -> click.ClickException:
+    """A wrong option or configuration setting: printed as one line, exit code 2."""
+    return SettingError(str(error))
+
+
+def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check ``--encoding`` before anything is read (only text encodings; not rot13, base64, …)."""
+    if value is None:
+        return None
+    from translate.config import check_encoding
+    from translate.errors import ConfigError
+
+    try:
+        check_encoding(value, setting="--encoding")
+    except ConfigError as error:
+        raise bad_setting(error) from error
+    return value
 
 
 def parse_langs(value: str) -> tuple[Language, ...]:
@@ -47,7 +73,7 @@ def read_options(func: F) -> F:
     """Options shared by every command that reads articles."""
     decorators = [
         click.option("--format", "fmt", type=click.Choice(["text", "markdown", "html"]), help="Article format (default: from the file extension)."),
-        click.option("--encoding", help="Encoding of the articles (default: UTF-8, with or without BOM)."),
+        click.option("--encoding", callback=_encoding, help="Text encoding of the articles, such as latin-1, cp1252 or utf-16 (default: UTF-8, with or without BOM)."),
         click.option("--front-matter-key", "front_matter_keys", multiple=True, metavar="KEY", help="Front-matter key to translate, dotted for a nested one (image.alt, params.summary); repeat for several (default: title, summary, description, subtitle, caption, image.alt, image.caption, params.summary, params.description, params.subtitle)."),
         click.option("--tag-attribute", "tag_attributes", multiple=True, metavar="NAME", help="Markdown: attribute of Liquid includes and Hugo shortcodes to translate (caption=\"...\"); repeat for several. Default: [markdown] tag_attributes, else caption, cutline, alt, title, quote, quotation, attribution, headline, hedline, dek, description, summary."),
         click.option("--language-key", metavar="KEY", help="Markdown: front-matter key that states the language. Default: [markdown] language_key, else lang or language (lang is added when neither is there)."),
@@ -100,7 +126,7 @@ def workspace_from(
             markdown["language_values"] = dict(options.language_values) | _pairs(language_values)
         options = markdown_options(options, markdown, "command line")
     except ConfigError as error:
-        raise click.UsageError(str(error)) from error
+        raise bad_setting(error) from error
     if front_matter_keys:
         options = replace(options, front_matter_keys=tuple(front_matter_keys))
     if keep_furniture:

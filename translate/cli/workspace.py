@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
-from translate.cli.common import EXIT_BEING_EDITED, EXIT_PARTIAL, Context, fail
+from translate.cli.common import EXIT_BEING_EDITED, EXIT_PARTIAL, Context, bad_setting, fail
 
 if TYPE_CHECKING:
     from translate.workspace.config import WorkspaceConfig
@@ -102,16 +102,18 @@ class ProgressPrinter:
 def load_workspace(obj: Context, config_file: Path | None, **overrides: Any) -> WorkspaceConfig:
     """The workspace configuration with command-line overrides (``--locales`` of the group when given)."""
     from translate.errors import ConfigError
-    from translate.workspace.config import load_config
+    from translate.workspace.config import check_pattern, load_config
 
     try:
         config = load_config(config_file)
+        for pattern in overrides.get("sources") or ():
+            check_pattern(pattern, config.root, setting="--source")
         parent = click.get_current_context().parent
         if parent is not None and parent.get_parameter_source("locales") is not click.core.ParameterSource.DEFAULT:
             overrides["locales"] = obj.locales.resolve()
         return config.override(**overrides)
     except ConfigError as error:
-        raise click.UsageError(str(error)) from error
+        raise bad_setting(error) from error
 
 
 def _warn_license(model: Any) -> None:
@@ -164,6 +166,7 @@ def sync(
     """
     from translate.cli.common import parse_langs
     from translate.errors import ConfigError, TranslateError
+    from translate.workspace.config import check_pattern
     from translate.workspace.lock import LockedError
     from translate.workspace.report import report_json, summary_lines
     from translate.workspace.sync import SyncOptions
@@ -182,6 +185,11 @@ def sync(
         memory=memory,
     )
     if extra_exclude:
+        try:
+            for pattern in extra_exclude:
+                check_pattern(pattern, config.root, setting="--exclude")
+        except ConfigError as error:
+            raise bad_setting(error) from error
         config = config.override(exclude=config.exclude + extra_exclude)
     try:
         from translate.languages import parse_languages
@@ -189,7 +197,7 @@ def sync(
 
         validate(config, parse_languages(",".join(config.languages)) if config.languages else ())
     except ConfigError as error:
-        raise click.UsageError(str(error)) from error
+        raise bad_setting(error) from error
     printer = None if obj.quiet else ProgressPrinter(sys.stderr)
     try:
         report = run_sync(config, SyncOptions(now=_now(), force=force, wait=wait), progress=printer, on_model=_warn_license)
@@ -197,7 +205,7 @@ def sync(
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_LOCKED)
     except ConfigError as error:
-        raise click.UsageError(str(error)) from error
+        raise bad_setting(error) from error
     except TranslateError as error:
         raise fail(error) from error
     finally:
@@ -217,7 +225,8 @@ def sync(
     for problem in report.errors:
         click.echo(f"error: {problem}", err=True)
     if report.partial:
-        click.echo(f"partial: {len({e.path for e in report.errors})} file(s) had errors; the other articles were synced", err=True)
+        if not obj.quiet:
+            click.echo(f"partial: {len({e.path for e in report.errors})} file(s) had errors; the other articles were synced", err=True)
         sys.exit(EXIT_PARTIAL)
     if report.skipped:
         click.echo(f"skipped: {len({e.path for e in report.skipped})} catalog(s) were being edited and were left alone; the next sync does them", err=True)

@@ -10,7 +10,10 @@ another quantization never loads a stale one:
   never written to: ``<models folder>/local/<folder name>-<revision>/ct2-<q>-ct<version>/``.
 
 The folder holds CTranslate2's files and ``translate-conversion.json``, which
-records what it was made from; a local folder's weights are also fingerprinted
+records what it was made from and the SHA-256 and size of every file written,
+checked before each use like a locked model's files (hashed once, see
+:mod:`translate.mt.integrity`); a locked model is checked against models.lock
+before it is converted. A local folder's weights are also fingerprinted
 (size and modification time), so that retrained weights under the same
 ``config.json`` are converted again rather than silently reused. The
 tokenizer is not copied: the engine reads it from the model folder, which is
@@ -29,12 +32,15 @@ import json
 import logging
 import shutil
 import tempfile
+import warnings
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 from translate.errors import TranslateError
-from translate.mt.models import ResolvedModel, check_weights_safe, models_dir
+from translate.mt.integrity import require_intact, sha256_file
+from translate.mt.lockfile import LockedFile
+from translate.mt.models import ResolvedModel, check_weights_safe, models_dir, pickle_refusal, verify_on_use
 
 log = logging.getLogger(__name__)
 
@@ -114,14 +120,60 @@ def _is_current(folder: Path, model: ResolvedModel, quantization: str) -> bool:
     try:
         recorded = json.loads((folder / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        log.warning("%s has no valid %s: converting again", folder, RECORD)
+        log.info("%s has no valid %s: it is converted again", folder, RECORD)
         return False
     expected = _record(model, quantization)
     fields = ("revision", "quantization", "ctranslate2", "weights")
-    if any(recorded.get(key) != expected[key] for key in fields):
-        log.warning("%s was made from other weights or settings: converting again", folder)
+    if not isinstance(recorded, dict) or any(recorded.get(key) != expected[key] for key in fields):
+        log.info("%s was made from other weights or settings: it is converted again", folder)
+        return False
+    if not _recorded_files(recorded):
+        log.info("%s records no file hashes (made by an older version): it is converted again", folder)
         return False
     return True
+
+
+def _recorded_files(recorded: dict[str, Any]) -> tuple[LockedFile, ...]:
+    """The files a conversion record lists, with their SHA-256 and size (empty when none are)."""
+    files = recorded.get("files")
+    if not isinstance(files, list):
+        return ()
+    found = []
+    for entry in files:
+        if not (isinstance(entry, dict) and isinstance(entry.get("path"), str) and isinstance(entry.get("sha256"), str)
+                and isinstance(entry.get("size"), int) and entry["sha256"]):
+            return ()
+        found.append(LockedFile(entry["path"], entry["sha256"], entry["size"]))
+    return tuple(found)
+
+
+def _hash_files(folder: Path) -> list[dict[str, Any]]:
+    """SHA-256 and size of every file CTranslate2 wrote into ``folder``."""
+    return [
+        {"path": p.name, "sha256": sha256_file(p), "size": p.stat().st_size}
+        for p in sorted(folder.iterdir())
+        if p.is_file() and not p.name.startswith(".") and p.name != RECORD
+    ]
+
+
+def verify_conversion(folder: Path, model: ResolvedModel) -> None:
+    """Check a conversion's files against its record before CTranslate2 loads them.
+
+    Raises:
+        ConversionError: the record is unreadable or lists no files.
+        IntegrityError: a file is missing or altered since it was converted.
+    """
+    try:
+        recorded = json.loads((Path(folder) / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ConversionError(f"cannot read {RECORD}: {error}", path=folder,
+                              hint=f"convert it again: translate models convert {model_reference(model)} --force") from error
+    files = _recorded_files(recorded) if isinstance(recorded, dict) else ()
+    if not files:
+        raise ConversionError(f"{RECORD} lists no file hashes", path=folder,
+                              hint=f"convert it again: translate models convert {model_reference(model)} --force")
+    require_intact(Path(folder), files, what=f"the CTranslate2 conversion of {model.name}",
+                   hint=f"convert it again: translate models convert {model_reference(model)} --force")
 
 
 def find_conversion(model: ResolvedModel, quantization: str, root: Path | None = None) -> Path | None:
@@ -228,6 +280,7 @@ def convert(model: ResolvedModel, *, quantization: str = "int8", root: Path | No
     if not force and _is_current(final, model, quantization):
         log.info("%s is already converted: %s", model.name, final)
         return final
+    verify_on_use(model)  # never convert altered weights of a locked model
     converter = _converter(model)
     final.parent.mkdir(parents=True, exist_ok=True)
     temporary = Path(tempfile.mkdtemp(prefix=f".{final.name}-", dir=final.parent))
@@ -235,12 +288,18 @@ def convert(model: ResolvedModel, *, quantization: str = "int8", root: Path | No
         output = temporary / "model"
         log.info("converting %s to CTranslate2 (%s)", model.name, quantization)
         try:
-            converter.convert(str(output), quantization=quantization)
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", message="Detected pickle protocol", category=UserWarning)
+                converter.convert(str(output), quantization=quantization)
         except Exception as error:  # the converter and the libraries under it (torch, safetensors…) raise many types
+            refusal = pickle_refusal(error, Path(model.path), None if model.revision.startswith("local-") else model.name)
+            if refusal is not None:
+                raise refusal from error
             message = f"cannot be converted to CTranslate2: {type(error).__name__}: {error}".splitlines()[0]
             raise ConversionError(message, path=model.path, hint="check the folder, or pull the model again") from error
         _check_vocabulary(output, converter.tokenizer)
-        (output / RECORD).write_text(json.dumps(_record(model, quantization), indent=2) + "\n", encoding="utf-8")
+        record = {**_record(model, quantization), "files": _hash_files(output)}
+        (output / RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
         _replace(output, final)
     finally:
         shutil.rmtree(temporary, ignore_errors=True)

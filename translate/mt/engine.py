@@ -14,7 +14,7 @@ from typing import Protocol
 from translate.errors import ConfigError
 from translate.languages import Language
 from translate.mt.decoding import DecodingConfig
-from translate.mt.models import ResolvedModel
+from translate.mt.models import ResolvedModel, verify_on_use
 from translate.mt.types import Translation
 
 #: Backend name -> "module:class", imported on first use.
@@ -44,13 +44,19 @@ class Engine(Protocol):
 def create_engine(backend: str, model: ResolvedModel, config: DecodingConfig | None = None) -> Engine:
     """Load ``model`` with the named backend.
 
+    A locked model's files are checked against models.lock first (hashed on
+    first use only, see :func:`translate.mt.models.verify_on_use`), whatever
+    the backend.
+
     Raises:
         ConfigError: an unknown backend.
+        IntegrityError: a locked model's file is missing or altered.
         TranslateError: the model cannot be loaded (missing files, missing packages).
     """
     target = BACKENDS.get(backend)
     if target is None:
         raise ConfigError(f"unknown MT backend {backend!r}", hint="use one of: " + ", ".join(sorted(BACKENDS)))
+    verify_on_use(model)
     module_name, class_name = target.split(":")
     engine_class = getattr(importlib.import_module(module_name), class_name)
     engine: Engine = engine_class(model, config or DecodingConfig())

@@ -59,7 +59,7 @@ def pull(lock: ModelLock, name: str, root: Path, progress: bool = False) -> Path
         raise ModelError(f"model '{name}' has no pinned revision", path=lock.path,
                          hint='set revision = "<40-hex commit>" in its [models.NAME] table')
     target = model_folder(model, root)
-    if target.is_dir() and verify_folder(model, target).complete:
+    if target.is_dir() and verify_folder(model, target, trust_record=True).complete:
         logger.info("%s is already present in %s", name, target)
         return target
     parent = target.parent
@@ -195,7 +195,7 @@ def glob_escape(path: str) -> str:
 def _move_into_place(partial: Path, target: Path, model: LockedModel) -> None:
     """Rename the verified download to its final name, replacing a broken copy if one is there."""
     if target.exists():
-        if verify_folder(model, target).complete:  # another pull finished first
+        if verify_folder(model, target, trust_record=True).complete:  # another pull finished first
             shutil.rmtree(partial)
             return
         old = Path(tempfile.mkdtemp(prefix=".old-", dir=target.parent))

@@ -23,6 +23,13 @@ FORMATS = ("transformers", "ct2")
 _REVISION = re.compile(r"[0-9a-f]{40}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+#: One part of a Hugging Face repository id (owner or name): letters, digits,
+#: ``_``, ``-`` and ``.``, starting and ending with a letter, digit or ``_``;
+#: huggingface_hub's ``validate_repo_id`` also refuses ``--`` and ``..``.
+_REPO_PART = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?")
+_REPO_MAX = 96  # characters of the owner, and of the name
+#: A file the tool keeps in every model folder (see :mod:`translate.mt.integrity`).
+RESERVED_FILES = frozenset({".translate-verified.json"})
 _TOP_KEYS = frozenset({"version", "models"})
 _MODEL_KEYS = frozenset(
     {"repo", "revision", "family", "license", "commercial_use", "languages", "formats", "default", "files"}
@@ -200,8 +207,9 @@ def _parse_model(name: str, table: object, where: _Where) -> LockedModel:
         return value
 
     repo = str(typed("repo", str, "a string"))
-    if repo.count("/") != 1 or repo.startswith("/") or repo.endswith("/"):
-        raise fail(f"repo of {name} must look like owner/name, not {repo!r}", "repo",
+    problem = repo_id_problem(repo)
+    if problem:
+        raise fail(f"repo of {name} must be a Hugging Face id owner/name, not {repo!r}: {problem}", "repo",
                    hint="use the Hugging Face id, such as facebook/nllb-200-distilled-600M")
     revision = str(typed("revision", str, "a string"))
     if revision and not _REVISION.fullmatch(revision):
@@ -230,6 +238,47 @@ def _parse_model(name: str, table: object, where: _Where) -> LockedModel:
                        tuple(formats), default, _parse_files(name, files, fail))
 
 
+def repo_id_problem(repo: str) -> str | None:
+    """Why ``repo`` is not a Hugging Face ``owner/name`` id, or None when it is one.
+
+    The rules are those of ``huggingface_hub.utils.validate_repo_id`` (which
+    this module does not import, to stay light), with the owner required.
+    """
+    parts = repo.split("/")
+    if len(parts) != 2:
+        return "it needs exactly one '/' between owner and name"
+    for part in parts:
+        if len(part) > _REPO_MAX:
+            return f"owner and name are at most {_REPO_MAX} characters each"
+        if not _REPO_PART.fullmatch(part):
+            return (f"{part!r} must be letters, digits, '_', '-' or '.', starting and ending with a letter or digit"
+                    if part else "owner and name must not be empty")
+    if "--" in repo or ".." in repo:
+        return "'--' and '..' are not allowed"
+    if repo.endswith(".git"):
+        return "it must not end with .git"
+    return None
+
+
+def file_path_problem(path: str) -> str | None:
+    """Why ``path`` cannot be a file of a model folder, or None when it can.
+
+    A locked file is written under the model folder and read from there, so it
+    must stay inside it: relative, ``/``-separated, with no empty, ``.`` or
+    ``..`` part, no backslash and no control character.
+    """
+    if path.startswith("/") or re.match(r"[A-Za-z]:", path):
+        return "it is absolute"
+    if "\\" in path or any(ord(c) < 32 or ord(c) == 127 for c in path):
+        return "it holds a backslash or a control character"
+    parts = path.split("/")
+    if any(part in ("", ".", "..") for part in parts):
+        return "it has an empty, '.' or '..' part"
+    if path in RESERVED_FILES:
+        return "the tool keeps its own file under that name"
+    return None
+
+
 def _parse_files(name: str, entries: list[object], fail: Callable[..., ModelError]) -> tuple[LockedFile, ...]:
     def bad(message: str, hint: str | None = None) -> ModelError:
         return fail(message, "files", hint)
@@ -242,9 +291,10 @@ def _parse_files(name: str, entries: list[object], fail: Callable[..., ModelErro
         extra = set(entry) - _FILE_KEYS
         if extra:
             raise bad(f"unknown key '{min(extra)}' in file {path} of {name}", hint="file keys: path, sha256, size")
-        if path.startswith("/") or "\\" in path or ".." in path.split("/"):
-            raise bad(f"file path {path!r} of {name} must be relative to the model folder",
-                      hint="write it as in the repository, such as config.json")
+        problem = file_path_problem(path)
+        if problem:
+            raise bad(f"file path {path!r} of {name} must stay inside the model folder: {problem}",
+                      hint="write it as in the repository, such as config.json or onnx/model.onnx")
         sha = entry.get("sha256", "")
         if not isinstance(sha, str) or (sha and not _SHA256.fullmatch(sha.lower())):
             raise bad(f"sha256 of {path} ({name}) must be 64 hex digits or \"\"", hint='use "" until it is recorded')

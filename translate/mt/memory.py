@@ -173,7 +173,13 @@ def _store_error(path: str, action: str, error: sqlite3.Error) -> MemoryStoreErr
     if isinstance(error, sqlite3.ProgrammingError):  # misuse, such as a closed memory
         hint = None
     elif name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
-        hint = "another translate run kept it busy; try again when it has finished"
+        return MemoryStoreError(
+            f"cannot {action} the translation memory: another program held it for {BUSY_TIMEOUT_S:g} s ({error})",
+            path=path,
+            hint="try again when the other translate run has finished, close the program that holds it, or point --memory elsewhere",
+        )
+    elif name.startswith("SQLITE_FULL"):
+        hint = "free some space and run again; what was stored before is kept"
     elif name.startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_IOERR")):
         hint = "check the permissions of the file and its folder, or point --memory elsewhere"
     return MemoryStoreError(f"cannot {action} the translation memory: {error}", path=path, hint=hint)
@@ -247,6 +253,9 @@ class TranslationMemory:
             )
         if version != SCHEMA_VERSION:
             raise MemoryStoreError("an SQLite database, but not a translation memory", path=self.path, hint=_FIX_HINT)
+        if not self.readonly and self.path != ":memory:":
+            with self._transaction():  # a memory another program holds is found now, before any model work
+                pass
 
     @contextmanager
     def _guard(self, action: str) -> Iterator[None]:

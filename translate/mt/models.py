@@ -19,17 +19,24 @@ download starts.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from types import MappingProxyType
 
+from translate.mt.integrity import (
+    FileCheck,
+    FileStatus,
+    IntegrityError,
+    VerifyReport,
+    require_intact,
+    sha256_file,
+    verify_folder,
+)
 from translate.mt.lockfile import (
     FAMILIES,
     FORMATS,
@@ -43,11 +50,11 @@ from translate.mt.lockfile import (
 )
 
 __all__ = [
-    "FAMILIES", "FORMATS", "SAFE_LOAD_KWARGS", "FileCheck", "FileStatus", "LockedFile", "LockedModel", "ModelError",
+    "FAMILIES", "FORMATS", "SAFE_LOAD_KWARGS", "FileCheck", "FileStatus", "IntegrityError", "LockedFile", "LockedModel", "ModelError",
     "ModelLock", "ModelMissingError", "ModelStatus", "ResolvedModel", "VerifyReport", "check_weights_safe",
-    "detect_family", "formats_present", "license_warning", "list_models", "load_kwargs", "load_lock", "lock_hashes",
-    "model_folder", "model_path", "models_dir", "parse_lock", "pull", "resolve_model", "sha256_file", "verify",
-    "verify_folder",
+    "detect_family", "formats_present", "license_warning", "list_models", "load_kwargs", "load_lock", "lock_hashes", "looks_like_path",
+    "model_folder", "model_path", "models_dir", "parse_lock", "pickle_refusal", "pull", "resolve_model", "sha256_file",
+    "verify", "verify_folder", "verify_on_use",
 ]
 
 logger = logging.getLogger(__name__)
@@ -56,7 +63,6 @@ logger = logging.getLogger(__name__)
 #: folder is ever run, and nothing is fetched from the network.
 SAFE_LOAD_KWARGS: Mapping[str, object] = MappingProxyType({"trust_remote_code": False, "local_files_only": True})
 
-_CHUNK = 1 << 20  # 1 MiB
 _PICKLE_SUFFIXES = frozenset({".bin", ".pt", ".pth", ".ckpt"})
 _MIN_TORCH_FOR_PICKLE = (2, 6)
 
@@ -105,94 +111,6 @@ def model_path(lock: ModelLock, name: str, root: Path) -> Path:
 
 
 # --------------------------------------------------------------------------- integrity
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-class FileStatus(StrEnum):
-    """The outcome of checking one locked file."""
-
-    OK = "ok"
-    MISSING = "missing"
-    MISMATCH = "mismatch"  # size or SHA-256 differs from models.lock
-    UNRECORDED = "unrecorded"  # models.lock has no SHA-256 (or size) for it yet
-
-
-@dataclass(frozen=True)
-class FileCheck:
-    """One locked file checked against its folder copy.
-
-    ``actual_sha256`` is empty when the file is missing, or when its size already
-    differs from the locked size (hashing gigabytes to confirm a mismatch is pointless).
-    """
-
-    path: str
-    status: FileStatus
-    expected_sha256: str
-    actual_sha256: str
-    expected_size: int | None
-    actual_size: int | None
-
-    def describe(self) -> str:
-        """One line for people, such as ``tokenizer.json: mismatch (sha256 expected …, got …)``."""
-        if self.status is FileStatus.MISMATCH:
-            if self.expected_size is not None and self.actual_size != self.expected_size:
-                return f"{self.path}: mismatch (size expected {self.expected_size}, got {self.actual_size})"
-            return f"{self.path}: mismatch (sha256 expected {self.expected_sha256}, got {self.actual_sha256})"
-        if self.status is FileStatus.UNRECORDED:
-            return f"{self.path}: unrecorded (sha256 {self.actual_sha256}, {self.actual_size} bytes)"
-        return f"{self.path}: {self.status}"
-
-
-@dataclass(frozen=True)
-class VerifyReport:
-    """Every locked file of one model checked against its folder."""
-
-    name: str
-    path: Path
-    files: tuple[FileCheck, ...]
-
-    @property
-    def ok(self) -> bool:
-        """Every file is present and matches a recorded hash."""
-        return all(f.status is FileStatus.OK for f in self.files)
-
-    @property
-    def complete(self) -> bool:
-        """Nothing is missing or altered (some hashes may still be unrecorded)."""
-        return all(f.status in (FileStatus.OK, FileStatus.UNRECORDED) for f in self.files)
-
-    @property
-    def problems(self) -> tuple[FileCheck, ...]:
-        """The files that are not ``ok``."""
-        return tuple(f for f in self.files if f.status is not FileStatus.OK)
-
-
-def _check_file(locked: LockedFile, folder: Path) -> FileCheck:
-    file = folder / locked.path
-    if not file.is_file():
-        return FileCheck(locked.path, FileStatus.MISSING, locked.sha256, "", locked.size, None)
-    size = file.stat().st_size
-    if locked.size is not None and size != locked.size:
-        return FileCheck(locked.path, FileStatus.MISMATCH, locked.sha256, "", locked.size, size)
-    actual = sha256_file(file)
-    if not locked.sha256 or locked.size is None:
-        status = FileStatus.UNRECORDED if not locked.sha256 or actual == locked.sha256 else FileStatus.MISMATCH
-    else:
-        status = FileStatus.OK if actual == locked.sha256 else FileStatus.MISMATCH
-    return FileCheck(locked.path, status, locked.sha256, actual, locked.size, size)
-
-
-def verify_folder(model: LockedModel, folder: Path) -> VerifyReport:
-    """Check every locked file of ``model`` in ``folder`` (sizes first, then SHA-256)."""
-    return VerifyReport(model.name, folder, tuple(_check_file(f, folder) for f in model.files))
 
 
 def verify(lock: ModelLock, name: str, root: Path) -> VerifyReport:
@@ -289,35 +207,84 @@ class ResolvedModel:
     license: str
     repo: str = ""
     commercial_use: bool | None = None
+    files: tuple[LockedFile, ...] = ()
 
 
-def _looks_like_path(spec: str) -> bool:
-    return spec.startswith((".", "~")) or "/" in spec or os.sep in spec or Path(spec).is_absolute()
+def looks_like_path(spec: str) -> bool:
+    """Whether ``--model`` names a folder: ``./x``, ``../x``, ``/x``, ``~/x`` or anything with a separator.
+
+    A bare word (``tiny``) is always a name from models.lock, even when a
+    folder of that name is in the working folder: ``./tiny`` is that folder.
+    """
+    return spec in (".", "..") or spec.startswith("~") or "/" in spec or os.sep in spec or Path(spec).is_absolute()
+
+
+def _expand(spec: str) -> Path:
+    """``spec`` as a path, ``~`` and ``~user`` expanded.
+
+    Raises:
+        ModelError: ``~user`` names no user (or the home folder is unknown).
+    """
+    try:
+        return Path(spec).expanduser()
+    except RuntimeError as error:  # pathlib: "Could not determine home directory."
+        user = spec.split("/", 1)[0]
+        raise ModelError(f"cannot expand {user}: no such user, or no home folder", path=spec,
+                         hint="write the model folder's full path, or ./NAME for a folder in the working folder") from error
 
 
 def resolve_model(spec: str, lock: ModelLock, root: Path) -> ResolvedModel:
     """Turn ``--model`` into a folder: a lock name, or a local model folder (no network either way).
 
+    A bare name is looked up in models.lock only; a folder must be written as
+    a path (see :func:`looks_like_path`), so a folder that happens to share a
+    locked model's name never replaces it.
+
     Raises:
         ModelMissingError: a locked model that is not pulled.
         ModelError: an unknown name, a path that is not a model folder, or an unsupported model.
     """
-    if not _looks_like_path(spec) and spec in lock.names:
-        model = lock.get(spec)
-        return ResolvedModel(model.name, model_path(lock, spec, root), model.family, model.revision,
-                             model.license, model.repo, model.commercial_use)
-    folder = Path(spec).expanduser()
-    if folder.is_dir():
-        family = detect_family(folder)
-        revision = "local-" + sha256_file(folder / "config.json")[:12]
-        return ResolvedModel(folder.resolve().name, folder, family, revision, "unknown")
-    if _looks_like_path(spec):
+    if not looks_like_path(spec):
+        if spec in lock.names:
+            model = lock.get(spec)
+            return ResolvedModel(model.name, model_path(lock, spec, root), model.family, model.revision,
+                                 model.license, model.repo, model.commercial_use, model.files)
+        folder_hint = f"; for the folder {spec}, write ./{spec}" if Path(spec).is_dir() else "; or a model folder such as ./my-model"
+        raise ModelError(
+            f"unknown model '{spec}'",
+            path=lock.path,
+            hint=f"use one of: {', '.join(lock.names) or 'no models'}{folder_hint}",
+        )
+    folder = _expand(spec)
+    if not folder.is_dir():
         raise ModelError(f"no model folder at {spec}", hint="pass a folder holding config.json and the weights")
-    raise ModelError(
-        f"unknown model '{spec}'",
-        path=lock.path,
-        hint=f"use one of: {', '.join(lock.names)}; or a model folder such as ./my-model",
+    family = detect_family(folder)
+    revision = "local-" + sha256_file(folder / "config.json")[:12]
+    return ResolvedModel(folder.resolve().name, folder, family, revision, "unknown")
+
+
+def verify_on_use(model: ResolvedModel) -> None:
+    """Check a locked model's files against models.lock before it is loaded.
+
+    The first use hashes every file; later uses compare ``stat`` results with
+    the folder's record (see :mod:`translate.mt.integrity`), so they cost
+    nothing. A local folder (``--model ./dir``) has nothing to be compared
+    with and is not checked. Files whose hash models.lock does not record yet
+    are loaded with a warning.
+
+    Raises:
+        IntegrityError: a file is missing or differs from models.lock.
+    """
+    if not model.files:
+        return
+    checks = require_intact(
+        Path(model.path), model.files, what=f"model {model.name}",
+        hint=f"run translate models pull {model.name} to replace the altered files, or copy an intact folder there",
     )
+    unrecorded = [c.path for c in checks if c.status is FileStatus.UNRECORDED]
+    if unrecorded:
+        logger.warning("models.lock records no sha256 for %s of %s: loaded unchecked (record them: translate models lock %s)",
+                       ", ".join(unrecorded), model.name, model.name)
 
 
 def _read_json(path: Path) -> dict[str, object]:
@@ -430,6 +397,38 @@ def check_weights_safe(path: Path, torch_version: str | None = None) -> str:
             hint="upgrade torch, or use a folder with .safetensors weights",
         )
     return "pytorch"
+
+
+def pickle_refusal(error: BaseException, folder: Path, name: str | None = None) -> ModelError | None:
+    """A one-line error for pickle weights torch refused to load, or None for any other failure.
+
+    torch's ``weights_only`` unpickler raises ``pickle.UnpicklingError`` when a
+    checkpoint asks for anything but tensors (such as ``os.system``): nothing
+    of it has run. The error names the pickle file and says what to use instead.
+
+    Args:
+        error: what loading raised (its causes are searched too).
+        folder: the model folder.
+        name: the models.lock name, for the hint (None for a local folder).
+    """
+    import pickle
+
+    cause: BaseException | None = error
+    while cause is not None and not isinstance(cause, pickle.UnpicklingError):
+        cause = cause.__cause__ or cause.__context__
+    if cause is None:
+        return None
+    folder = Path(folder)
+    pickles = sorted(p for p in folder.iterdir() if p.suffix in _PICKLE_SUFFIXES and p.name != "model.bin") if folder.is_dir() else []
+    where = pickles[0] if pickles else folder
+    again = f"pull the model again: translate models pull {name}" if name else "get the weights from a trusted source"
+    found = re.search(r"(?:Unsupported global: GLOBAL|unsupported GLOBAL) ([\w.]+)", str(cause))
+    if "Weights only load failed" in str(cause) or found:
+        asked = f"it asks for {found.group(1)}" if found else "it holds more than tensors"
+        return ModelError(f"refusing to load this pickle: {asked}, which model weights never need (it could run code)",
+                          path=where, hint=f"use .safetensors weights, or {again}")
+    first = (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+    return ModelError(f"is not a readable PyTorch checkpoint: {first}", path=where, hint=again)
 
 
 def load_kwargs(path: Path) -> dict[str, object]:

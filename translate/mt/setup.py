@@ -9,7 +9,16 @@ from pathlib import Path
 from translate.errors import ConfigError
 from translate.mt.decoding import DecodingConfig
 from translate.mt.engine import Engine, create_engine
-from translate.mt.models import ModelLock, ModelMissingError, ResolvedModel, load_lock, models_dir, pull, resolve_model
+from translate.mt.models import (
+    ModelLock,
+    ModelMissingError,
+    ResolvedModel,
+    load_lock,
+    looks_like_path,
+    models_dir,
+    pull,
+    resolve_model,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,12 +67,15 @@ class MTSettings:
 def resolve(settings: MTSettings) -> tuple[ResolvedModel, ModelLock | None]:
     """Find the model folder, pulling a locked model on first use when allowed.
 
+    A bare name is a models.lock name; only a path (``./tiny``, ``/models/x``)
+    is a local folder, so no folder can stand in for a locked model.
+
     Raises:
         ModelMissingError: not pulled and pulling is off.
         TranslateError: the lock is invalid, the model unknown, or the download failed.
     """
     spec = settings.model
-    if spec is not None and Path(spec).expanduser().is_dir():
+    if spec is not None and looks_like_path(spec):
         return resolve_model(spec, _empty_lock(), Path(".")), None
     lock = load_lock(find_lock(settings.lock))
     root = settings.models or models_dir()

@@ -23,6 +23,7 @@ from translate.config import (
     PYPROJECT,
     ReadOptions,
     markdown_options,
+    check_encoding,
     read_settings,
 )
 from translate.errors import ConfigError
@@ -106,6 +107,17 @@ class WorkspaceConfig:
         unknown = [k for k, _ in self.engine_options if k != "delay"]
         if unknown:
             raise ConfigError(f"[workspace] unknown engine option(s): {', '.join(unknown)}", path=where, hint="the fake engine knows: delay")
+        key = "encoding"  # the setting being checked, for the line of the error
+        try:
+            if self.encoding is not None:
+                check_encoding(self.encoding, setting="[workspace] encoding", path=where)
+            for key in ("sources", "exclude"):
+                for pattern in getattr(self, key):
+                    check_pattern(pattern, self.root, setting=f"[workspace] {key}", path=where)
+        except ConfigError as error:
+            if self.file is not None:
+                error.line = _setting_line(self.file, key)
+            raise
 
     def path(self, value: Path) -> Path:
         """A configured path, resolved against the workspace root."""
@@ -156,6 +168,47 @@ class WorkspaceConfig:
             "html": self.table("html"),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _setting_line(file: Path, key: str) -> int | None:
+    """The line of ``key = …`` in the workspace table of ``file``, for error messages (None if not found)."""
+    import re
+
+    try:
+        lines = file.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        if re.match(r"\s*\[", line):
+            inside = re.match(r"\s*\[\s*(tool\s*\.\s*translate\s*\.\s*)?workspace\s*\]", line) is not None
+        elif inside and re.match(rf"\s*{re.escape(key)}\s*=", line):
+            return number
+    return None
+
+
+def check_pattern(pattern: str, root: Path, *, setting: str, path: Path | None = None) -> None:
+    """Refuse a glob that cannot name files inside the workspace: empty, absolute or with ``..``.
+
+    Args:
+        setting: where the pattern was given, for the message (``[workspace] sources``, ``--source``).
+        path: the configuration file it is in, if any.
+
+    Raises:
+        ConfigError: with the pattern rewritten relative to the root when it points inside it.
+    """
+    parts = pattern.replace("\\", "/").split("/")
+    if not pattern.strip():
+        problem, hint = "is empty", 'write a pattern such as "articles/**/*.md"'
+    elif Path(pattern).is_absolute() or pattern.startswith("~"):
+        problem = "is absolute; patterns are relative to the workspace folder"
+        inside = Path(pattern).is_absolute() and Path(pattern).is_relative_to(root)
+        hint = f'write "{Path(pattern).relative_to(root).as_posix()}"' if inside else f"keep the articles under {root}, or put translate.toml higher up"
+    elif ".." in parts:
+        problem, hint = "leaves the workspace folder ('..')", f"keep the articles under {root}, or put translate.toml higher up"
+    else:
+        return
+    raise ConfigError(f"{setting}: pattern {pattern!r} {problem}", path=path, hint=hint)
 
 
 _SCALARS: dict[str, type | tuple[type, ...]] = {

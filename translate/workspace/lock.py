@@ -30,6 +30,19 @@ class LockedError(TranslateError):
         self.pid = pid
 
 
+class LockFileError(TranslateError):
+    """The lock file cannot be created or opened (a folder in its place, a read-only workspace)."""
+
+
+def _open_error(path: Path, error: OSError) -> LockFileError:
+    if isinstance(error, IsADirectoryError) or path.is_dir():
+        return LockFileError("is a folder, not the workspace's lock file", path=path,
+                             hint=f"remove it with rmdir {path}; translate sync creates the file itself")
+    reason = error.strerror or str(error)
+    return LockFileError(f"cannot be created or opened: {reason}", path=path,
+                         hint=f"make {path.parent} a writable folder: translate sync keeps its lock and state there")
+
+
 class WorkspaceLock:
     """Hold the lock for a ``with`` block.
 
@@ -56,9 +69,13 @@ class WorkspaceLock:
 
         Raises:
             LockedError: another process holds it (after waiting, when asked to).
+            LockFileError: the lock file cannot be created or opened.
         """
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as error:
+            raise _open_error(self.path, error) from error
         deadline = None if self.wait is None else time.monotonic() + self.wait
         while True:
             try:

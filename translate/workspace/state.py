@@ -28,6 +28,9 @@ from translate.catalog.guard import KnownCatalogs
 from translate.catalog.stats import CatalogStats
 from translate.errors import TranslateError
 
+#: Seconds to wait for another program that holds the database's write lock.
+BUSY_TIMEOUT_S = 10.0
+
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS articles (path TEXT PRIMARY KEY, record TEXT NOT NULL)",
     # entry counts of catalogs by digest, so that status does not parse an unchanged catalog again
@@ -75,23 +78,70 @@ class StateError(TranslateError):
     """The sync state file cannot be used."""
 
 
-class SyncState:
-    """The state database of a workspace (``.translate/state.sqlite3``)."""
+def _is_locked(error: sqlite3.Error) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and any(word in str(error) for word in ("locked", "busy"))
 
-    def __init__(self, path: Path) -> None:
+
+class SyncState:
+    """The state database of a workspace (``.translate/state.sqlite3``).
+
+    Args:
+        path: the database file (created if missing).
+        timeout: seconds to wait while another program holds its lock
+            (default :data:`BUSY_TIMEOUT_S`); then :class:`StateError`.
+    """
+
+    def __init__(self, path: Path, timeout: float | None = None) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        self.timeout = BUSY_TIMEOUT_S if timeout is None else timeout
         try:
-            self._db = sqlite3.connect(path, isolation_level=None, timeout=30)
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StateError(f"cannot be created: {error.strerror or error}", path=path,
+                             hint=f"make {path.parent} a writable folder") from error
+        self._db: sqlite3.Connection | None = None
+        try:
+            self._db = sqlite3.connect(path, isolation_level=None, timeout=self.timeout)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             for statement in SCHEMA:
                 self._db.execute(statement)
-        except sqlite3.DatabaseError as error:
+        except sqlite3.Error as error:
+            self.close()
+            if _is_locked(error):
+                raise self._locked(error) from error
             raise StateError(f"cannot be opened: {error}", path=path, hint="delete it: the next sync redoes every article once") from error
 
+    def _locked(self, error: sqlite3.Error) -> StateError:
+        return StateError(
+            f"is locked by another program (waited {self.timeout:g} s): {error}",
+            path=self.path,
+            hint="close the program that holds it, such as an sqlite3 shell or a backup, and run again; nothing was changed",
+        )
+
+    def _failed(self, error: sqlite3.Error, doing: str) -> StateError:
+        if _is_locked(error):
+            return self._locked(error)
+        return StateError(f"cannot be {doing}: {error}", path=self.path,
+                          hint="free disk space or fix the folder's permissions; the next sync redoes what was not recorded")
+
+    def check_writable(self) -> None:
+        """Take and release the write lock, so that a database another program holds is found before any work.
+
+        Raises:
+            StateError: the lock was not free within the timeout, or the file cannot be written.
+        """
+        assert self._db is not None
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            raise self._failed(error, "written") from error
+
     def close(self) -> None:
-        self._db.close()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     def __enter__(self) -> SyncState:
         return self
@@ -100,32 +150,55 @@ class SyncState:
         self.close()
 
     def records(self) -> dict[str, Record]:
-        """Every article's record, keyed by its relative path."""
+        """Every article's record, keyed by its relative path.
+
+        Raises:
+            StateError: the database is locked or unreadable.
+        """
+        assert self._db is not None
         found = {}
-        for path, text in self._db.execute("SELECT path, record FROM articles"):
+        try:
+            rows = self._db.execute("SELECT path, record FROM articles").fetchall()
+        except sqlite3.Error as error:
+            raise self._failed(error, "read") from error
+        for path, text in rows:
             record = Record.from_json(text)
             if record is not None:
                 found[path] = record
         return found
 
     def put(self, records: Mapping[str, Record]) -> None:
-        """Store records in one transaction."""
+        """Store records in one transaction.
+
+        Raises:
+            StateError: the database stayed locked or cannot be written (nothing of this call is stored).
+        """
         if not records:
             return
-        with self._db:
-            self._db.execute("BEGIN")
-            self._db.executemany("INSERT OR REPLACE INTO articles (path, record) VALUES (?, ?)", [(p, r.to_json()) for p, r in records.items()])
+        self._write("INSERT OR REPLACE INTO articles (path, record) VALUES (?, ?)", [(p, r.to_json()) for p, r in records.items()])
 
     def forget(self, paths: Iterable[str]) -> None:
         """Drop the records of these articles (they will be done again)."""
-        with self._db:
-            self._db.execute("BEGIN")
-            self._db.executemany("DELETE FROM articles WHERE path = ?", [(p,) for p in paths])
+        self._write("DELETE FROM articles WHERE path = ?", [(p,) for p in paths])
+
+    def _write(self, statement: str, rows: list[tuple[str, ...]]) -> None:
+        assert self._db is not None
+        try:
+            with self._db:
+                self._db.execute("BEGIN")
+                self._db.executemany(statement, rows)
+        except sqlite3.Error as error:
+            raise self._failed(error, "written") from error
 
     def cached_counts(self) -> dict[str, tuple[str, tuple[int, ...]]]:
         """Catalog entry counts remembered by :meth:`put_counts`: path -> (digest, counts)."""
+        assert self._db is not None
         found = {}
-        for path, digest, counts in self._db.execute("SELECT path, digest, counts FROM stats"):
+        try:
+            rows = self._db.execute("SELECT path, digest, counts FROM stats").fetchall()
+        except sqlite3.Error as error:
+            raise self._failed(error, "read") from error
+        for path, digest, counts in rows:
             try:
                 found[path] = (digest, tuple(int(n) for n in json.loads(counts)))
             except (ValueError, TypeError):
@@ -134,7 +207,7 @@ class SyncState:
 
     def put_counts(self, counts: Mapping[str, tuple[str, tuple[int, ...]]]) -> None:
         """Remember catalog entry counts by the catalog's digest (best effort: skipped while the database is busy)."""
-        if not counts:
+        if not counts or self._db is None:
             return
         try:
             with self._db:
@@ -143,7 +216,7 @@ class SyncState:
                     "INSERT OR REPLACE INTO stats (path, digest, counts) VALUES (?, ?, ?)",
                     [(p, d, json.dumps(list(c))) for p, (d, c) in counts.items()],
                 )
-        except sqlite3.OperationalError:
+        except sqlite3.Error:
             pass
 
     def known_catalogs(self, root: Path) -> KnownCatalogs:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,9 @@ from translate.errors import TranslateError
 from translate.languages import Language, parse_languages
 from translate.workspace.config import WorkspaceConfig
 from translate.workspace.discover import Source, discover
-from translate.workspace.state import Record, SyncState, file_digest
+from translate.workspace.state import Record, StateError, SyncState, file_digest
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -108,8 +111,11 @@ def workspace_status(config: WorkspaceConfig, langs: Sequence[Language] = ()) ->
     records: dict[str, Record] = {}
     cached: dict[str, tuple[str, tuple[int, ...]]] = {}
     if state_path.is_file():
-        with SyncState(state_path) as state:
-            records, cached = state.records(), state.cached_counts()
+        try:
+            with SyncState(state_path) as state:
+                records, cached = state.records(), state.cached_counts()
+        except StateError as error:  # the state only saves work here: go on without it
+            log.warning("%s", error)
     fresh: dict[str, tuple[str, tuple[int, ...]]] = {}
     articles = []
     sums: dict[str, list[int]] = {lang.code: [0] * 7 for lang in langs}
@@ -152,8 +158,11 @@ def workspace_status(config: WorkspaceConfig, langs: Sequence[Language] = ()) ->
         rows = [dataclasses.replace(row, changed=changed) for row in rows]
         articles.append(ArticleStatus(source.path, source.slug, tuple(rows), changed, tuple(problems)))
     if fresh and state_path.is_file():
-        with SyncState(state_path) as state:
-            state.put_counts(fresh)
+        try:
+            with SyncState(state_path) as state:
+                state.put_counts(fresh)
+        except StateError as error:
+            log.warning("%s", error)
     totals = tuple(LanguageTotal(code, t[0], CatalogStats(t[1], t[2], t[3], t[4], t[5]), t[6]) for code, t in sums.items())
     all_errors = tuple(errors) + tuple(e for a in articles for e in a.errors)
     return WorkspaceStatus(config.root, tuple(lang.code for lang in langs), tuple(articles), totals, all_errors)

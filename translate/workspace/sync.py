@@ -125,7 +125,11 @@ def remove_stale_temporaries(folders: Sequence[Path]) -> int:
             continue
         for path in folder.rglob(".*.tmp"):
             if _TEMP.match(path.name) and path.is_file():
-                path.unlink(missing_ok=True)
+                try:
+                    path.unlink(missing_ok=True)
+                except OSError as error:  # a read-only folder: the writable check reports it
+                    log.info("cannot remove %s: %s", path, error.strerror)
+                    continue
                 removed += 1
     return removed
 
@@ -152,6 +156,8 @@ def sync(
 
     Raises:
         LockedError: another sync holds the workspace lock.
+        WriteError: the catalog or output folders cannot be written (nothing was done).
+        StateError: another program holds the sync state database.
         ConfigError: the languages or settings are invalid.
         TranslateError: the model cannot be found or loaded.
     """
@@ -169,8 +175,27 @@ def sync(
         removed = remove_stale_temporaries([config.path(config.locales), config.path(config.output)])
         if removed:
             log.info("removed %d temporary files left by an interrupted run", removed)
+        _check_folders(config, langs)
         with SyncState(config.state_dir / "state.sqlite3") as state:
+            state.check_writable()  # a database another program holds is found before any work
             return _run(config, langs, now, options, state, timer, notify, on_model, started)
+
+
+def _check_folders(config: WorkspaceConfig, langs: Sequence[Language]) -> None:
+    """Stop before any work when the catalogs or the published files cannot be written.
+
+    Raises:
+        WriteError: one of the folders (or its nearest existing parent) refuses new files.
+    """
+    from translate.catalog.paths import catalog_path, template_path
+    from translate.catalog.store import check_writable
+
+    folders = [template_path(config.locales, "x").parent, *(catalog_path(config.locales, "x", lang.gettext).parent for lang in langs), config.output]
+    for folder in folders:
+        try:
+            check_writable(config.path(folder))
+        except TranslateError as error:
+            raise _relative(config, error) from error
 
 
 def _run(

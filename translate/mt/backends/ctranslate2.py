@@ -40,8 +40,10 @@ from translate.mt.convert import (
     ConversionError,
     ConversionMissingError,
     available_conversions,
+    conversion_dir,
     ctranslate2_version,
     model_reference,
+    verify_conversion,
 )
 from translate.mt.decoding import DecodingConfig
 from translate.mt.families import LanguageCodes
@@ -122,6 +124,7 @@ class CTranslate2Engine:
 
         Raises:
             ConversionMissingError: the model is not converted (the message says what to run).
+            IntegrityError: a file of the conversion changed since it was converted.
             CTranslate2LoadError: ctranslate2 or transformers is missing, or the folder is unusable.
             ConfigError: a compute type the device does not support.
         """
@@ -137,6 +140,7 @@ class CTranslate2Engine:
         self.device = resolve_device(config, self._ct2)
         self.compute_type = resolve_compute_type(config, self.device, self._ct2)
         self.model_dir = self._find_conversion()
+        verify_conversion(self.model_dir, model)  # hashed on first use only
         try:
             from transformers import AutoTokenizer
             from transformers.utils import logging as transformers_logging
@@ -174,8 +178,11 @@ class CTranslate2Engine:
         if not found:
             quantization = self.compute_type if self.compute_type in QUANTIZATIONS else "int8"
             option = "" if quantization == "int8" else f" --quantization {quantization}"
+            expected = conversion_dir(self.model, quantization, self._root)
+            state = "is out of date" if expected.exists() else "does not exist yet"
             raise ConversionMissingError(
-                f"model {self.model.name} is not converted to CTranslate2 {ctranslate2_version()} yet",
+                f"the CTranslate2 {ctranslate2_version()} conversion of model {self.model.name} {state}",
+                path=expected,
                 hint=f"run: translate models convert {model_reference(self.model)}{option}",
             )
         for quantization in (self.compute_type, *_FALLBACK):

@@ -8,6 +8,7 @@ Models are loaded from a local folder only (``local_files_only``, never
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from translate.languages import Language
 from translate.mt.backends.common import content_ids, make_translation, resolve_codes, run_with_retry, special_ids, translate_in_parts
 from translate.mt.batching import batches
 from translate.mt.decoding import DecodingConfig
-from translate.mt.models import ResolvedModel, load_kwargs
+from translate.mt.models import ResolvedModel, load_kwargs, pickle_refusal
 from translate.mt.families import LanguageCodes
 from translate.mt.types import Translation
 
@@ -65,9 +66,15 @@ class TransformersEngine:
             dtype = torch.float32
         kwargs = load_kwargs(path)  # refuses pickle weights where torch cannot load them safely
         try:
-            self.tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=False)
-            self.network = transformers.AutoModelForSeq2SeqLM.from_pretrained(path, dtype=dtype, **kwargs)
-        except (OSError, ValueError, KeyError) as error:
+            with warnings.catch_warnings():
+                # torch warns about the protocol of a pickle it then refuses or loads anyway
+                warnings.filterwarnings("ignore", message="Detected pickle protocol", category=UserWarning)
+                self.tokenizer = transformers.AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=False)
+                self.network = transformers.AutoModelForSeq2SeqLM.from_pretrained(path, dtype=dtype, **kwargs)
+        except Exception as error:  # torch, safetensors and the tokenizer libraries raise many types
+            refusal = pickle_refusal(error, path, None if model.revision.startswith("local-") else model.name)
+            if refusal is not None:
+                raise refusal from error
             raise ModelLoadError(f"cannot be loaded as a translation model: {error}".splitlines()[0], path=path, hint="check the folder, or pull the model again") from error
         self.network.to(self.device).eval()
         self.vocabulary = frozenset(self.tokenizer.get_vocab())
