@@ -26,10 +26,20 @@ CATALOG = Path("locales/km/LC_MESSAGES/story-000.po")
 
 
 def start_editor(root: Path, content: Path, *args: str) -> subprocess.Popen[str]:
-    """An in-place save of ``content`` over the catalog, returned once its first part is on disk."""
+    """An in-place save of ``content`` over the catalog, returned once its first part is on disk.
+
+    With ``--until``, the save stays half done until the test creates the file (:func:`release`).
+    """
     proc = subprocess.Popen([sys.executable, str(EDITOR), str(root / CATALOG), str(content), *args], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stdout.readline().strip() == "paused"
     return proc
+
+
+def release(editor: subprocess.Popen[str], until: Path) -> None:
+    """Let an editor started with ``--until FILE`` finish its save."""
+    until.write_text("go", encoding="utf-8")
+    editor.wait(timeout=30)
+    until.unlink()
 
 
 def reviewed(path: Path) -> dict[str, tuple[str, str]]:
@@ -81,11 +91,14 @@ def finish(root: Path, saved: Path) -> None:
 def test_sync_during_an_in_place_save_keeps_every_reviewed_translation(workspace: tuple[Path, Path], pause: float, outcome: str) -> None:
     """The editor holds the catalog open for writing during its pause: sync waits for it, or leaves the catalog alone."""
     root, saved = workspace
-    editor = start_editor(root, saved, "--cut", "header", "--pause", str(pause))
+    if outcome == "waited":
+        editor = start_editor(root, saved, "--cut", "header", "--pause", str(pause))
+    else:  # the save stays half done while sync runs, however long that takes
+        editor = start_editor(root, saved, "--cut", "header", "--pause", "120", "--until", str(root / "go"))
     try:
         proc = run_sync(root, "--json")
     finally:
-        editor.wait(timeout=30)
+        release(editor, root / "go")
     assert (root / CATALOG).read_bytes() != b"" and len(reviewed(root / CATALOG)) == 10
     report = json.loads(proc.stdout)
     if outcome == "waited":
@@ -106,11 +119,11 @@ def test_sync_during_an_in_place_save_keeps_every_reviewed_translation(workspace
 def test_sync_leaves_a_catalog_cut_short_alone(workspace: tuple[Path, Path], cut: str) -> None:
     """The editor closes the file between the two parts of its save: no lease can see it; the last known state does."""
     root, saved = workspace
-    editor = start_editor(root, saved, "--cut", cut, "--reopen", "--pause", "3.0")
+    editor = start_editor(root, saved, "--cut", cut, "--reopen", "--pause", "120", "--until", str(root / "go"))
     try:
         proc = run_sync(root)
     finally:
-        editor.wait(timeout=30)
+        release(editor, root / "go")
     assert proc.returncode == 4, proc.stderr
     reason = "holds only its header" if cut == "header" else "reviewed translations where it had 10"
     assert f"skipped: {CATALOG.as_posix()}: " in proc.stderr and reason in proc.stderr
@@ -124,19 +137,19 @@ def test_extract_during_an_in_place_save(workspace: tuple[Path, Path]) -> None:
     """translate extract alone (no workspace state): a header-only catalog and a catalog being written are left alone."""
     root, saved = workspace
     command = [sys.executable, "-m", "translate", "extract", "articles/story-000.md", "--to", "km"]
-    editor = start_editor(root, saved, "--cut", "header", "--reopen", "--pause", "3.0")
+    editor = start_editor(root, saved, "--cut", "header", "--reopen", "--pause", "120", "--until", str(root / "go"))
     try:
         proc = subprocess.run(command, cwd=root, env=env(), capture_output=True, text=True, timeout=60)
     finally:
-        editor.wait(timeout=30)
+        release(editor, root / "go")
     assert proc.returncode == 4, proc.stderr
     assert proc.stderr.startswith(f"skipped: {CATALOG.as_posix()}: holds only its header")
     assert (root / CATALOG).read_bytes() == saved.read_bytes()
-    editor = start_editor(root, saved, "--cut", "half", "--pause", "4.0")
+    editor = start_editor(root, saved, "--cut", "half", "--pause", "120", "--until", str(root / "go"))
     try:
         proc = subprocess.run(command, cwd=root, env=env(), capture_output=True, text=True, timeout=60)
     finally:
-        editor.wait(timeout=30)
+        release(editor, root / "go")
     assert proc.returncode == 4 and "is being saved by another program" in proc.stderr, proc.stderr
     assert (root / CATALOG).read_bytes() == saved.read_bytes()
     proc = subprocess.run(command, cwd=root, env=env(), capture_output=True, text=True, timeout=60)

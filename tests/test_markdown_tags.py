@@ -18,6 +18,7 @@ import polib
 import pytest
 
 from conftest import DATA, FROZEN_NOW, msgfmt_check
+from translate.publish import PublishOptions
 from translate.api import Workspace, extract, publish
 from translate.article import BlockKind, Slot
 from translate.catalog.store import render_catalog, write_atomic
@@ -36,9 +37,9 @@ TAB = "\t"
 TEMPLATE = re.compile(r"\{%.*?%\}|\{\{<.*?>\}\}|\{\{%.*?%\}\}|\{\{.*?\}\}", re.DOTALL)
 PROSE_VALUE = re.compile(r"""(?<![\w-])(%s)(\s*=\s*)(["'])(.*?)\3""" % "|".join(DEFAULT_TAG_ATTRIBUTES), re.DOTALL)
 URL_OR_PATH = re.compile(r"""https?://[^\s)"'>\]]+|(?<![\w.])/?[\w./-]+\.(?:jpg|jpeg|png|gif|pdf|csv|md)\b""")
-#: What a translation keeps as it is: code, tags, link destinations, URLs, HTML, entities, IALs, footnotes.
+#: What a translation keeps as it is: code, Liquid comments, tags, link destinations, URLs, HTML, entities, IALs, footnotes.
 MARKUP = re.compile(
-    r"`[^`]*`|\{%.*?%\}|\{\{.*?\}\}|\]\([^)]*\)|\]\[[^\]]*\]|<[^>]*>|https?://\S+|\{:[^}]*\}|\[\^[^\]]*\]|&\w+;",
+    r"`[^`]*`|\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}|\{%.*?%\}|\{\{.*?\}\}|\]\([^)]*\)|\]\[[^\]]*\]|<[^>]*>|https?://\S+|\{:[^}]*\}|\[\^[^\]]*\]|&\w+;",
     re.DOTALL,
 )
 
@@ -431,7 +432,8 @@ def test_site_post_translated_keeps_every_tag_url_and_path(name: str, workdir: P
         assert entry.msgstr != entry.msgid
     write_atomic(result.catalogs[0].path, render_catalog(po))
     msgfmt_check(result.catalogs[0].path)
-    [published] = publish([article], KM, workdir / "out", workspace)
+    # Checks off: the stand-in fill repeats words, which the loop check would withhold.
+    [published] = publish([article], KM, workdir / "out", workspace, PublishOptions(checks=False))
     assert published.error is None, published.error
     assert published.translated == published.sentences > 0
     source = (MARKDOWN / name).read_text(encoding="utf-8")

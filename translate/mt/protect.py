@@ -48,7 +48,7 @@ _PRIVATE = re.compile("[\U000f0000-\U000ffffd]")
 
 _OPAQUE = re.compile(
     r"(?P<shortcode>\{\{[<%].*?[%>]\}\})"
-    r"|(?P<liquid>\{\{.*?\}\}|\{%.*?%\})"
+    r"|(?P<liquid>\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}|\{\{.*?\}\}|\{%.*?%\})"
     r"|(?P<ial>\{:[^{}\n]*\})"
     r"|(?P<code>(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)|<(?P<codetag>code|kbd|samp|var)(?:\s[^<>]*)?>.*?</(?P=codetag)\s*>)"
     r"|(?P<comment><!--.*?-->)"
