@@ -43,6 +43,10 @@ def cli(ctx: click.Context, locales: Path, quiet: bool, verbose: bool) -> None:
     All at once:
       translate run ARTICLE... --to km       extract + mt + publish
       translate init; translate sync         a whole workspace (translate.toml), incremental
+    \b
+    Exchange:
+      translate xliff export|import          catalogs as XLIFF 2.0 or 1.2 for CAT tools
+      translate memory export|import         the translation memory as TMX 1.4
 
     Articles: plain text (.txt), Markdown with YAML front matter (.md), HTML (.html).
     """
@@ -51,9 +55,9 @@ def cli(ctx: click.Context, locales: Path, quiet: bool, verbose: bool) -> None:
 
 
 def _register() -> None:
-    from translate.cli import articles, check, eval, glossary, models, mt, workspace
+    from translate.cli import articles, check, eval, exchange, glossary, models, mt, workspace
 
-    for command in (articles.extract, mt.mt, mt.run, articles.publish, articles.status, check.check, glossary.glossary, eval.eval_command, models.models, workspace.init, workspace.sync):
+    for command in (articles.extract, mt.mt, mt.run, articles.publish, articles.status, check.check, glossary.glossary, eval.eval_command, models.models, exchange.xliff, exchange.memory, workspace.init, workspace.sync):
         cli.add_command(command)
 
 
