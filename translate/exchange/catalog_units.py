@@ -33,12 +33,18 @@ def unit_id(context: str | None, source: str) -> str:
 
 
 def entry_state(entry: polib.POEntry) -> UnitState:
-    """The review state of a catalog entry."""
+    """The review state of a catalog entry.
+
+    Fuzzy machine output nobody edited is ``MACHINE``, unless the English
+    changed since (``#| msgid``): then it translates other English and needs review.
+    """
     if not is_translated(entry):
         return UnitState.NEW
     if "fuzzy" not in entry.flags:
         return UnitState.REVIEWED
-    return UnitState.MACHINE if read_notes(entry).machine_untouched else UnitState.NEEDS_REVIEW
+    if entry.previous_msgid is None and read_notes(entry).machine_untouched:
+        return UnitState.MACHINE
+    return UnitState.NEEDS_REVIEW
 
 
 def _reference(file: str, line: str) -> Reference:
