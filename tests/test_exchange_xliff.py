@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gettext
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -183,6 +185,16 @@ def test_a_cat_tool_edit_replaces_text_the_catalog_still_holds(locales: Path, wo
     assert after[reviewed.msgid].msgstr == "បានពិនិត្យម្ដងទៀត" and entry_state(after[reviewed.msgid]) is UnitState.REVIEWED
     assert after[reviewed.msgid].tcomment.startswith(REVIEWED)
     msgfmt_check(path)
+    # GNU gettext and Babel compile the imported catalog; the reviewed translation is in both .mo files.
+    subprocess.run(["msgfmt", "-o", str(workdir / "gnu.mo"), str(path)], check=True)
+    pybabel = Path(sys.executable).parent / "pybabel"
+    subprocess.run([str(pybabel), "-q", "compile", "-i", str(path), "-o", str(workdir / "babel.mo")], check=True)
+    for mo in ("gnu.mo", "babel.mo"):
+        with open(workdir / mo, "rb") as handle:
+            catalog = gettext.GNUTranslations(handle)
+        found = catalog.pgettext(reviewed.msgctxt, reviewed.msgid) if reviewed.msgctxt else catalog.gettext(reviewed.msgid)
+        assert found == "បានពិនិត្យម្ដងទៀត", mo
+        assert catalog.gettext(machine.msgid) == machine.msgid  # fuzzy: not compiled
 
 
 @pytest.mark.parametrize("version", VERSIONS)

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from translate.cli.common import Context, fail, report_errors
 
+if TYPE_CHECKING:
+    from translate.languages import Language
+
 _MEMORY = click.option("--memory", type=click.Path(dir_okay=False, path_type=Path), help="Translation-memory file (default: ~/.cache/translate/memory.sqlite3, or $TRANSLATE_MEMORY).")
 
 
-def _language(value: str | None):  # type: ignore[no-untyped-def]
+def _language(value: str | None) -> Language | None:
     from translate.errors import ConfigError
     from translate.languages import language
 
@@ -50,7 +54,9 @@ def export_command(ctx: Context, articles: tuple[Path, ...], lang: str, output: 
     from translate.errors import TranslateError
 
     try:
-        result = export_xliff(ctx.locales, _language(lang), output, articles, XliffVersion(xliff_version))
+        target = _language(lang)
+        assert target is not None  # --to is required
+        result = export_xliff(ctx.locales, target, output, articles, XliffVersion(xliff_version))
     except TranslateError as error:
         raise fail(error) from error
     if result.catalogs and not ctx.quiet:
