@@ -346,3 +346,15 @@ def test_an_xliff_made_by_translate_toolkit_po2xliff_imports(locales: Path, work
         assert mine.tcomment == entry.tcomment  # translator comments and provenance came through the toolkit
         assert entry_state(mine) is entry_state(entry) or entry.previous_msgid
     msgfmt_check(path)
+
+
+def test_provenance_lines_split_from_and_join_back_into_a_translator_comment() -> None:
+    from translate.mt.pretranslate import ProvenanceLine, join_comment, split_comment
+
+    comment = "Checked by Dara\nmt:nllb@f8d333a098d1\nmt_settings:transformers|beam:4\nmt_restore: link: [the report](https://example.org/r)\nsee also: mt is fine"
+    person, provenance = split_comment(comment)
+    assert person == ["Checked by Dara", "see also: mt is fine"]
+    assert [p.kind for p in provenance] == ["mt", "mt_settings", "mt_restore"]
+    assert join_comment(person, provenance) == "Checked by Dara\nsee also: mt is fine\nmt:nllb@f8d333a098d1\nmt_settings:transformers|beam:4\nmt_restore: link: [the report](https://example.org/r)"
+    with pytest.raises(ValueError):
+        join_comment([], [ProvenanceLine("not-ours", "x")])
