@@ -193,7 +193,7 @@ def test_bad_settings_are_one_line_errors(tmp_path: Path) -> None:
 
 def test_auto_without_the_library_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "readability", None)
-    with pytest.raises(InputError, match=r'page.html: finding the main content \(auto\) needs readability-lxml \(pip install "translate\[html\]"'):
+    with pytest.raises(InputError, match=r'page.html: finding the main content \(auto\) needs readability-lxml \(pip install "newsroom-translate\[html\]"'):
         parse(PAGE, ReadOptions(html_content="auto"), "page.html")
 
 

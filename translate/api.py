@@ -1,4 +1,4 @@
-"""The library's entry points: extract catalogs, publish articles, report status.
+"""The library's entry points: extract catalogs, publish articles, report status, exchange files.
 
 Each function takes many articles and keeps going when one fails: the error
 is returned in that article's result, never raised, so that a batch reports
@@ -26,6 +26,13 @@ from translate.catalog.template import build_template, same_entries
 from translate.config import ReadOptions
 from translate.editions import Edition, EditionFormat, bilingual_path, edition_info, render_edition
 from translate.errors import BeingEditedError, CatalogError, InputError, OwnershipError, TranslateError
+from translate.exchange.service import (  # noqa: F401  (entry points of translate xliff and translate memory)
+    XliffVersion,
+    export_memory,
+    export_xliff,
+    import_memory,
+    import_xliff,
+)
 from translate.glossary import load_glossary
 from translate.languages import Language
 from translate.khmer import KhmerOptions

@@ -81,7 +81,7 @@ def read_options(func: F) -> F:
         click.option("--skip-line", "skip_lines", multiple=True, metavar="REGEX", help="Plain text: leave out lines matching REGEX (added to the defaults)."),
         click.option("--stop-at", multiple=True, metavar="REGEX", help="Plain text: leave out the line matching REGEX and all after it (added to the defaults)."),
         click.option("--keep-furniture/--skip-furniture", default=False, help="Plain text: translate page furniture too (logos, image labels, 'MOST VIEWED' teasers). Default: skip it."),
-        click.option("--content", "html_content", type=click.Choice(["all", "selectors", "auto"]), default=None, help="HTML: translate the whole page, the --include elements, or the article found automatically (auto: needs translate[html]). Default: [html] content of translate.toml, else selectors when --include is given, else all."),
+        click.option("--content", "html_content", type=click.Choice(["all", "selectors", "auto"]), default=None, help="HTML: translate the whole page, the --include elements, or the article found automatically (auto: needs newsroom-translate[html]). Default: [html] content of translate.toml, else selectors when --include is given, else all."),
         click.option("--include", "html_include", multiple=True, metavar="SELECTOR", help="HTML: CSS selector of elements to translate (article, .story-body); repeat for several. Replaces [html] include."),
         click.option("--exclude", "html_exclude", multiple=True, metavar="SELECTOR", help="HTML: CSS selector of elements never to translate (nav, aside, .share); repeat for several. Replaces [html] exclude."),
     ]

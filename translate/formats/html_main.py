@@ -24,7 +24,7 @@ a guide; what is translated are the page's own blocks, found like this:
    excepted), attribute values (``alt``) of elements inside links, and a
    heading left with nothing kept after it in its section.
 
-The library is an optional extra: ``pip install "translate[html]"``.
+The library is an optional extra: ``pip install "newsroom-translate[html]"``.
 """
 
 from __future__ import annotations
@@ -86,7 +86,7 @@ def extract_lines(source: str, path: str) -> list[str]:
         from lxml import html as lxml_html
         from readability import Document  # type: ignore[import-untyped]
     except ImportError as error:
-        raise InputError("finding the main content (auto) needs readability-lxml", path=path, hint='pip install "translate[html]", or choose content = "selectors"') from error
+        raise InputError("finding the main content (auto) needs readability-lxml", path=path, hint='pip install "newsroom-translate[html]", or choose content = "selectors"') from error
     document = Document(source)
     lines = [document.title()]
     summary = document.summary(html_partial=True)

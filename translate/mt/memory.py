@@ -368,6 +368,28 @@ class TranslationMemory:
                 (_reviewed_row(record, now) for record in records),
             )
 
+    def reviewed_records(self, src: str | None = None, tgt: str | None = None) -> Iterator[ReviewedRecord]:
+        """Every reviewed translation, optionally of one language pair, by pair, source and time."""
+        with self._guard("read"):
+            rows = self._conn.execute(
+                "SELECT source, src, tgt, target, origin, updated FROM reviewed"
+                " WHERE (?1 IS NULL OR src = ?1) AND (?2 IS NULL OR tgt = ?2) ORDER BY src, tgt, source, updated, id",
+                (src, tgt),
+            ).fetchall()
+        for source, s, t, target, origin, updated in rows:
+            yield ReviewedRecord(source, s, t, target, origin, _parse_stamp(updated))
+
+    def machine_records(self, src: str | None = None, tgt: str | None = None) -> Iterator[MachineRecord]:
+        """Every machine translation, optionally of one language pair, by pair, source and key."""
+        with self._guard("read"):
+            rows = self._conn.execute(
+                "SELECT source, src, tgt, model, revision, settings, target, issues, created FROM machine"
+                " WHERE (?1 IS NULL OR src = ?1) AND (?2 IS NULL OR tgt = ?2) ORDER BY src, tgt, source, model, revision, settings",
+                (src, tgt),
+            ).fetchall()
+        for source, s, t, model, revision, settings, target, issues, created in rows:
+            yield MachineRecord(MachineKey(source, s, t, model, revision, settings), target, _parse_issues(issues), _parse_stamp(created))
+
     def conflicts(self, src: str | None = None, tgt: str | None = None) -> list[Conflict]:
         """Sentences with more than one distinct reviewed translation, optionally for one pair."""
         grouped: dict[tuple[str, str, str], list[ReviewedRecord]] = {}

@@ -164,6 +164,48 @@ def _comment(existing: str, ours: Iterable[str]) -> str:
     return "\n".join(kept + list(ours))
 
 
+@dataclass(frozen=True)
+class ProvenanceLine:
+    """One line of provenance this module writes in a translator comment.
+
+    Attributes:
+        kind: the line's prefix without its colon: ``mt``, ``mt_settings``,
+            ``mt_sha256``, ``mt_issues``, ``mt_check``, ``mt_restore`` or ``tm_reviewed``.
+        value: the rest of the line, exactly as written.
+    """
+
+    kind: str
+    value: str
+
+    def text(self) -> str:
+        """The comment line."""
+        return f"{self.kind}:{self.value}"
+
+
+def split_comment(comment: str | None) -> tuple[list[str], list[ProvenanceLine]]:
+    """A translator comment split into the lines a person wrote and the provenance lines written here."""
+    person: list[str] = []
+    provenance: list[ProvenanceLine] = []
+    for line in (comment or "").splitlines():
+        prefix = next((p for p in _OURS if line.strip().startswith(p)), None)
+        if prefix is None:
+            person.append(line)
+        else:
+            provenance.append(ProvenanceLine(prefix[:-1], line.strip()[len(prefix) :]))
+    return person, provenance
+
+
+def join_comment(person: Iterable[str], provenance: Iterable[ProvenanceLine]) -> str:
+    """The translator comment made of a person's lines and provenance lines (the inverse of :func:`split_comment`)."""
+    known = {prefix[:-1] for prefix in _OURS}
+    lines = list(person)
+    for item in provenance:
+        if item.kind not in known or "\n" in item.value:
+            raise ValueError(f"not a provenance line: {item!r}")
+        lines.append(item.text())
+    return "\n".join(lines)
+
+
 def _machine_text(source: str, text: str, lang: str, khmer: KhmerOptions | None) -> tuple[str, list[str]]:
     """Machine output as written (Khmer post-processed) and the names of the checks it fails."""
     from translate.checks import run_checks

@@ -28,12 +28,17 @@ LOCK_NAME = "models.lock"
 def find_lock(explicit: Path | None = None, cwd: Path | None = None) -> Path:
     """The models.lock to use: ``explicit``, else one in the working folder, else the project's own.
 
+    The project's own is package data (``translate/models.lock``): in a
+    checkout a link to the repository's ``models.lock``, resolved here so that
+    ``translate models lock`` writes the repository's file; in an installed
+    wheel a copy of it.
+
     Raises:
         ConfigError: none found.
     """
     if explicit is not None:
         return explicit
-    candidates = [(cwd or Path.cwd()) / LOCK_NAME, Path(__file__).resolve().parents[2] / LOCK_NAME]
+    candidates = [(cwd or Path.cwd()) / LOCK_NAME, (Path(__file__).resolve().parents[1] / LOCK_NAME).resolve()]
     for candidate in candidates:
         if candidate.is_file():
             return candidate

@@ -59,7 +59,7 @@ checks = true
 [html]
 # Which part of a whole HTML page is translated: "all" (every block), "selectors"
 # (the elements matching include, minus exclude) or "auto" (the main content,
-# found with readability-lxml: pip install "translate[html]"). See docs/html-pages.md.
+# found with readability-lxml: pip install "newsroom-translate[html]"). See docs/html-pages.md.
 # content = "auto"
 # include = ["article", "main"]
 # exclude = ["nav", "aside", "footer", ".share", "[role=navigation]"]

@@ -146,7 +146,7 @@ class CTranslate2Engine:
             from transformers.utils import logging as transformers_logging
         except ImportError as error:
             raise CTranslate2LoadError("the ctranslate2 backend tokenizes with transformers, which is not installed",
-                                       hint="pip install 'translate[mt]'") from error
+                                       hint="pip install 'newsroom-translate[mt]'") from error
         transformers_logging.disable_progress_bar()
         try:
             self.tokenizer: Any = AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=False)

@@ -36,7 +36,7 @@ def _import_torch() -> tuple[Any, Any]:
     except ImportError as error:
         raise ModelLoadError(
             "machine translation needs torch and transformers, which are not installed",
-            hint="install them: pip install 'translate[mt]' (with torch==2.13.0 for the CPU build)",
+            hint="install them: pip install 'newsroom-translate[mt]' (with torch==2.13.0 for the CPU build)",
         ) from error
     return torch, transformers
 
