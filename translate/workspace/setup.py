@@ -83,7 +83,8 @@ def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None
     from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
 
     lock = config.root / "models.lock"
-    mt_settings = MTSettings(model=config.model, backend=config.engine, decoding=settings, lock=lock if lock.is_file() else None)
+    mt_settings = MTSettings(model=config.model, backend=config.engine, decoding=settings, lock=lock if lock.is_file() else None,
+                             commercial=config.commercial)
     model, _ = resolve(mt_settings)
     if on_model is not None:
         on_model(model)
