@@ -105,6 +105,20 @@ def _warn_license(model: Any) -> None:
         click.echo(warning, err=True)
 
 
+def _check_license(request: MTRequest) -> None:
+    """Refuse a model that commercial use forbids before any article is read (exit code 2)."""
+    from translate.errors import TranslateError
+    from translate.mt.licensing import LicenseError
+    from translate.mt.setup import check_license
+
+    try:
+        check_license(request.settings)
+    except LicenseError as error:
+        raise bad_setting(error) from error
+    except TranslateError as error:
+        raise fail(error) from error
+
+
 def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any, skip: Any = ()) -> MTRun:
     from translate.api import machine_translate
     from translate.errors import TranslateError
@@ -179,6 +193,7 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
         raise fail(error) from error
     langs = parse_langs(to)
     request = _request(options)
+    _check_license(request)
     workspace = workspace_from(obj, **options)
     extracted = extract(articles, langs, workspace)
     errors = [e for r in extracted for e in r.errors]

@@ -92,13 +92,7 @@ def resolve(settings: MTSettings) -> tuple[ResolvedModel, ModelLock | None]:
         return model, None
     lock = load_lock(find_lock(settings.lock))
     root = settings.models or models_dir()
-    if spec is None:
-        name = commercial_default(lock).name if settings.commercial else lock.default.name
-    else:
-        name = spec
-    if settings.commercial and name in lock.names:
-        locked = lock.get(name)
-        check_commercial(locked.name, locked.license, locked.commercial_use, suggestion=_permitted(lock))
+    name = _licensed_name(settings, lock)
     try:
         return resolve_model(name, lock, root), lock
     except ModelMissingError:
@@ -107,6 +101,42 @@ def resolve(settings: MTSettings) -> tuple[ResolvedModel, ModelLock | None]:
         log.info("pulling %s on first use", name)
         pull(lock, name, root, progress=settings.progress)
         return resolve_model(name, lock, root), lock
+
+
+def _licensed_name(settings: MTSettings, lock: ModelLock) -> str:
+    """The locked model's name: the one asked for, else the default (for commercial use: the best permitted).
+
+    Raises:
+        LicenseError: commercial use of a locked model whose license forbids it.
+    """
+    if settings.model is None:
+        return commercial_default(lock).name if settings.commercial else lock.default.name
+    if settings.commercial and settings.model in lock.names:
+        locked = lock.get(settings.model)
+        check_commercial(locked.name, locked.license, locked.commercial_use, suggestion=_permitted(lock))
+    return settings.model
+
+
+def check_license(settings: MTSettings) -> None:
+    """Refuse, before any work, a model that ``settings.commercial`` forbids; nothing is pulled or loaded.
+
+    Unknown names and missing folders are left for :func:`resolve` to report.
+
+    Raises:
+        LicenseError: see :func:`resolve`.
+    """
+    if not settings.commercial:
+        return
+    spec = settings.model
+    if spec is not None and looks_like_path(spec):
+        try:
+            model = resolve_model(spec, _empty_lock(), Path("."))
+        except TranslateError:
+            return
+        check_commercial(model.name, model.license, model.commercial_use, local=True,
+                         suggestion=_permitted(_lock_if_any(settings.lock)))
+        return
+    _licensed_name(settings, load_lock(find_lock(settings.lock)))
 
 
 def _empty_lock() -> ModelLock:
