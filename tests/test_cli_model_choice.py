@@ -17,7 +17,7 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from conftest import DATA
+from conftest import DATA, ROOT
 from translate.cli import cli
 
 REV = "0123456789abcdef0123456789abcdef01234567"
@@ -106,6 +106,21 @@ def test_recommend_follows_the_license(newsroom: Path) -> None:
     (newsroom / "translate.toml").write_text("[workspace]\ncommercial = true\n")
     assert "recommended for commercial use on a CPU: tiny-madlad" in _run("models", "recommend").output
     assert "recommended for non-commercial use" in _run("models", "recommend", "--no-commercial").output
+
+
+def test_the_real_lock_lists_seven_models_with_licenses_and_scores(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRANSLATE_MODELS", str(tmp_path))
+    lines = _run("models", "list", "--lock", str(ROOT / "models.lock")).output.splitlines()
+    rows = {line.split()[0].rstrip("*"): line.split() for line in lines[1:8]}
+    assert len(rows) == 7 and lines[0].split()[0] == "name"
+    assert rows["nllb-200-distilled-600m"][5:] == ["CC-BY-NC-4.0", "no", "29.0", "no"]
+    assert rows["nllb-200-3.3b"][5:] == ["CC-BY-NC-4.0", "no", "32.0", "no"]
+    assert rows["m2m100-1.2b"][5:] == ["MIT", "yes", "19.7", "no"]
+    assert rows["madlad400-3b-mt"][1:] == ["madlad", "3B", "11.8", "GB", "Apache-2.0", "yes", "-", "no"]
+    assert "for commercial use: m2m100-1.2b" in lines[8]
+    recommended = _run("models", "recommend", "--commercial", "--cpu", "--lock", str(ROOT / "models.lock"))
+    assert recommended.output.startswith("recommended for commercial use on a CPU: m2m100-1.2b: best published")
+    assert "  nllb-200-distilled-600m: licensed CC-BY-NC-4.0: not for commercial use" in recommended.output
 
 
 def test_recommend_with_nothing_permitted_fails(newsroom: Path) -> None:
