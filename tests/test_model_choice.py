@@ -183,6 +183,12 @@ def test_without_any_score_the_smallest_permitted_model_is_chosen_and_said_so() 
     assert "measure it: translate eval" in result.alternatives[0].reason
 
 
+def test_a_permitted_lock_default_stays_the_default() -> None:
+    lock = lock_of(entry("nc", license="CC-BY-NC-4.0", score=29.0), entry("mit-mid", params="1.2B", score=19.7),
+                   entry("mit-small", params="418M", default=True))
+    assert commercial_default(lock).name == "mit-small"
+
+
 def test_no_permitted_model_means_no_commercial_default() -> None:
     lock = lock_of(entry("nc", license="CC-BY-NC-4.0", score=29.0, default=True))
     assert recommend(lock, commercial=True).choice is None

@@ -124,11 +124,18 @@ def recommend(lock: ModelLock, *, commercial: bool, device: str = "cpu") -> Reco
 
 
 def commercial_default(lock: ModelLock) -> LockedModel:
-    """The model a commercial workspace uses when none is named: the CPU recommendation among permitted models.
+    """The model a commercial workspace uses when none is named.
+
+    The lock's default when its license permits commercial use, else the CPU
+    recommendation among the permitted models (the GPU one when no permitted
+    model suits a CPU).
 
     Raises:
         LicenseError: models.lock has no pinned model that permits commercial use.
     """
+    default = next((m for m in lock.models if m.default), None)
+    if default is not None and default.commercial_use and default.revision:
+        return default
     for device in DEVICES:
         found = recommend(lock, commercial=True, device=device).choice
         if found is not None:
