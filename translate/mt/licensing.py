@@ -79,7 +79,7 @@ def check_commercial(name: str, license_: str, commercial_use: bool | None, *, s
     """
     if commercial_use is True:
         return
-    instead = (f"use {suggestion}, the best model models.lock permits for commercial use" if suggestion
+    instead = (f"use {suggestion}, the default for commercial use (translate models recommend --commercial)" if suggestion
                else "models.lock has no model that permits commercial use")
     if commercial_use is False:
         reason = f"is licensed {license_}, which does not permit commercial use"
