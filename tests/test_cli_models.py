@@ -41,8 +41,11 @@ def setup(workdir: Path, tiny_nllb_folder: Path, monkeypatch: pytest.MonkeyPatch
 
 def test_list_path_verify_lock(setup: Path) -> None:
     listed = _run("models", "list")
-    assert listed.exit_code == 0 and "tiny-nllb" in listed.output and "non-commercial" in listed.output
-    assert "transformers" in listed.output
+    assert listed.exit_code == 0, listed.output
+    header, row = listed.output.splitlines()[:2]
+    assert header.split() == ["name", "family", "params", "size", "license", "commercial", "chrF++", "downloaded"]
+    assert row.split()[:2] == ["tiny-nllb*", "nllb"] and " CC-BY-NC-4.0  no " in row and row.endswith("yes (transformers)")
+    assert "for commercial use: none locked" in listed.output
     path = _run("models", "path")
     assert path.exit_code == 0 and path.output.strip().endswith(REVISION)
     unrecorded = _run("models", "verify", "tiny-nllb")

@@ -262,13 +262,15 @@ def test_m2m100_converts_with_its_language_tokens(tiny_m2m100: ResolvedModel) ->
     assert [t.text for t in fast] == [re.sub(r"__[a-z]{2,3}__", "", t.text) for t in reference]
 
 
-@pytest.mark.parametrize("family", ["marian", "madlad"])
+@pytest.mark.parametrize("family", ["marian", "marian-single", "madlad"])
 def test_other_families_match_transformers(family: str, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Marian (``>>khm<<`` prefix, end token forced at the cap by its generation config) and MADLAD (``<2km>``)."""
+    """Marian (``>>khm<<`` prefix, end token forced at the cap by its generation config), single-target
+    Marian (no prefix) and MADLAD (T5, ``<2km>``)."""
     import tinymodels
 
-    build = {"marian": tinymodels.build_marian, "madlad": tinymodels.build_madlad}[family]
-    model = local_model(build(tmp_path_factory.mktemp(family) / f"tiny-{family}"), f"tiny-{family}", family)
+    build = {"marian": tinymodels.build_marian, "madlad": tinymodels.build_madlad,
+             "marian-single": lambda folder: tinymodels.build_marian(folder, targets=())}[family]
+    model = local_model(build(tmp_path_factory.mktemp(family) / f"tiny-{family}"), f"tiny-{family}", family.split("-")[0])
     convert(model, quantization="float32")
     config = DecodingConfig(**EXACT, max_new_tokens_factor=0.5, max_new_tokens_extra=3)
     sentences = english(4)

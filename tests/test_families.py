@@ -46,13 +46,14 @@ def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from tinymodels import build_madlad, build_m2m100, build_marian
 
     root = tmp_path_factory.mktemp("families")
-    return {"m2m100": build_m2m100(root / "m2m100"), "marian": build_marian(root / "marian"), "madlad": build_madlad(root / "madlad")}
+    return {"m2m100": build_m2m100(root / "m2m100"), "marian": build_marian(root / "marian"), "madlad": build_madlad(root / "madlad"),
+            "marian-single": build_marian(root / "marian-single", targets=())}
 
 
 def test_family_detection(tiny_models: dict[str, Path], tiny_nllb_folder: Path) -> None:
     assert detect_family(tiny_nllb_folder) == "nllb"
     for family, folder in tiny_models.items():
-        assert detect_family(folder) == family
+        assert detect_family(folder) == family.split("-")[0]
 
 
 def test_m2m100_forces_target_language_token(tiny_models: dict[str, Path]) -> None:
@@ -76,3 +77,14 @@ def test_prefix_token_families(tiny_models: dict[str, Path], family: str, token:
     assert translation.source == "Hello."
     with pytest.raises(UnsupportedLanguageError):
         engine.translate(["Hello."], EN, language("de"))
+
+
+def test_single_target_marian_needs_no_target_token(tiny_models: dict[str, Path]) -> None:
+    """An English->Khmer-only OPUS-MT model has no >>xxx<< tokens: nothing is put before the source."""
+    engine = _engine(tiny_models["marian-single"], "marian")
+    assert not any(t.startswith(">>") for t in engine.vocabulary)  # type: ignore[attr-defined]
+    codes = engine._codes(EN, KM)  # type: ignore[attr-defined]
+    assert (codes.prefix, codes.target, codes.forced_bos) == ("", "km", None)
+    assert engine._encode(["Hello."]) == engine._encode([codes.prefix + "Hello."])  # type: ignore[attr-defined]
+    [translation] = engine.translate(["Hello."], EN, KM)
+    assert translation.source == "Hello." and translation.input_tokens > 0

@@ -114,18 +114,50 @@ def test_real_lock_entries_are_pinned_and_safe(model: models.LockedModel) -> Non
     assert model.revision == "" or (len(model.revision) == 40 and int(model.revision, 16) >= 0)
     paths = {f.path for f in model.files}
     assert "config.json" in paths
-    assert any(p.endswith(".safetensors") for p in paths) or "pytorch_model.bin" in paths
+    pickles = {p for p in paths if p.startswith("pytorch_model") and p.endswith(".bin")}
+    assert any(p.endswith(".safetensors") for p in paths) or pickles
     if any(p.endswith(".safetensors") for p in paths):
-        assert "pytorch_model.bin" not in paths, "never lock pickle weights beside safetensors"
+        assert not pickles, "never lock pickle weights beside safetensors"
+    if len(pickles) > 1:
+        assert "pytorch_model.bin.index.json" in paths, "sharded weights need their index"
     for file in model.files:
         assert file.sha256 == "" or len(file.sha256) == 64
 
 
-def test_license_warning_only_for_the_non_commercial_model() -> None:
+@pytest.mark.parametrize("model", load_lock(LOCK).models, ids=lambda m: m.name)
+def test_real_lock_entries_say_what_a_newsroom_needs_to_choose(model: models.LockedModel) -> None:
+    from translate.mt.licensing import permits_commercial
+
+    assert model.parameter_count and model.sources, "parameters and sources of the hashes are recorded"
+    assert permits_commercial(model.license) is model.commercial_use, "commercial_use follows the license"
+    weights = [f for f in model.files if f.path.endswith((".bin", ".safetensors"))]
+    assert any(f.sha256 for f in weights) or model.family == "marian", "the weights' hash is published for every large model"
+    if model.quality is not None:
+        assert model.quality.source and 0 < model.quality.score < 100
+
+
+def test_real_lock_lists_the_models_a_newsroom_chooses_between() -> None:
+    from translate.mt.recommend import khmer_score
+
+    lock = load_lock(LOCK)
+    assert len(lock.models) >= 6
+    assert {m.family for m in lock.models} == {"nllb", "m2m100", "madlad", "marian"}
+    assert {m.name for m in lock.models if not m.commercial_use} == {
+        "nllb-200-distilled-600m", "nllb-200-distilled-1.3b", "nllb-200-3.3b"}
+    scores = {m.name: khmer_score(m) for m in lock.models}
+    assert scores["nllb-200-distilled-600m"] == 29.0 and scores["nllb-200-3.3b"] == 32.0
+    assert scores["m2m100-1.2b"] == 19.7
+    madlad = lock.get("madlad400-3b-mt")
+    assert madlad.license == "Apache-2.0" and [f.path for f in madlad.files if f.path.endswith(".safetensors")] == ["model.safetensors"]
+    assert all(f.sha256 and f.size for f in madlad.files), "every MADLAD-400 file is published for its revision"
+
+
+def test_license_warning_only_for_the_non_commercial_models() -> None:
     warnings = {m.name: license_warning(m) for m in load_lock(LOCK).models}
     assert warnings.pop("nllb-200-distilled-600m") == (
         "warning: nllb-200-distilled-600m is licensed CC-BY-NC-4.0: non-commercial use only"
     )
+    assert warnings.pop("nllb-200-distilled-1.3b") and warnings.pop("nllb-200-3.3b")
     assert set(warnings.values()) == {None}
 
 
@@ -290,11 +322,12 @@ def test_list_models_and_formats(store: tuple[Path, Path]) -> None:
     (folder / "ct2-int8").mkdir()
     (folder / "ct2-int8" / "model.bin").write_bytes(b"\0")
     assert formats_present(folder) == ("transformers", "ct2")
+    (status,) = list_models(load_lock(lock_path), root)
+    files = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    assert status.disk_bytes == files and status.disk_bytes > status.model.size_bytes  # the conversion counts
     statuses = list_models(load_lock(LOCK), root)
-    assert [(s.name, s.present, s.formats) for s in statuses] == [
-        ("nllb-200-distilled-600m", False, ()),
-        ("m2m100-418m", False, ()),
-    ]
+    assert [(s.present, s.formats, s.disk_bytes) for s in statuses] == [(False, (), 0)] * len(statuses)
+    assert [s.name for s in statuses] == list(load_lock(LOCK).names)
 
 
 # --------------------------------------------------------------------------- local folders and safety

@@ -50,12 +50,13 @@ def eval_command(
     post-processing) next to sentence-by-sentence input, scored on whole
     documents and, where segmentation recovers the lines, by sentence.
     """
-    from translate.cli.mt import _request
+    from translate.cli.mt import _check_license, _request
     from translate.errors import TranslateError
 
     if doc_size is not None and doc_ids is not None:
         raise click.UsageError("give --documents N or --doc-ids FILE, not both")
     request = _request(options)
+    _check_license(request)
     if doc_size is None and doc_ids is None:
         from translate.eval import evaluate
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import click
 
-from translate.cli.common import EXIT_PARTIAL, fail
+from translate.cli.common import EXIT_PARTIAL, bad_setting, fail
 
 _LOCK = click.option("--lock", type=click.Path(dir_okay=False, path_type=Path), help="models.lock to use (default: ./models.lock, else the project's).")
 
@@ -27,36 +28,165 @@ def _context(lock: Path | None) -> tuple[Any, Path]:
 
 @click.group()
 def models() -> None:
-    """Pinned translation models: what is locked, downloaded and verified.
+    """Pinned translation models: what is locked, downloaded and verified, and which to use.
 
     \b
     Models are pinned in models.lock (repository, commit, file hashes,
-    license) and downloaded into ~/.cache/translate/models/<name>/<revision>/
-    (or $TRANSLATE_MODELS), from where they load offline.
+    license, published Khmer quality) and downloaded into
+    ~/.cache/translate/models/<name>/<revision>/ (or $TRANSLATE_MODELS),
+    from where they load offline. translate models recommend says which
+    one to use, for commercial use or not, on a CPU or a GPU.
     """
 
 
+def _size(count: int) -> str:
+    """Bytes for people: ``2.5 GB``, ``812 MB``, ``44 B``."""
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} B"
+
+
+def _download_size(model: Any) -> str:
+    """The download size; ``~`` when some file sizes are recorded only on first pull (estimated from the parameters)."""
+    if model.size_complete:
+        return _size(model.size_bytes)
+    estimate = max(model.size_bytes, int(4 * (model.parameter_count or 0)))  # fp32 weights: 4 bytes a parameter
+    return "~" + _size(estimate)
+
+
+def _status_json(status: Any) -> dict[str, Any]:
+    model = status.model
+    quality = model.quality
+    return {
+        "name": model.name, "repo": model.repo, "revision": model.revision, "family": model.family,
+        "parameters": model.parameters, "license": model.license, "commercial_use": model.commercial_use,
+        "default": model.default, "size_bytes": model.size_bytes, "size_complete": model.size_complete,
+        "quality": None if quality is None else {
+            "metric": quality.metric, "testset": quality.testset, "pair": quality.pair, "score": quality.score,
+            "source": quality.source, "note": quality.note,
+        },
+        "downloaded": status.present, "formats": list(status.formats), "path": str(status.path),
+        "disk_bytes": status.disk_bytes, "sources": list(model.sources),
+    }
+
+
 @models.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print the models as JSON (every field of models.lock and the download state).")
 @_LOCK
-def list_(lock: Path | None) -> None:
-    """List the locked models, their licenses and which are downloaded."""
+def list_(as_json: bool, lock: Path | None) -> None:
+    """List the locked models: license, commercial use, size, Khmer quality and which are downloaded.
+
+    \b
+    size      the download (sum of the locked files; ~ estimated from the
+              parameters while some sizes are recorded only on first pull);
+              a downloaded model shows its size on disk, conversions included
+    chrF++    published FLORES-200 devtest English->Khmer score (- when none
+              is published; see models.lock for the source of each)
+    """
     from translate.mt.models import list_models
+    from translate.mt.recommend import khmer_score
 
     model_lock, root = _context(lock)
-    rows = [("name", "license", "default", "downloaded", "formats", "repository")]
-    for status in list_models(model_lock, root):
+    statuses = list_models(model_lock, root)
+    if as_json:
+        click.echo(json.dumps([_status_json(s) for s in statuses], indent=2, ensure_ascii=False))
+        return
+    rows = [("name", "family", "params", "size", "license", "commercial", "chrF++", "downloaded")]
+    for status in statuses:
+        model = status.model
+        score = khmer_score(model)
+        size = _size(status.disk_bytes) + " on disk" if status.present else _download_size(model)
         rows.append((
-            status.name,
-            status.license + ("" if status.commercial_use else " (non-commercial)"),
-            "yes" if status.default else "",
-            "yes" if status.present else "no",
-            ",".join(status.formats) or "-",
-            f"{status.repo}@{status.revision[:12]}",
+            model.name + ("*" if model.default else ""),
+            model.family,
+            model.parameters or "-",
+            size,
+            model.license,
+            "yes" if model.commercial_use else "no",
+            f"{score:.1f}" if score is not None else "-",
+            f"yes ({','.join(status.formats) or '-'})" if status.present else "no",
         ))
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     for row in rows:
         click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    click.echo(f"* default model; for commercial use: {_commercial_default(model_lock)} (translate models recommend --commercial)")
     click.echo(f"models folder: {root}")
+
+
+def _commercial_default(model_lock: Any) -> str:
+    from translate.mt.licensing import LicenseError
+    from translate.mt.recommend import commercial_default
+
+    try:
+        return commercial_default(model_lock).name
+    except LicenseError:
+        return "none locked"
+
+
+def _workspace_commercial() -> bool:
+    """``[workspace] commercial`` of translate.toml in the working folder (False without one)."""
+    from translate.config import read_config_table
+    from translate.errors import ConfigError
+
+    try:
+        value = read_config_table("workspace").get("commercial", False)
+    except ConfigError as error:
+        raise bad_setting(error) from error
+    if not isinstance(value, bool):
+        raise bad_setting(ConfigError("[workspace] commercial must be true or false", path="translate.toml"))
+    return value
+
+
+@models.command()
+@click.option("--commercial/--no-commercial", default=None, help="Only models whose license permits commercial use (default: [workspace] commercial of translate.toml, else no).")
+@click.option("--gpu/--cpu", "gpu", default=False, help="Recommend for a GPU (best quality) or a CPU (best quality among models that run well on one). Default: --cpu.")
+@click.option("--json", "as_json", is_flag=True, help="Print the recommendation as JSON.")
+@_LOCK
+def recommend(commercial: bool | None, gpu: bool, as_json: bool, lock: Path | None) -> None:
+    """Say which locked model to translate English into Khmer with, and why.
+
+    The best published FLORES-200 English->Khmer chrF++ among the models the
+    license allows (--commercial: MIT, Apache-2.0...) and the hardware runs
+    well (--cpu: up to 1.5B parameters, about 1.5 GB as CTranslate2 int8).
+    Models without a published score come last: measure them with translate eval.
+    """
+    from translate.mt.models import list_models
+    from translate.mt.recommend import recommend as rank
+
+    model_lock, root = _context(lock)
+    commercial = _workspace_commercial() if commercial is None else commercial
+    device = "gpu" if gpu else "cpu"
+    result = rank(model_lock, commercial=commercial, device=device)
+    present = {s.name: s.present for s in list_models(model_lock, root)}
+    if as_json:
+        def option(o: Any) -> dict[str, Any]:
+            return {"name": o.model.name, "reason": o.reason, "downloaded": present.get(o.model.name, False)}
+
+        click.echo(json.dumps({
+            "device": device, "commercial": commercial,
+            "choice": option(result.choice) if result.choice else None,
+            "alternatives": [option(o) for o in result.alternatives],
+            "excluded": [option(o) for o in result.excluded],
+        }, indent=2, ensure_ascii=False))
+    else:
+        use = "commercial use" if commercial else "non-commercial use"
+        if result.choice is None:
+            click.echo(f"no locked model qualifies for {use} on a {device.upper()}", err=True)
+        else:
+            click.echo(f"recommended for {use} on a {device.upper()}: {result.choice.model.name}: {result.choice.reason}")
+            if not present.get(result.choice.model.name):
+                click.echo(f"  not downloaded yet: translate models pull {result.choice.model.name}")
+        if result.alternatives:
+            click.echo("alternatives:")
+            for alternative in result.alternatives:
+                click.echo(f"  {alternative.model.name}: {alternative.reason}")
+        if result.excluded:
+            click.echo("not for this case:")
+            for excluded in result.excluded:
+                click.echo(f"  {excluded.model.name}: {excluded.reason}")
+    if result.choice is None:
+        sys.exit(EXIT_PARTIAL)
 
 
 @models.command()

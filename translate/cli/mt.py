@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from translate.cli.common import Context, fail, parse_langs, read_options, report_errors, report_withheld, workspace_from
+from translate.cli.common import Context, bad_setting, fail, parse_langs, read_options, report_errors, report_withheld, workspace_from
 
 if TYPE_CHECKING:
     from translate.api import MTRequest
@@ -26,6 +26,7 @@ def mt_options(func: F) -> F:
     """Options shared by ``mt`` and ``run``: model, backend, decoding settings, memory."""
     decorators = [
         click.option("--model", metavar="NAME|DIR", help="A model named in models.lock (default: its default model) or a local model folder."),
+        click.option("--commercial/--no-commercial", default=None, help="Commercial use: refuse models whose license forbids it (NLLB-200 is CC-BY-NC) and default to the best permitted one (default: [workspace] commercial of the --config file, else no)."),
         click.option("--backend", type=click.Choice(["auto", "ctranslate2", "transformers"]), default="auto", show_default=True, help="Inference backend; auto = CTranslate2 when installed and the model is converted (translate models convert), else transformers."),
         click.option("--beam-size", type=click.IntRange(1, 16), help="Beam width (default 4)."),
         click.option("--max-input-tokens", type=click.IntRange(8), help="Longer sentences are split at clause boundaries first (default 200)."),
@@ -53,17 +54,22 @@ def _request(options: dict[str, Any]) -> MTRequest:
     from translate.errors import ConfigError
     from translate.mt.decoding import decoding_config
     from translate.mt.setup import MTSettings
+    from translate.workspace.config import commercial_setting
 
     from translate.khmer import khmer_options
 
     flags = {name: options.pop(name) for name in _DECODING_FLAGS}
     config_file = options.pop("config_file")
+    commercial = options.pop("commercial")
     try:
         decoding = decoding_config(read_config_table("decoding", config_file), flags)
         khmer = khmer_options(read_config_table("khmer", config_file))
+        if commercial is None:
+            commercial = commercial_setting(read_config_table("workspace", config_file), config_file)
     except ConfigError as error:
         raise fail(error) from error
-    settings = MTSettings(model=options.pop("model"), backend=options.pop("backend"), decoding=decoding, lock=options.pop("lock"), progress=sys.stderr.isatty())
+    settings = MTSettings(model=options.pop("model"), backend=options.pop("backend"), decoding=decoding, lock=options.pop("lock"),
+                          progress=sys.stderr.isatty(), commercial=commercial)
     return MTRequest(settings=settings, memory=options.pop("memory"), retranslate_machine=options.pop("retranslate_machine"), khmer=khmer, glossaries=tuple(options.pop("glossaries")))
 
 
@@ -99,13 +105,30 @@ def _warn_license(model: Any) -> None:
         click.echo(warning, err=True)
 
 
+def _check_license(request: MTRequest) -> None:
+    """Refuse a model that commercial use forbids before any article is read (exit code 2)."""
+    from translate.errors import TranslateError
+    from translate.mt.licensing import LicenseError
+    from translate.mt.setup import check_license
+
+    try:
+        check_license(request.settings)
+    except LicenseError as error:
+        raise bad_setting(error) from error
+    except TranslateError as error:
+        raise fail(error) from error
+
+
 def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any, skip: Any = ()) -> MTRun:
     from translate.api import machine_translate
     from translate.errors import TranslateError
+    from translate.mt.licensing import LicenseError
 
     try:
         with _progress(obj.quiet) as progress:
             return machine_translate(articles, langs, workspace, request, progress=progress, on_model=_warn_license, skip=skip)
+    except LicenseError as error:
+        raise bad_setting(error) from error
     except TranslateError as error:
         raise fail(error) from error
 
@@ -170,6 +193,7 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
         raise fail(error) from error
     langs = parse_langs(to)
     request = _request(options)
+    _check_license(request)
     workspace = workspace_from(obj, **options)
     extracted = extract(articles, langs, workspace)
     errors = [e for r in extracted for e in r.errors]

@@ -131,6 +131,7 @@ def _warn_license(model: Any) -> None:
 @click.option("--exclude", "exclude", multiple=True, metavar="GLOB", help="Leave out matching files (added to the file's exclusions).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder for published articles.")
 @click.option("--model", metavar="NAME|DIR", help="A model named in models.lock or a local model folder.")
+@click.option("--commercial/--no-commercial", default=None, help="Commercial use: refuse models whose license forbids it and default to the best permitted one (default: [workspace] commercial).")
 @click.option("--engine", type=click.Choice(["auto", "ctranslate2", "transformers", "fake"]), help="Translation engine (fake: tests and benchmarks only).")
 @click.option("--memory", type=click.Path(dir_okay=False, path_type=Path), help="Translation-memory file (default: .translate/memory.sqlite3 of the workspace).")
 @click.option("--force", is_flag=True, help="Redo every article, not only those that changed.")
@@ -145,6 +146,7 @@ def sync(
     exclude: tuple[str, ...],
     output: Path | None,
     model: str | None,
+    commercial: bool | None,
     engine: str | None,
     memory: Path | None,
     force: bool,
@@ -181,6 +183,7 @@ def sync(
         sources=tuple(sources) or None,
         output=output,
         model=model,
+        commercial=commercial,
         engine=engine,
         memory=memory,
     )

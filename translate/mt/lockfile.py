@@ -20,9 +20,15 @@ FAMILIES = ("nllb", "m2m100", "marian", "madlad")
 #: Formats a model folder can hold.
 FORMATS = ("transformers", "ct2")
 
+#: Metrics a published quality score may be given in (chrF++ adds word n-grams to chrF).
+QUALITY_METRICS = ("chrF++", "chrF")
+
 _REVISION = re.compile(r"[0-9a-f]{40}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+#: A model name: lowercase letters, digits, ``-``, ``_`` and ``.`` (``nllb-200-3.3b``).
+_NAME = re.compile(r"[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?")
+#: Parameters: a number and M or B (``600M``, ``1.3B``).
+_PARAMETERS = re.compile(r"(\d+(?:\.\d+)?)([MB])")
 #: One part of a Hugging Face repository id (owner or name): letters, digits,
 #: ``_``, ``-`` and ``.``, starting and ending with a letter, digit or ``_``;
 #: huggingface_hub's ``validate_repo_id`` also refuses ``--`` and ``..``.
@@ -32,12 +38,15 @@ _REPO_MAX = 96  # characters of the owner, and of the name
 RESERVED_FILES = frozenset({".translate-verified.json"})
 _TOP_KEYS = frozenset({"version", "models"})
 _MODEL_KEYS = frozenset(
-    {"repo", "revision", "family", "license", "commercial_use", "languages", "formats", "default", "files"}
+    {"repo", "revision", "family", "parameters", "license", "commercial_use", "languages", "formats", "default",
+     "quality", "sources", "files"}
 )
 _FILE_KEYS = frozenset({"path", "sha256", "size"})
+_QUALITY_KEYS = frozenset({"metric", "testset", "pair", "score", "source", "note"})
 _EXAMPLES = {
     "repo": '"facebook/m2m100_418M"', "revision": '"<40-hex commit>"', "family": '"nllb"', "license": '"MIT"',
     "commercial_use": "true", "default": "false", "files": '[{ path = "config.json", sha256 = "" }]',
+    "parameters": '"1.3B"',
 }
 
 
@@ -61,6 +70,32 @@ class LockedFile:
 
 
 @dataclass(frozen=True)
+class Quality:
+    """A published translation-quality score of a model.
+
+    Attributes:
+        metric: ``chrF++`` or ``chrF`` (see :data:`QUALITY_METRICS`); only
+            scores in the same metric, test set and pair are comparable.
+        testset: such as ``flores200-devtest``.
+        pair: source and target, such as ``eng_Latn-khm_Khmr``.
+        score: 0 to 100.
+        source: where it was published (a URL, or a description).
+        note: a caveat, or "".
+    """
+
+    metric: str
+    testset: str
+    pair: str
+    score: float
+    source: str
+    note: str = ""
+
+    def comparable(self, other: Quality) -> bool:
+        """Whether two scores measure the same thing (metric, test set, pair)."""
+        return (self.metric, self.testset, self.pair) == (other.metric, other.testset, other.pair)
+
+
+@dataclass(frozen=True)
 class LockedModel:
     """One ``[models.NAME]`` table of models.lock."""
 
@@ -74,6 +109,27 @@ class LockedModel:
     formats: tuple[str, ...]
     default: bool
     files: tuple[LockedFile, ...]
+    parameters: str = ""
+    quality: Quality | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def size_bytes(self) -> int:
+        """The download size: the sum of the locked files' sizes that are recorded."""
+        return sum(f.size for f in self.files if f.size is not None)
+
+    @property
+    def size_complete(self) -> bool:
+        """Whether every locked file has a recorded size (else :attr:`size_bytes` is a lower bound)."""
+        return all(f.size is not None for f in self.files)
+
+    @property
+    def parameter_count(self) -> float | None:
+        """The number of parameters from :attr:`parameters` (``1.3B`` -> 1.3e9), or None."""
+        found = _PARAMETERS.fullmatch(self.parameters)
+        if found is None:
+            return None
+        return float(found.group(1)) * (1e6 if found.group(2) == "M" else 1e9)
 
 
 @dataclass(frozen=True)
@@ -190,9 +246,14 @@ def _parse_model(name: str, table: object, where: _Where) -> LockedModel:
         return where.error(message, name, key, hint)
 
     if not _NAME.fullmatch(name):
-        raise fail(f"model name '{name}' is not allowed", hint="use lowercase letters, digits, '-' and '_'")
+        raise fail(f"model name '{name}' is not allowed",
+                   hint="use lowercase letters, digits, '-', '_' and '.', starting and ending with a letter or digit")
     if not isinstance(table, dict):
         raise fail(f"models.{name} must be a table", hint=f"write it as [models.{name}]")
+    if table and not (set(table) & _MODEL_KEYS) and all(isinstance(v, dict) for v in table.values()):
+        dotted = f"{name}.{next(iter(table))}"
+        raise fail(f"model name {dotted} has a dot, which TOML reads as a nested table",
+                   hint=f'quote it: [models."{dotted}"]')
     for key in table:
         if key not in _MODEL_KEYS:
             raise fail(f"unknown key '{key}' in [models.{name}]", key, hint=f"known keys: {', '.join(sorted(_MODEL_KEYS))}")
@@ -231,11 +292,49 @@ def _parse_model(name: str, table: object, where: _Where) -> LockedModel:
     if not isinstance(formats, list) or not formats or any(f not in FORMATS for f in formats):
         raise fail(f"formats of {name} must be a non-empty list", "formats",
                    hint=f"use some of: {', '.join(FORMATS)}")
+    parameters = str(typed("parameters", str, "a string")) if "parameters" in table else ""
+    if parameters and not _PARAMETERS.fullmatch(parameters):
+        raise fail(f"parameters of {name} must be a number and M or B, not {parameters!r}", "parameters",
+                   hint='for example: parameters = "1.3B"')
+    sources = table.get("sources", ())
+    if isinstance(sources, str):
+        sources = (sources,)
+    if not isinstance(sources, (list, tuple)) or not all(isinstance(x, str) and x.strip() for x in sources):
+        raise fail(f"sources of {name} must be a list of non-empty strings", "sources",
+                   hint='write sources = ["https://huggingface.co/<repo>/tree/<revision>"]')
+    quality = _parse_quality(name, table["quality"], fail) if "quality" in table else None
     files = typed("files", list, "a list of { path, sha256, size } tables")
     if not isinstance(files, list) or not files:
         raise fail(f"{name} lists no files", "files", hint='list them as files = [{ path = "config.json", sha256 = "" }, ...]')
     return LockedModel(name, repo, revision, family, license_, commercial_use, tuple(languages),
-                       tuple(formats), default, _parse_files(name, files, fail))
+                       tuple(formats), default, _parse_files(name, files, fail), parameters, quality, tuple(sources))
+
+
+def _parse_quality(name: str, value: object, fail: Callable[..., ModelError]) -> Quality:
+    """The ``quality = { metric, testset, pair, score, source[, note] }`` table of a model."""
+    example = ('quality = { metric = "chrF++", testset = "flores200-devtest", pair = "eng_Latn-khm_Khmr", '
+               'score = 29.0, source = "https://..." }')
+
+    def bad(message: str) -> ModelError:
+        return fail(f"quality of {name}: {message}", "quality", hint=f"write {example}")
+
+    if not isinstance(value, dict):
+        raise bad("must be a table")
+    extra = set(value) - _QUALITY_KEYS
+    if extra:
+        raise bad(f"unknown key '{min(extra)}'")
+    missing = [k for k in ("metric", "testset", "pair", "score", "source") if k not in value]
+    if missing:
+        raise bad(f"{missing[0]} is missing")
+    for key in ("metric", "testset", "pair", "source", "note"):
+        if key in value and (not isinstance(value[key], str) or (key != "note" and not value[key].strip())):
+            raise bad(f"{key} must be a non-empty string")
+    if value["metric"] not in QUALITY_METRICS:
+        raise bad(f"metric must be one of {', '.join(QUALITY_METRICS)}, not {value['metric']!r}")
+    score = value["score"]
+    if isinstance(score, bool) or not isinstance(score, (int, float)) or not 0 <= score <= 100:
+        raise bad(f"score must be a number from 0 to 100, not {score!r}")
+    return Quality(value["metric"], value["testset"], value["pair"], float(score), value["source"], value.get("note", ""))
 
 
 def repo_id_problem(repo: str) -> str | None:

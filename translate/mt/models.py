@@ -37,6 +37,7 @@ from translate.mt.integrity import (
     sha256_file,
     verify_folder,
 )
+from translate.mt.licensing import card_license, permits_commercial
 from translate.mt.lockfile import (
     FAMILIES,
     FORMATS,
@@ -45,13 +46,14 @@ from translate.mt.lockfile import (
     ModelError,
     ModelLock,
     ModelMissingError,
+    Quality,
     load_lock,
     parse_lock,
 )
 
 __all__ = [
     "FAMILIES", "FORMATS", "SAFE_LOAD_KWARGS", "FileCheck", "FileStatus", "IntegrityError", "LockedFile", "LockedModel", "ModelError",
-    "ModelLock", "ModelMissingError", "ModelStatus", "ResolvedModel", "VerifyReport", "check_weights_safe",
+    "ModelLock", "ModelMissingError", "ModelStatus", "Quality", "ResolvedModel", "VerifyReport", "check_weights_safe",
     "detect_family", "formats_present", "license_warning", "list_models", "load_kwargs", "load_lock", "lock_hashes", "looks_like_path",
     "model_folder", "model_path", "models_dir", "parse_lock", "pickle_refusal", "pull", "resolve_model", "sha256_file",
     "verify", "verify_folder", "verify_on_use",
@@ -150,17 +152,49 @@ def formats_present(path: Path) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class ModelStatus:
-    """One line of ``translate models list``."""
+    """One line of ``translate models list``: a locked model and what of it is on disk.
 
-    name: str
-    repo: str
-    revision: str
-    license: str
-    commercial_use: bool
-    default: bool
+    Attributes:
+        model: the models.lock entry (license, size, quality...).
+        present: every locked file is in the model folder (not hashed).
+        formats: what the folder holds (``transformers``, ``ct2``), when present.
+        path: the model folder (it may not exist).
+        disk_bytes: bytes the folder takes on disk, conversions included (0 when absent).
+    """
+
+    model: LockedModel
     present: bool
     formats: tuple[str, ...]
     path: Path
+    disk_bytes: int = 0
+
+    @property
+    def name(self) -> str:
+        return self.model.name
+
+    @property
+    def license(self) -> str:
+        return self.model.license
+
+    @property
+    def commercial_use(self) -> bool:
+        return self.model.commercial_use
+
+    @property
+    def default(self) -> bool:
+        return self.model.default
+
+
+def _folder_bytes(folder: Path) -> int:
+    """The size of every file under ``folder`` (conversions included; links not followed)."""
+    total = 0
+    for path in folder.rglob("*"):
+        try:
+            if path.is_file() and not path.is_symlink():
+                total += path.stat().st_size
+        except OSError:
+            continue
+    return total
 
 
 def list_models(lock: ModelLock, root: Path) -> list[ModelStatus]:
@@ -169,10 +203,8 @@ def list_models(lock: ModelLock, root: Path) -> list[ModelStatus]:
     for model in lock.models:
         folder = model_folder(model, root)
         present = folder.is_dir() and all((folder / f.path).is_file() for f in model.files)
-        statuses.append(
-            ModelStatus(model.name, model.repo, model.revision, model.license, model.commercial_use,
-                        model.default, present, formats_present(folder) if present else (), folder)
-        )
+        statuses.append(ModelStatus(model, present, formats_present(folder) if present else (), folder,
+                                    _folder_bytes(folder) if folder.is_dir() else 0))
     return statuses
 
 
@@ -195,9 +227,10 @@ class ResolvedModel:
         path: the folder ``from_pretrained`` loads.
         family: ``nllb``, ``m2m100``, ``marian`` or ``madlad``.
         revision: the pinned commit, or ``local-<sha256 of config.json, 12 hex>``.
-        license: SPDX id, or ``unknown`` for a local folder.
+        license: SPDX id; for a local folder the ``license:`` of its model
+            card (``README.md`` front matter), else ``unknown``.
         repo: the Hugging Face repository id (empty for a local folder).
-        commercial_use: from models.lock; None when unknown.
+        commercial_use: from models.lock or the model card's license; None when unknown.
     """
 
     name: str
@@ -260,7 +293,9 @@ def resolve_model(spec: str, lock: ModelLock, root: Path) -> ResolvedModel:
         raise ModelError(f"no model folder at {spec}", hint="pass a folder holding config.json and the weights")
     family = detect_family(folder)
     revision = "local-" + sha256_file(folder / "config.json")[:12]
-    return ResolvedModel(folder.resolve().name, folder, family, revision, "unknown")
+    license_ = card_license(folder)
+    return ResolvedModel(folder.resolve().name, folder, family, revision, license_ or "unknown",
+                         commercial_use=permits_commercial(license_) if license_ else None)
 
 
 def verify_on_use(model: ResolvedModel) -> None:

@@ -6,9 +6,10 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translate.errors import ConfigError
+from translate.errors import ConfigError, TranslateError
 from translate.mt.decoding import DecodingConfig
 from translate.mt.engine import Engine, create_engine
+from translate.mt.licensing import LicenseError, check_commercial
 from translate.mt.models import (
     ModelLock,
     ModelMissingError,
@@ -19,6 +20,7 @@ from translate.mt.models import (
     pull,
     resolve_model,
 )
+from translate.mt.recommend import commercial_default, describe
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +60,9 @@ class MTSettings:
         models: where pulled models live (default: :func:`translate.mt.models.models_dir`).
         pull: download a locked model that is not there yet.
         progress: show download progress.
+        commercial: the translation is for commercial use: a model whose
+            license forbids it is refused (see :mod:`translate.mt.licensing`)
+            and the default is the best permitted locked model.
     """
 
     model: str | None = None
@@ -67,24 +72,32 @@ class MTSettings:
     models: Path | None = None
     pull: bool = True
     progress: bool = False
+    commercial: bool = False
 
 
 def resolve(settings: MTSettings) -> tuple[ResolvedModel, ModelLock | None]:
     """Find the model folder, pulling a locked model on first use when allowed.
 
     A bare name is a models.lock name; only a path (``./tiny``, ``/models/x``)
-    is a local folder, so no folder can stand in for a locked model.
+    is a local folder, so no folder can stand in for a locked model. With
+    ``settings.commercial`` the license is checked before anything is pulled
+    or loaded.
 
     Raises:
+        LicenseError: commercial use of a model whose license forbids it (or is unknown).
         ModelMissingError: not pulled and pulling is off.
         TranslateError: the lock is invalid, the model unknown, or the download failed.
     """
     spec = settings.model
     if spec is not None and looks_like_path(spec):
-        return resolve_model(spec, _empty_lock(), Path(".")), None
+        model = resolve_model(spec, _empty_lock(), Path("."))
+        if settings.commercial:
+            check_commercial(model.name, model.license, model.commercial_use, local=True,
+                             suggestion=_permitted(_lock_if_any(settings.lock)))
+        return model, None
     lock = load_lock(find_lock(settings.lock))
     root = settings.models or models_dir()
-    name = spec or lock.default.name
+    name = _licensed_name(settings, lock)
     try:
         return resolve_model(name, lock, root), lock
     except ModelMissingError:
@@ -95,8 +108,62 @@ def resolve(settings: MTSettings) -> tuple[ResolvedModel, ModelLock | None]:
         return resolve_model(name, lock, root), lock
 
 
+def _licensed_name(settings: MTSettings, lock: ModelLock) -> str:
+    """The locked model's name: the one asked for, else the default (for commercial use: the best permitted).
+
+    Raises:
+        LicenseError: commercial use of a locked model whose license forbids it.
+    """
+    if settings.model is None:
+        return commercial_default(lock).name if settings.commercial else lock.default.name
+    if settings.commercial and settings.model in lock.names:
+        locked = lock.get(settings.model)
+        check_commercial(locked.name, locked.license, locked.commercial_use, suggestion=_permitted(lock))
+    return settings.model
+
+
+def check_license(settings: MTSettings) -> None:
+    """Refuse, before any work, a model that ``settings.commercial`` forbids; nothing is pulled or loaded.
+
+    Unknown names and missing folders are left for :func:`resolve` to report.
+
+    Raises:
+        LicenseError: see :func:`resolve`.
+    """
+    if not settings.commercial:
+        return
+    spec = settings.model
+    if spec is not None and looks_like_path(spec):
+        try:
+            model = resolve_model(spec, _empty_lock(), Path("."))
+        except TranslateError:
+            return
+        check_commercial(model.name, model.license, model.commercial_use, local=True,
+                         suggestion=_permitted(_lock_if_any(settings.lock)))
+        return
+    _licensed_name(settings, load_lock(find_lock(settings.lock)))
+
+
 def _empty_lock() -> ModelLock:
     return ModelLock(path=Path(LOCK_NAME), models=())
+
+
+def _lock_if_any(explicit: Path | None) -> ModelLock | None:
+    """The models.lock a hint can name models from, or None when there is none (or it is invalid)."""
+    try:
+        return load_lock(find_lock(explicit))
+    except TranslateError:
+        return None
+
+
+def _permitted(lock: ModelLock | None) -> str | None:
+    """The best locked model for commercial use, as a hint describes it, or None."""
+    if lock is None:
+        return None
+    try:
+        return describe(commercial_default(lock))
+    except LicenseError:
+        return None
 
 
 def choose_backend(settings: MTSettings, model: ResolvedModel) -> str:

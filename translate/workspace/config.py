@@ -49,7 +49,10 @@ class WorkspaceConfig:
         languages: target languages (BCP-47 codes).
         locales: the catalog tree.
         output: the folder for published articles.
-        model: a models.lock name or a model folder (``None``: the lock's default).
+        model: a models.lock name or a model folder (``None``: the lock's
+            default, or with ``commercial`` the best permitted locked model).
+        commercial: the newsroom publishes commercially: a model whose
+            license forbids commercial use (NLLB-200, CC-BY-NC) is refused.
         engine: ``auto``, ``ctranslate2``, ``transformers`` or ``fake`` (tests and benchmarks).
         engine_options: options of the ``fake`` engine (``delay``: seconds per sentence).
         memory: the translation-memory file.
@@ -76,6 +79,7 @@ class WorkspaceConfig:
     locales: Path = Path("locales")
     output: Path = Path("out")
     model: str | None = None
+    commercial: bool = False
     engine: str = "auto"
     engine_options: tuple[tuple[str, float], ...] = ()
     memory: Path = Path(STATE_DIR) / "memory.sqlite3"
@@ -215,6 +219,7 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "locales": str,
     "output": str,
     "model": str,
+    "commercial": bool,
     "engine": str,
     "memory": str,
     "encoding": str,
@@ -227,6 +232,21 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
 }
 _LISTS = ("sources", "exclude", "languages", "front_matter_keys", "editions", "glossaries")
 _TABLES = ("markdown", "decoding", "khmer", "publish", "labels", "html")
+
+
+def commercial_setting(table: dict[str, Any], path: Path | None = None) -> bool:
+    """``commercial`` of a ``[workspace]`` table (False when absent).
+
+    Raises:
+        ConfigError: it is not true or false.
+    """
+    value = table.get("commercial", False)
+    if not isinstance(value, bool):
+        where = path or Path(CONFIG_FILE)
+        raise ConfigError("[workspace] commercial must be true or false", path=where,
+                          line=_setting_line(where, "commercial") if Path(where).is_file() else None,
+                          hint="write commercial = true for a newsroom that publishes commercially")
+    return value
 
 
 def find_config(start: Path | None = None) -> Path | None:

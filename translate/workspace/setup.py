@@ -67,6 +67,15 @@ def decoding(config: WorkspaceConfig) -> DecodingConfig:
         raise
 
 
+def _mt_settings(config: WorkspaceConfig, settings: DecodingConfig) -> Any:
+    """The model settings of a workspace: its model, engine, models.lock (when it has one) and commercial use."""
+    from translate.mt.setup import MTSettings
+
+    lock = config.root / "models.lock"
+    return MTSettings(model=config.model, backend=config.engine, decoding=settings, lock=lock if lock.is_file() else None,
+                      commercial=config.commercial)
+
+
 def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None = None) -> EngineSetup:
     """Find the model (pulling a locked one on first use) and prepare a lazy engine.
 
@@ -80,10 +89,9 @@ def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None
 
         delay = dict(config.engine_options).get("delay", 0.0)
         return EngineSetup(EngineSpec("fake", FAKE_MODEL, settings), lambda: FakeEngine(FAKE_MODEL, settings, delay=delay), khmer)
-    from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
+    from translate.mt.setup import choose_backend, load_engine, resolve
 
-    lock = config.root / "models.lock"
-    mt_settings = MTSettings(model=config.model, backend=config.engine, decoding=settings, lock=lock if lock.is_file() else None)
+    mt_settings = _mt_settings(config, settings)
     model, _ = resolve(mt_settings)
     if on_model is not None:
         on_model(model)
@@ -169,9 +177,17 @@ def publish_settings(config: WorkspaceConfig, langs: Sequence[Language]) -> Publ
 def validate(config: WorkspaceConfig, langs: Sequence[Language]) -> None:
     """Check every setting before anything is written.
 
+    A commercial workspace's model is checked against its license here, so
+    that a refused model stops the run before any article is touched.
+
     Raises:
-        ConfigError: the first invalid setting.
+        ConfigError: the first invalid setting (LicenseError: a model the
+            license forbids for commercial use).
     """
-    decoding(config)
+    settings = decoding(config)
     khmer_options(config.table("khmer"))
     publish_settings(config, langs)
+    if config.commercial and config.engine != "fake":
+        from translate.mt.setup import check_license
+
+        check_license(_mt_settings(config, settings))

@@ -36,6 +36,9 @@ front_matter_keys = ["title", "summary", "description", "subtitle", "caption", "
 keep_furniture = false
 # Model: a models.lock name or a model folder; leave out for the lock's default.
 # model = "nllb-200-distilled-600m"
+# Commercial use: true refuses models whose license forbids it (NLLB-200 is
+# CC-BY-NC-4.0) and defaults to the best permitted one; see translate models recommend --commercial.
+commercial = false
 # Engine: "auto" (CTranslate2 when converted, else transformers), "ctranslate2", "transformers".
 engine = "auto"
 # Translation memory: a re-run never translates a sentence twice.
