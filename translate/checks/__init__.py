@@ -13,7 +13,8 @@ acronyms), imported on first use.
 
 A translator silences one check on one entry with a gettext flag, as in
 Weblate: ``#, ignore-numbers`` (a translation that converts "5 miles" to
-"8 km"). :func:`ignored_checks` reads those flags; Weblate's and pofilter's
+"8 km"), or, where GNU msgmerge would drop the flag, with a translator
+comment starting with it (``# ignore-numbers: 5 miles is 8 km``). :func:`ignored_checks` reads those flags; Weblate's and pofilter's
 names of the same checks are understood too (``ignore-end-stop``,
 ``ignore-same``). A silenced failure is still found and reported as
 suppressed, but it neither fails ``translate check`` nor keeps the
@@ -22,6 +23,7 @@ translation from being published.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -123,25 +125,41 @@ def _names() -> dict[str, str]:
     return names
 
 
-def ignored_checks(flags: Iterable[str]) -> frozenset[str]:
+_COMMENT_FLAGS = re.compile(r"\s*(ignore-[\w-]+(?:\s*,\s*ignore-[\w-]+)*)")
+
+
+def ignore_flags(flags: Iterable[str], comment: str = "") -> tuple[str, ...]:
+    """The ``ignore-`` flags of an entry: its gettext flags, and translator-comment lines that start with them.
+
+    GNU msgmerge keeps only the flags the template has, so a translator whose
+    tools run it can write the same words as a translator comment, which every
+    merge keeps: ``# ignore-numbers: 5 miles is 8 km``.
+    """
+    found = [flag.strip() for flag in flags if flag.strip().startswith(IGNORE_PREFIX)]
+    for line in comment.splitlines():
+        match = _COMMENT_FLAGS.match(line)
+        if match:
+            found.extend(word.strip() for word in match.group(1).split(","))
+    return tuple(dict.fromkeys(found))
+
+
+def ignored_checks(flags: Iterable[str], comment: str = "") -> frozenset[str]:
     """The checks that an entry's ``ignore-<check>`` flags silence, by registered name.
 
     ``ignore-numbers`` and Weblate's ``ignore-end-stop`` (for ``end-punctuation``)
-    both work; flags naming no check are left out (see :func:`unknown_ignore_flags`).
+    both work, as flags or at the start of a translator-comment line (see
+    :func:`ignore_flags`); flags naming no check are left out (see
+    :func:`unknown_ignore_flags`).
     """
     names = _names()
-    found = (names.get(flag.strip().removeprefix(IGNORE_PREFIX)) for flag in flags if flag.strip().startswith(IGNORE_PREFIX))
+    found = (names.get(flag.removeprefix(IGNORE_PREFIX)) for flag in ignore_flags(flags, comment))
     return frozenset(name for name in found if name is not None)
 
 
-def unknown_ignore_flags(flags: Iterable[str]) -> tuple[str, ...]:
+def unknown_ignore_flags(flags: Iterable[str], comment: str = "") -> tuple[str, ...]:
     """``ignore-`` flags that name no check of ours nor one of Weblate's (a typo silences nothing)."""
     names = _names()
-    return tuple(
-        flag.strip()
-        for flag in flags
-        if flag.strip().startswith(IGNORE_PREFIX) and flag.strip().removeprefix(IGNORE_PREFIX) not in names and flag.strip().removeprefix(IGNORE_PREFIX) not in WEBLATE_ONLY
-    )
+    return tuple(flag for flag in ignore_flags(flags, comment) if flag.removeprefix(IGNORE_PREFIX) not in names and flag.removeprefix(IGNORE_PREFIX) not in WEBLATE_ONLY)
 
 
 def run_checks(source: str, target: str, lang: str, *, only: Iterable[str] | None = None, skip: Iterable[str] = ()) -> tuple[Failure, ...]:
