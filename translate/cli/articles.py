@@ -34,7 +34,7 @@ def extract(obj: Context, articles: tuple[Path, ...], to: str, **read: Any) -> N
     """
     from translate.api import extract as run_extract
 
-    langs = parse_langs(to) if to.strip() else ()
+    langs = parse_langs(to, obj.locales) if to.strip() else ()
     results = run_extract(articles, langs, workspace_from(obj, **read))
     for result in results:
         if result.error is None and not obj.quiet:
@@ -99,7 +99,7 @@ def publish(
     from translate.publish import PublishOptions, Untranslated
     from translate.rules import read_rules, read_switch
 
-    langs = parse_langs(to)
+    langs = parse_langs(to, obj.locales)
     config = None  # translate.toml in the working folder
     errors = []
     try:

@@ -47,7 +47,7 @@ def check(obj: Context, articles: tuple[Path, ...], to: str, glossaries: tuple[P
     if list_checks:
         _list(as_json)
         return
-    langs = [lang.gettext for lang in parse_langs(to)] if to else []
+    langs = [lang.gettext for lang in parse_langs(to, obj.locales)] if to else []
     given = [article for article in articles if article.suffix == ".po"]
     names = [article for article in articles if article.suffix != ".po"]
     slugs = [article.name.split(".", 1)[0] for article in names]

@@ -59,14 +59,26 @@ def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
-def parse_langs(value: str) -> tuple[Language, ...]:
+def parse_langs(value: str, locales: Path | None = None) -> tuple[Language, ...]:
+    """The languages of ``--to``, every spelling of one language made one (``khm``, ``km-KH`` -> ``km``).
+
+    With ``locales``, a catalog folder holding one of them under another name
+    (``locales/km_KH`` for ``km``) is refused with how to merge it.
+    """
     from translate.errors import ConfigError
-    from translate.languages import parse_languages
+    from translate.languages import other_trees, parse_languages
 
     try:
-        return parse_languages(value)
+        langs = parse_languages(value)
     except ConfigError as error:
-        raise click.BadParameter(str(error), param_hint="--to") from error
+        raise SettingError(f"--to: {error}") from error
+    for lang in langs if locales is not None else ():
+        for folder in other_trees(locales, lang):
+            raise SettingError(
+                f"{folder}: {lang.english_name} catalogs under another name than {lang.gettext} "
+                f"(move {folder}/LC_MESSAGES/*.po into {locales / lang.gettext / 'LC_MESSAGES'}/ and remove {folder}: one language, one tree)"
+            )
+    return langs
 
 
 def read_options(func: F) -> F:

@@ -132,7 +132,7 @@ def mt(obj: Context, articles: tuple[Path, ...], to: str, **options: Any) -> Non
     translations of the same sentence in other catalogs are reused first,
     and a translation memory makes a re-run translate nothing twice.
     """
-    langs = parse_langs(to)
+    langs = parse_langs(to, obj.locales)
     request = _request(options)
     run = _translate(obj, articles, langs, request, workspace_from(obj, **options))
     if not obj.quiet:
@@ -168,7 +168,7 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
         chosen = parse_editions(editions)
     except ConfigError as error:
         raise fail(error) from error
-    langs = parse_langs(to)
+    langs = parse_langs(to, obj.locales)
     request = _request(options)
     workspace = workspace_from(obj, **options)
     extracted = extract(articles, langs, workspace)

@@ -198,6 +198,8 @@ def sync(
         validate(config, parse_languages(",".join(config.languages)) if config.languages else ())
     except ConfigError as error:
         raise bad_setting(error) from error
+    if config.languages:
+        parse_langs(",".join(config.languages), config.path(config.locales))  # one language, one catalog tree
     printer = None if obj.quiet else ProgressPrinter(sys.stderr)
     try:
         report = run_sync(config, SyncOptions(now=_now(), force=force, wait=wait), progress=printer, on_model=_warn_license)
