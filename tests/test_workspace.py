@@ -211,21 +211,31 @@ def test_workspace_status_totals_progress_and_changed_english(workdir: Path) -> 
     assert invoke("status", "--json").exit_code == 0 and json.loads(invoke("status", "--json").stdout)["changed"] == []
 
 
-def test_progress_lines_with_eta() -> None:
+def test_sync_progress_lines_with_eta() -> None:
     import io
 
-    from translate.cli.workspace import ProgressPrinter
+    from translate.cli.progress import Progress
     from translate.workspace.sync import SyncProgress
 
-    assert ProgressPrinter.line(SyncProgress("translate", 50, 200, "sentences", "km"), 10.0) == "sync: translate km 50/200 sentences, ETA 0:30"
-    assert ProgressPrinter.line(SyncProgress("publish", 3, 4, "articles", "a.md"), 90.0) == "sync: publish 3/4 articles, ETA 0:30"
-    assert ProgressPrinter.line(SyncProgress("extract", 4, 4, "articles"), 9.0) == "sync: extract 4/4 articles"
+    now = [0.0]
     stream = io.StringIO()
-    printer = ProgressPrinter(stream, every=3600)
+    progress = Progress("sync", stream, every=3600, tty=False, clock=lambda: now[0], heartbeat=False)
     for done in range(0, 101):
-        printer(SyncProgress("extract", done, 100, "articles"))
-    printer(SyncProgress("publish", 0, 0, "articles"))  # nothing to do: nothing printed
-    assert stream.getvalue().splitlines() == ["sync: extract 0/100 articles", "sync: extract 100/100 articles"]
+        now[0] = done / 10
+        progress.sync_event(SyncProgress("extract", done, 100, "articles"))
+    progress.sync_event(SyncProgress("publish", 0, 0, "articles"))  # nothing to do: nothing printed
+    progress.sync_event(SyncProgress("translate", 0, 200, "sentences", "km"))
+    now[0] = 20.0
+    progress.sync_event(SyncProgress("translate", 50, 200, "sentences", "km"))
+    progress.close()
+    assert stream.getvalue().splitlines() == [
+        "sync: extract 0/100 articles, 0:00 so far, first articles under way",
+        "sync: extract 1/100 articles, 10.0 articles/s, ETA 0:10",
+        "sync: extract 100/100 articles, done in 0:10",
+        "sync: translate km 0/200 sentences, 0:00 so far, first sentences under way",
+        "sync: translate km 50/200 sentences, 5.0 sentences/s, ETA 0:30",  # started at 10 s
+    ]
+    assert progress.phase is None
 
 
 def test_real_model_loaded_once_for_all_articles_and_languages_and_only_new_sentences(workdir: Path, tiny_nllb_folder: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -14,6 +14,7 @@ from translate.cli.common import Context, fail, parse_langs, read_options, repor
 
 if TYPE_CHECKING:
     from translate.api import MTRequest
+    from translate.languages import Language
     from translate.mt.service import MTRun
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -68,27 +69,23 @@ def _request(options: dict[str, Any]) -> MTRequest:
 
 
 @contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar with ETA on stderr when it is a terminal."""
-    if quiet or not sys.stderr.isatty():
+def _progress(quiet: bool, command: str, langs: Sequence[Language]) -> Iterator[Callable[[int, int], None] | None]:
+    """Progress of the model's work on stderr (see :mod:`translate.cli.progress`), one phase per language."""
+    if quiet:
         yield None
         return
-    state: dict[str, Any] = {"bar": None, "done": 0}
+    from translate.cli.progress import Progress
 
-    def update(done: int, total: int) -> None:
-        if state["bar"] is None:
-            if total == 0:
-                return
-            state["bar"] = click.progressbar(length=total, label="translating", file=sys.stderr, show_eta=True, show_pos=True)
-            state["bar"].__enter__()
-        state["bar"].update(done - state["done"])
-        state["done"] = done
+    position = {"lang": -1}
+    with Progress(command) as progress:
 
-    try:
+        def update(done: int, total: int) -> None:
+            if done == 0:
+                position["lang"] += 1
+            lang = langs[min(max(position["lang"], 0), len(langs) - 1)].code if langs else ""
+            progress.update(f"translate {lang}".rstrip(), "sentences", done, total)
+
         yield update
-    finally:
-        if state["bar"] is not None:
-            state["bar"].__exit__(None, None, None)
 
 
 def _warn_license(model: Any) -> None:
@@ -99,12 +96,12 @@ def _warn_license(model: Any) -> None:
         click.echo(warning, err=True)
 
 
-def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any, skip: Any = ()) -> MTRun:
+def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any, skip: Any = (), command: str = "mt") -> MTRun:
     from translate.api import machine_translate
     from translate.errors import TranslateError
 
     try:
-        with _progress(obj.quiet) as progress:
+        with _progress(obj.quiet, command, langs) as progress:
             return machine_translate(articles, langs, workspace, request, progress=progress, on_model=_warn_license, skip=skip)
     except TranslateError as error:
         raise fail(error) from error
@@ -176,7 +173,7 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
     good = tuple(r.path for r in extracted if r.error is None)
     skip = {(r.path, lang.code) for r in extracted for lang in langs if r.failed(lang)}
     if good:
-        translated = _translate(obj, good, langs, request, workspace, skip)
+        translated = _translate(obj, good, langs, request, workspace, skip, command="run")
         errors.extend(translated.errors)
         skip |= {(r.path, r.lang) for r in translated.results if r.error is not None}
         for lang, (edition, edition_format) in ((lang, e) for lang in langs for e in chosen):
