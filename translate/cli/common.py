@@ -35,6 +35,28 @@ class SettingError(click.ClickException):
     exit_code = 2
 
 
+class HiddenChoice(click.Choice):
+    """A choice that also takes values never shown in help, completion or errors (a test-only backend)."""
+
+    def __init__(self, choices: Sequence[str], hidden: Sequence[str]) -> None:
+        super().__init__([*choices, *hidden])
+        self.visible = click.Choice(list(choices))
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return self.visible.get_metavar(param, ctx)
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        return self.visible.get_invalid_choice_message(value, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        return self.visible.shell_complete(ctx, param, incomplete)
+
+
+#: The inference backends a user chooses from (``--backend`` of mt, run and sync; ``[workspace] backend``).
+BACKENDS = ("auto", "ctranslate2", "transformers")
+BACKEND_HELP = "Inference backend; auto = CTranslate2 when installed and the model is converted (translate models convert), else transformers."
+
+
 def fail(error: TranslateError) -> click.ClickException:
     """A library error that stops the command: printed as one line, exit code 1."""
     return click.ClickException(str(error))

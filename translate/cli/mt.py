@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from translate.cli.common import Context, fail, parse_langs, read_options, report_errors, report_withheld, workspace_from
+from translate.cli.common import BACKEND_HELP, BACKENDS, Context, fail, parse_langs, read_options, report_errors, report_withheld, workspace_from
 
 if TYPE_CHECKING:
     from translate.api import MTRequest
@@ -27,7 +27,7 @@ def mt_options(func: F) -> F:
     """Options shared by ``mt`` and ``run``: model, backend, decoding settings, memory."""
     decorators = [
         click.option("--model", metavar="NAME|DIR", help="A model named in models.lock (default: its default model) or a local model folder."),
-        click.option("--backend", type=click.Choice(["auto", "ctranslate2", "transformers"]), default="auto", show_default=True, help="Inference backend; auto = CTranslate2 when installed and the model is converted (translate models convert), else transformers."),
+        click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True, help=BACKEND_HELP),
         click.option("--beam-size", type=click.IntRange(1, 16), help="Beam width (default 4)."),
         click.option("--max-input-tokens", type=click.IntRange(8), help="Longer sentences are split at clause boundaries first (default 200)."),
         click.option("--batch-tokens", type=click.IntRange(16), help="Token budget of one batch (default: 4096 on CPU, 32768 on a GPU)."),
@@ -117,10 +117,11 @@ def _summary(run: MTRun) -> str:
 @click.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "to", required=True, metavar="LANGS", help="Target languages, comma-separated BCP-47 codes (km or km,th).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report (JSON) on stdout instead of one line per catalog.")
 @mt_options
 @read_options
 @click.pass_obj
-def mt(obj: Context, articles: tuple[Path, ...], to: str, **options: Any) -> None:
+def mt(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool, **options: Any) -> None:
     """Machine-translate the untranslated sentences of articles' catalogs.
 
     Suggestions are written as fuzzy entries with their provenance (model,
@@ -132,10 +133,15 @@ def mt(obj: Context, articles: tuple[Path, ...], to: str, **options: Any) -> Non
     langs = parse_langs(to, obj.locales)
     request = _request(options)
     run = _translate(obj, articles, langs, request, workspace_from(obj, **options))
-    if not obj.quiet:
+    if as_json:
+        from translate.cli.jsonreport import echo_json, mt_json, problems_json
+
+        echo_json({**mt_json(run), **problems_json(run.errors)})
+    elif not obj.quiet:
         for result in run.results:
             if result.error is None:
                 click.echo(f"{result.catalog}: {result.machine} machine, {result.reviewed} reviewed reused, {result.flagged} flagged")
+    if not obj.quiet:
         click.echo(_summary(run), err=True)
     report_errors(list(run.errors))
 
@@ -146,10 +152,11 @@ def mt(obj: Context, articles: tuple[Path, ...], to: str, **options: Any) -> Non
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for the localized articles.")
 @click.option("--reviewed-only", is_flag=True, help="Publish only reviewed translations (default: machine suggestions too).")
 @click.option("--editions", default="localized", show_default=True, metavar="LIST", help="Editions to publish, comma-separated: localized (<slug>.<lang>.<ext>), localized-md (<slug>.<lang>.md from any article), bilingual-html, bilingual-md (<slug>.en-<lang>.html|md).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report (JSON) on stdout instead of one line per published file.")
 @mt_options
 @read_options
 @click.pass_obj
-def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewed_only: bool, editions: str, **options: Any) -> None:
+def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewed_only: bool, editions: str, as_json: bool, **options: Any) -> None:
     """Extract, machine-translate and publish articles: the whole job in one command.
 
     Publishes <output>/<slug>.<lang>.<ext> (and the other --editions) with
@@ -172,6 +179,8 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
     errors = [e for r in extracted for e in r.errors]
     good = tuple(r.path for r in extracted if r.error is None)
     skip = {(r.path, lang.code) for r in extracted for lang in langs if r.failed(lang)}
+    published: list[tuple[str, Any]] = []
+    translated = None
     if good:
         translated = _translate(obj, good, langs, request, workspace, skip, command="run")
         errors.extend(translated.errors)
@@ -179,12 +188,24 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
         for lang, (edition, edition_format) in ((lang, e) for lang in langs for e in chosen):
             ready = tuple(p for p in good if (p, lang.code) not in skip)
             for result in publish(ready, lang, output, workspace, PublishOptions(include_fuzzy=not reviewed_only), edition=edition, edition_format=edition_format):
+                published.append((lang.code, result))
                 if result.error is not None:
                     errors.append(result.error)
                     continue
-                if not obj.quiet:
+                if not obj.quiet and not as_json:
                     click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated)")
                 report_withheld(result.withheld, result.output)
         if not obj.quiet:
             click.echo(_summary(translated), err=True)
+    if as_json:
+        from translate.cli.jsonreport import echo_json, extract_json, mt_json, problems_json, publish_json
+
+        echo_json(
+            {
+                "articles": extract_json(extracted),
+                "mt": None if translated is None else mt_json(translated),
+                "published": publish_json(published),
+                **problems_json(errors),
+            }
+        )
     report_errors(errors)

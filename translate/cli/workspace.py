@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from translate.cli.common import EXIT_BEING_EDITED, EXIT_PARTIAL, Context, bad_setting, fail
+from translate.cli.common import BACKEND_HELP, BACKENDS, EXIT_BEING_EDITED, EXIT_PARTIAL, Context, HiddenChoice, SettingError, bad_setting, fail
 
 if TYPE_CHECKING:
     from translate.workspace.config import WorkspaceConfig
@@ -82,7 +82,8 @@ def _warn_license(model: Any) -> None:
 @click.option("--exclude", "exclude", multiple=True, metavar="GLOB", help="Leave out matching files (added to the file's exclusions).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder for published articles.")
 @click.option("--model", metavar="NAME|DIR", help="A model named in models.lock or a local model folder.")
-@click.option("--engine", type=click.Choice(["auto", "ctranslate2", "transformers", "fake"]), help="Translation engine (fake: tests and benchmarks only).")
+@click.option("--backend", type=HiddenChoice(BACKENDS, hidden=("fake",)), help=BACKEND_HELP + " Default: [workspace] backend, else auto.")
+@click.option("--engine", type=HiddenChoice(BACKENDS, hidden=("fake",)), hidden=True, help="Former name of --backend.")
 @click.option("--memory", type=click.Path(dir_okay=False, path_type=Path), help="Translation-memory file (default: .translate/memory.sqlite3 of the workspace).")
 @click.option("--force", is_flag=True, help="Redo every article, not only those that changed.")
 @click.option("--wait", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS", help="Wait this long for another sync of the workspace to finish.")
@@ -96,6 +97,7 @@ def sync(
     exclude: tuple[str, ...],
     output: Path | None,
     model: str | None,
+    backend: str | None,
     engine: str | None,
     memory: Path | None,
     force: bool,
@@ -123,6 +125,11 @@ def sync(
     from translate.workspace.sync import SyncOptions
     from translate.workspace.sync import sync as run_sync
 
+    if engine is not None:
+        if backend is not None and backend != engine:
+            raise SettingError(f"--engine {engine} and --backend {backend}: --engine is the former name of --backend; give only --backend")
+        click.echo("note: --engine is now called --backend (the same for every command)", err=True)
+        backend = engine
     languages = tuple(lang.code for lang in parse_langs(to)) if to.strip() else None
     extra_exclude = tuple(exclude) or None
     config = load_workspace(
@@ -132,7 +139,7 @@ def sync(
         sources=tuple(sources) or None,
         output=output,
         model=model,
-        engine=engine,
+        backend=backend,
         memory=memory,
     )
     if extra_exclude:

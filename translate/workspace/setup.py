@@ -75,15 +75,15 @@ def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None
     """
     settings = decoding(config)
     khmer = khmer_options(config.table("khmer"))
-    if config.engine == "fake":
+    if config.backend == "fake":
         from translate.mt.backends.fake import FakeEngine
 
-        delay = dict(config.engine_options).get("delay", 0.0)
+        delay = dict(config.backend_options).get("delay", 0.0)
         return EngineSetup(EngineSpec("fake", FAKE_MODEL, settings), lambda: FakeEngine(FAKE_MODEL, settings, delay=delay), khmer)
     from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
 
     lock = config.root / "models.lock"
-    mt_settings = MTSettings(model=config.model, backend=config.engine, decoding=settings, lock=lock if lock.is_file() else None)
+    mt_settings = MTSettings(model=config.model, backend=config.backend, decoding=settings, lock=lock if lock.is_file() else None)
     model, _ = resolve(mt_settings)
     if on_model is not None:
         on_model(model)

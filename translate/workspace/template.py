@@ -36,8 +36,9 @@ front_matter_keys = ["title", "summary", "description", "subtitle", "caption", "
 keep_furniture = false
 # Model: a models.lock name or a model folder; leave out for the lock's default.
 # model = "nllb-200-distilled-600m"
-# Engine: "auto" (CTranslate2 when converted, else transformers), "ctranslate2", "transformers".
-engine = "auto"
+# Inference backend, as translate mt --backend: "auto" (CTranslate2 when converted,
+# else transformers), "ctranslate2", "transformers".
+backend = "auto"
 # Translation memory: a re-run never translates a sentence twice.
 memory = ".translate/memory.sqlite3"
 # Glossaries (CSV source,target,note or TBX) besides locales/<lang>/glossary.csv:
