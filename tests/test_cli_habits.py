@@ -141,3 +141,24 @@ def test_check_json_refused_catalogs_use_the_error_shape(workdir: Path) -> None:
     assert result.exit_code == 1
     [refused] = json.loads(result.stdout)["refused"]
     assert set(refused) == ERROR_KEYS and "belongs to" in refused["message"]
+
+
+# -- references do not depend on the folder a command runs in ------------------------
+
+
+def test_references_are_relative_to_the_workspace_root_from_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = tmp_path / "site"
+    (root / "content" / "news").mkdir(parents=True)
+    story = root / "content" / "news" / "story.txt"
+    story.write_text("Floods hit Kandal\n\nHeavy rain fell on Monday.\n", encoding="utf-8")
+    templates = []
+    for folder, args in ((root, ["extract", "content/news/story.txt", "--to", "km"]), (root / "content" / "news", ["--locales", "../../locales", "extract", "story.txt", "--to", "km"])):
+        monkeypatch.chdir(folder)
+        (root / "locales" / "templates" / "story.pot").unlink(missing_ok=True)
+        result = invoke(*args)
+        assert result.exit_code == 0, result.output
+        templates.append((root / "locales" / "templates" / "story.pot").read_text(encoding="utf-8"))
+        catalog = polib.pofile(str(root / "locales" / "km" / "LC_MESSAGES" / "story.po"))
+        assert {occurrence[0] for entry in catalog for occurrence in entry.occurrences} == {"content/news/story.txt"}
+    assert templates[0] == templates[1]
+    assert "#: content/news/story.txt:1" in templates[0]
