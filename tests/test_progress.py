@@ -40,11 +40,22 @@ def test_lines_every_interval_with_rate_and_eta_from_the_first_sentences() -> No
     count(1000, 1000)
     progress.close()
     lines = stream.getvalue().splitlines()
-    assert lines[0] == "mt: translate km 0/1000 sentences, 0:00 so far, first sentences under way"
-    assert lines[1] == "mt: translate km 4/1000 sentences, 8.0 sentences/min, ETA 2:04:30"  # first ETA: loading included
-    assert lines[2] == "mt: translate km 14/1000 sentences, 1.0 sentences/s, ETA 16:26"  # then measured after the first sentences
-    assert len(lines) == 2 + 96 // 10 + 1
+    assert lines[0] == "mt: translate km 4/1000 sentences, 8.0 sentences/min, ETA 2:04:30"  # first ETA: loading included
+    assert lines[1] == "mt: translate km 14/1000 sentences, 1.0 sentences/s, ETA 16:26"  # then measured after the first sentences
+    assert len(lines) == 1 + 96 // 10 + 1
     assert lines[-1] == "mt: translate km 1000/1000 sentences, done in 16:40"
+
+
+def test_the_heartbeat_speaks_while_the_model_loads_and_a_quick_failure_prints_nothing() -> None:
+    stream = io.StringIO()
+    with Progress("mt", stream, every=0.1, tty=False) as progress:
+        progress.update("translate km", "sentences", 0, 100)
+    assert stream.getvalue() == ""  # stopped at once: no progress line before the error line
+    with Progress("mt", stream, every=0.1, tty=False) as progress:
+        progress.update("translate km", "sentences", 0, 100)
+        time.sleep(0.35)
+    lines = stream.getvalue().splitlines()
+    assert lines and all(re.fullmatch(r"mt: translate km 0/100 sentences, 0:00 so far, first sentences under way", line) for line in lines)
 
 
 def test_a_line_every_interval_while_a_long_batch_runs() -> None:
@@ -55,7 +66,7 @@ def test_a_line_every_interval_while_a_long_batch_runs() -> None:
         time.sleep(0.6)  # no update: the heartbeat keeps writing
     lines = stream.getvalue().splitlines()
     assert len(lines) >= 5
-    assert all(line.startswith("mt: translate km 4/100 sentences, ") and "ETA" in line for line in lines[1:])
+    assert all(line.startswith("mt: translate km 4/100 sentences, ") and "ETA" in line for line in lines)
 
 
 def test_a_terminal_gets_one_redrawn_line_with_a_bar() -> None:
@@ -76,11 +87,11 @@ def test_a_new_language_starts_a_new_phase() -> None:
     progress.update("translate km", "sentences", 0, 10)
     progress.update("translate km", "sentences", 10, 10)
     progress.update("translate th", "sentences", 0, 10)
+    progress.update("translate th", "sentences", 5, 10)
     progress.close()
     assert [line.split(",")[0] for line in stream.getvalue().splitlines()] == [
-        "mt: translate km 0/10 sentences",
         "mt: translate km 10/10 sentences",
-        "mt: translate th 0/10 sentences",
+        "mt: translate th 5/10 sentences",
     ]
 
 
@@ -107,7 +118,7 @@ def test_mt_and_run_write_progress_lines_when_stderr_is_not_a_terminal(workdir: 
     lines = [LINE.match(line) for line in result.stderr.splitlines() if LINE.match(line)]
     assert lines, result.stderr
     total = int(lines[0].group(3))
-    assert [int(m.group(2)) for m in lines][:2] == [0, 4]  # the first small batch gives the first rate
-    assert "sentences/" in lines[1].group(4) and "ETA" in lines[1].group(4)
+    assert int(lines[0].group(2)) == 4  # the first small batch gives the first rate
+    assert "sentences/" in lines[0].group(4) and "ETA" in lines[0].group(4)
     assert int(lines[-1].group(2)) == total and lines[-1].group(4).startswith("done in")
     assert all(m.group(1) == command for m in lines)

@@ -231,10 +231,8 @@ def test_sync_progress_lines_with_eta() -> None:
     progress.sync_event(SyncProgress("translate", 50, 200, "sentences", "km"))
     progress.close()
     assert stream.getvalue().splitlines() == [
-        "sync: extract 0/100 articles, 0:00 so far, first articles under way",
         "sync: extract 1/100 articles, 10.0 articles/s, ETA 0:10",
         "sync: extract 100/100 articles, done in 0:10",
-        "sync: translate km 0/200 sentences, 0:00 so far, first sentences under way",
         "sync: translate km 50/200 sentences, 5.0 sentences/s, ETA 0:30",  # started at 10 s
     ]
     assert progress.phase is None

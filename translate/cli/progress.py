@@ -4,9 +4,11 @@ The library reports progress through plain callbacks (``(done, total)`` from
 :func:`translate.api.machine_translate`, :class:`~translate.workspace.sync.SyncProgress`
 events from ``sync``); this class shows them. On a terminal it redraws one
 line with a bar; anywhere else (cron, CI, a pipe) it writes a line when a
-phase starts, when its first items are done (the first rate and ETA), every
-:data:`DEFAULT_EVERY` seconds in between, even while the model works on a
-long batch, so a log never falls silent, and when it ends.
+phase's first items are done (the first rate and ETA), every
+:data:`DEFAULT_EVERY` seconds in between, even while the model loads or works
+on a long batch, so a log never falls silent, and when it ends. Nothing is
+written for a phase that ends before its first item, so a command that stops
+at once (a model that fails to load) still says so in one line.
 Each line says done/total, the rate and the ETA. The rate is measured from
 the first sentences (the engines translate a small batch first, see
 :data:`translate.mt.batching.PROBE_SIZE`), not counting the time the model
@@ -131,7 +133,9 @@ class Progress:
             if first:
                 phase.first_at, phase.first_done = now, done
             phase.done = done
-            if self.tty or fresh or first or done >= total or now - self.last_line >= self.every:
+            if fresh and not self.tty:
+                self.last_line = now  # the heartbeat speaks if the first items take long
+            if self.tty or first or done >= total or (done > 0 and now - self.last_line >= self.every):
                 self._write(now)
 
     def close(self) -> None:
