@@ -135,3 +135,21 @@ def test_batch_limits_follow_the_device_unless_set() -> None:
     with pytest.raises(ConfigError, match="batch_tokens must be at least max_input_tokens"):
         DecodingConfig(batch_tokens=100)
     assert DecodingConfig().signature() == decoding_config({"batch_tokens": 8192}).signature()  # batching never changes the output
+
+
+@pytest.mark.parametrize("seed", range(50))
+def test_a_small_first_batch_then_the_same_limits(seed: int) -> None:
+    lengths, max_tokens, max_size = random_case(seed)
+    plan = list(batches(lengths, max_tokens=max_tokens, max_size=max_size, first_size=4))
+    assert sorted(i for batch in plan for i in batch.indices) == list(range(len(lengths)))
+    if plan:
+        assert len(plan[0].indices) <= min(4, max_size)
+        assert plan[0].indices == list(batches(lengths, max_tokens=max_tokens, max_size=min(4, max_size)))[0].indices
+    for batch in plan[1:]:
+        assert 1 <= len(batch.indices) <= max_size
+        assert batch.max_length * len(batch.indices) <= max_tokens or len(batch.indices) == 1
+
+
+def test_first_size_must_be_positive() -> None:
+    with pytest.raises(ValueError):
+        list(batches([1, 2], max_tokens=10, max_size=2, first_size=0))

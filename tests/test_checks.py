@@ -8,18 +8,34 @@ import polib
 import pytest
 from conftest import FLORES
 
-from translate.checks import Failure, Severity, checks, run_checks
-from translate.checks.glossary import check_glossary
+from translate.checks import Failure, Severity, checks, ignored_checks, run_checks, unknown_ignore_flags
+from translate.checks.run import check_catalog
 from translate.checks.standard import numbers_in
 from translate.glossary import read_glossary
 
 QA = Path(__file__).parent / "data" / "qa" / "failures.po"
 FIXTURE = polib.pofile(str(QA))
 GLOSSARY = read_glossary(QA.with_name("glossary.csv")).for_language("km")
+#: The checks translators know from pofilter and Weblate: each has an entry that fails and a clean one about it.
+TRANSLATOR_CHECKS = ("brackets", "quotes", "whitespace", "newlines", "start-punctuation", "double-words", "pure-punctuation", "placeholders", "acronyms")
 
 
 def _expected(entry: polib.POEntry) -> str:
     return entry.comment.splitlines()[0].removeprefix("expect: ")
+
+
+def _fixture_reports() -> dict[str, tuple[list[str], list[str]]]:
+    """What checking the fixture as a catalog finds, by msgctxt: (failures, suppressed)."""
+    _, reports = check_catalog(FIXTURE, QA, "km", GLOSSARY)
+    by_line = {report.line: report for report in reports}
+    found = {}
+    for entry in FIXTURE:
+        report = by_line.get(entry.linenum)
+        found[entry.msgctxt] = ([f.check for f in report.failures], [f.check for f in report.suppressed]) if report else ([], [])
+    return found
+
+
+FOUND = _fixture_reports()
 
 
 def names(source: str, target: str, lang: str = "km") -> list[str]:
@@ -29,6 +45,7 @@ def names(source: str, target: str, lang: str = "km") -> list[str]:
 def test_every_check_is_named_with_a_severity_and_a_docstring() -> None:
     registry = checks()
     assert {"numbers", "urls", "markup", "untranslated", "empty", "same-as-source", "loop", "length-ratio", "dropped-sentence", "end-punctuation", "control", "conflict", "khmer-order"} <= set(registry)
+    assert set(TRANSLATOR_CHECKS) <= set(registry)
     for name, check in registry.items():
         assert " " not in name and "," not in name
         assert check.severity in (Severity.ERROR, Severity.WARNING)
@@ -42,24 +59,34 @@ def test_failure_is_a_frozen_value() -> None:
         failure.check = "x"  # type: ignore[misc]
 
 
-def fixture_names(entry: polib.POEntry) -> list[str]:
-    """What the checks and the fixture's glossary find in one fixture entry."""
-    glossary = check_glossary(entry.msgid, entry.msgstr, "km", GLOSSARY)
-    return names(entry.msgid, entry.msgstr) + ([glossary.check] if glossary else [])
-
-
-@pytest.mark.parametrize("entry", [e for e in FIXTURE if _expected(e) != "clean"], ids=lambda e: e.msgctxt)
+@pytest.mark.parametrize("entry", [e for e in FIXTURE if _expected(e) != "clean" and not _expected(e).startswith("suppressed")], ids=lambda e: e.msgctxt)
 def test_fixture_failure_is_flagged(entry: polib.POEntry) -> None:
-    assert _expected(entry) in fixture_names(entry)
+    failures, suppressed = FOUND[entry.msgctxt]
+    assert _expected(entry) in failures
+    assert suppressed == []
 
 
 @pytest.mark.parametrize("entry", [e for e in FIXTURE if _expected(e) == "clean"], ids=lambda e: e.msgctxt)
 def test_fixture_clean_entry_is_not_flagged(entry: polib.POEntry) -> None:
-    assert fixture_names(entry) == []
+    assert FOUND[entry.msgctxt] == ([], [])
 
 
 def test_fixture_covers_every_failure_class() -> None:
-    assert {_expected(e) for e in FIXTURE} >= set(checks()) | {"clean", "glossary"}
+    assert {_expected(e) for e in FIXTURE} >= set(checks()) | {"clean", "glossary", "flags"}
+
+
+@pytest.mark.parametrize("name", TRANSLATOR_CHECKS)
+def test_translator_checks_have_a_failing_and_a_clean_fixture_entry(name: str) -> None:
+    contexts = {e.msgctxt for e in FIXTURE}
+    assert any(_expected(e) == name for e in FIXTURE)
+    assert f"clean-{name}" in contexts and FOUND[f"clean-{name}"] == ([], [])
+
+
+@pytest.mark.parametrize("entry", [e for e in FIXTURE if _expected(e).startswith("suppressed")], ids=lambda e: e.msgctxt)
+def test_fixture_ignore_flag_suppresses_exactly_its_check(entry: polib.POEntry) -> None:
+    silenced = _expected(entry).removeprefix("suppressed ")
+    assert silenced in names(entry.msgid, entry.msgstr)  # the check still finds it...
+    assert FOUND[entry.msgctxt] == ([], [silenced])  # ...and the flag moves it to suppressed
 
 
 @pytest.mark.parametrize(
@@ -99,12 +126,12 @@ def test_numbers_in_reads_khmer_digits() -> None:
         ("{% include note.html %} Read on.", "{% include note.html %} អានបន្ត។", []),
         ("See {{< figure src=\"a.png\" >}} below.", "មើល {{< figure src=\"a.png\" >}} ខាងក្រោម។", []),
         ("Hello %s, welcome.", "សួស្តី %s សូមស្វាគមន៍។", []),
-        ("Hello %s, welcome.", "សួស្តី សូមស្វាគមន៍។", ["markup"]),
+        ("Hello %s, welcome.", "សួស្តី សូមស្វាគមន៍។", ["placeholders"]),
     ],
     ids=["email-kept", "email-dropped", "www-kept", "bold-kept", "bold-dropped", "code-kept", "code-translated", "html-kept", "html-broken", "liquid-kept", "hugo-kept", "printf-kept", "printf-dropped"],
 )
 def test_urls_and_markup(source: str, target: str, expected: list[str]) -> None:
-    assert [name for name in names(source, target) if name in ("urls", "markup")] == expected
+    assert [name for name in names(source, target) if name in ("urls", "markup", "placeholders")] == expected
 
 
 @pytest.mark.parametrize(
@@ -164,17 +191,201 @@ def test_loop_and_length_ratio_reuse_mt_quality() -> None:
     assert "length-ratio" in names("A sentence that is long enough to be judged by its length.", "ប្រយោគ។")
 
 
+#: What the checks find on the 997 FLORES-200 dev reference pairs (human translations), by check.
+#: numbers: references that add unit conversions or write 0230 UTC as 02:30; khmer-order:
+#: real order deviations (see test_khmer.py); brackets and quotes: real defects of the
+#: references, by dev line (a bracket never closed; a quotation mark whose partner was
+#: dropped: 124 and 509 lost the opening mark, 134 has a Khmer sign typed for it, 988 a stray one).
+FLORES_FLAGGED = {"numbers": 5, "dropped-sentence": 2, "end-punctuation": 1, "khmer-order": 34, "brackets": 4, "quotes": 4}
+FLORES_LINES = {"brackets": {41, 452, 635, 841}, "quotes": {124, 134, 509, 988}}
+
+
 @pytest.mark.skipif(not FLORES.is_dir(), reason="FLORES-200 dev data not available")
-def test_flores_references_are_almost_never_flagged_as_errors() -> None:
-    """Human translations: 997 FLORES-200 pairs give 5 number errors (references that add
-    unit conversions or write 0230 UTC as 02:30), 2 dropped-sentence and 1 end-punctuation
-    warnings, and 34 khmer-order warnings (real order deviations, see test_khmer.py)."""
+def test_flores_references_per_check() -> None:
+    """No false alarm of the translator checks on 997 human translations; the counts of every check are the README's."""
     sources = (FLORES / "eng_Latn.dev").read_text(encoding="utf-8").splitlines()
     references = (FLORES / "khm_Khmr.dev").read_text(encoding="utf-8").splitlines()
-    failures = [failure for source, reference in zip(sources, references, strict=True) for failure in run_checks(source, reference, "km")]
-    errors = [failure for failure in failures if failure.severity is Severity.ERROR]
-    assert len(errors) <= 5
-    assert {failure.check for failure in errors} <= {"numbers"}
-    warnings = [failure.check for failure in failures if failure.severity is Severity.WARNING]
-    assert warnings.count("khmer-order") == 34
-    assert len(warnings) - 34 <= 3
+    lines: dict[str, set[int]] = {}
+    counts: dict[str, int] = {}
+    for number, (source, reference) in enumerate(zip(sources, references, strict=True), 1):
+        for failure in run_checks(source, reference, "km"):
+            counts[failure.check] = counts.get(failure.check, 0) + 1
+            lines.setdefault(failure.check, set()).add(number)
+    assert counts == FLORES_FLAGGED
+    assert {name: lines[name] for name in FLORES_LINES} == FLORES_LINES
+    assert not set(TRANSLATOR_CHECKS) - set(FLORES_LINES) & set(counts)
+    assert {checks()[name].severity for name in counts if name != "numbers"} == {Severity.WARNING}
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "flagged"),
+    [
+        ("He said (on Monday) it was over.", "គាត់​បាន​និយាយ (កាល​ពី​ថ្ងៃ​ច័ន្ទ) ថា​វា​បាន​ចប់។", False),
+        ("He said (on Monday) it was over.", "គាត់​បាន​និយាយ (កាល​ពី​ថ្ងៃ​ច័ន្ទ ថា​វា​បាន​ចប់។", True),
+        ("He said it was over.", "គាត់ (Hun) បាន​និយាយ​ថា​វា​បាន​ចប់។", False),
+        ("He said it was over.", "គាត់​បាន​និយាយ​ថា​វា​បាន​ចប់)។", True),
+        ("Items: a) rice, b) fish.", "មុខ​ទំនិញ៖ ក) អង្ករ ខ) ត្រី។", False),
+        ("See [the report](https://example.org/a_(b)).", "មើល [របាយការណ៍](https://example.org/a_(b))។", False),
+    ],
+    ids=["kept", "not-closed", "gloss-added", "closes-nothing", "english-unbalanced", "link"],
+)
+def test_brackets(source: str, target: str, flagged: bool) -> None:
+    assert ("brackets" in names(source, target)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "flagged"),
+    [
+        ('He said "no".', "គាត់​បាន​និយាយ​ថា «ទេ»។", False),
+        ('He said "no".', "គាត់​បាន​និយាយ​ថា “ទេ\"។", False),
+        ('He said "no".', "គាត់​បាន​និយាយ​ថា ទេ។", False),
+        ('He said "no".', "គាត់​បាន​និយាយ​ថា «ទេ។", True),
+        ('He said: "We will go.', "គាត់​បាន​និយាយ​ថា៖ «យើង​នឹង​ទៅ។", False),
+    ],
+    ids=["guillemets", "mixed-pair", "dropped-pair", "not-closed", "english-continues"],
+)
+def test_quotes(source: str, target: str, flagged: bool) -> None:
+    assert ("quotes" in names(source, target)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        ("He left.", "គាត់​បាន​ចាកចេញ។", None),
+        ("He left.", " គាត់​បាន​ចាកចេញ។", "white space differs at the start: space (English: none)"),
+        ("He left. ", "គាត់​បាន​ចាកចេញ។", "white space differs at the end: none (English: space)"),
+        ("He left.", "គាត់​បាន​ចាកចេញ។\u00a0", "white space differs at the end: no-break space (English: none)"),
+        ("He left.", "\u200bគាត់​បាន​ចាកចេញ។\u200b", None),
+    ],
+    ids=["same", "leading-added", "trailing-dropped", "nbsp", "zwsp-is-not-white-space"],
+)
+def test_whitespace(source: str, target: str, expected: str | None) -> None:
+    found = [f.message for f in run_checks(source, target, "km") if f.check == "whitespace"]
+    assert found == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "flagged"),
+    [
+        ("One.\nTwo.", "មួយ។\nពីរ។", False),
+        ("One.\nTwo.", "មួយ។ ពីរ។", True),
+        ("One.", "មួយ។\n", True),
+        ("\nOne.", "\nមួយ។", False),
+        ("\nOne.", "មួយ។\n", True),
+    ],
+    ids=["kept", "dropped", "added-at-end", "leading-kept", "moved"],
+)
+def test_newlines(source: str, target: str, flagged: bool) -> None:
+    assert ("newlines" in names(source, target)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "flagged"),
+    [
+        ('"We won," he said.', "គាត់​បាន​និយាយ​ថា «យើង​បាន​ឈ្នះ»។", False),
+        ("(Reuters) The talks ended.", "(រ៉យទ័រ) កិច្ច​ចរចា​បាន​បញ្ចប់។", False),
+        ("(Reuters) The talks ended.", "រ៉យទ័រ កិច្ច​ចរចា​បាន​បញ្ចប់។", True),
+        ("The talks ended.", "។ កិច្ច​ចរចា​បាន​បញ្ចប់។", True),
+        ("The talks ended.", ", កិច្ច​ចរចា​បាន​បញ្ចប់។", True),
+        ("— and the talks ended.", "– ហើយ​កិច្ច​ចរចា​បាន​បញ្ចប់។", False),
+        ("**Update:** the talks ended.", "កិច្ច​ចរចា​បាន​បញ្ចប់ **ព័ត៌មាន​ថ្មី**។", False),
+    ],
+    ids=["quote-moved", "bracket-kept", "bracket-dropped", "khan-first", "comma-first", "dash-styles", "emphasis-moved"],
+)
+def test_start_punctuation(source: str, target: str, flagged: bool) -> None:
+    assert ("start-punctuation" in names(source, target)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "lang", "flagged"),
+    [
+        ("The government met.", "រដ្ឋាភិបាល​រដ្ឋាភិបាល​បាន​ប្រជុំ។", "km", True),
+        ("The HIV rate fell.", "អត្រា HIV HIV បាន​ធ្លាក់​ចុះ។", "km", True),
+        ("He said that it rained.", "គាត់​បាន​និយាយ​ថា​​ថា​ភ្លៀង។", "km", False),
+        ("The the report is out.", "The the rapport est publié.", "fr", False),
+        ("The report is out.", "Le le rapport est publié.", "fr", True),
+        ("Walla Walla is a town.", "Walla Walla est une ville.", "fr", False),
+    ],
+    ids=["khmer-word", "latin-in-khmer", "khmer-syllable", "english-has-it", "latin-target", "name"],
+)
+def test_double_words(source: str, target: str, lang: str, flagged: bool) -> None:
+    assert ("double-words" in names(source, target, lang)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "flagged"),
+    [
+        ("* * *", "* * *", False),
+        ("...", "…", False),
+        ("—", "ផ្នែក​ថ្មី", True),
+        ("The end.", "។", True),
+    ],
+    ids=["kept", "ellipsis-styles", "translated", "sentence-as-punctuation"],
+)
+def test_pure_punctuation(source: str, target: str, flagged: bool) -> None:
+    assert ("pure-punctuation" in names(source, target)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        ("%d of %s readers.", "អ្នក​អាន %d នាក់​ក្នុង​ចំណោម %s។", None),
+        ("%1$s said %2$s.", "%2$s ត្រូវ​បាន​និយាយ​ដោយ %1$s។", None),
+        ("Price: %.2f dollars.", "តម្លៃ៖ %.2f ដុល្លារ។", None),
+        ("Price: %.2f dollars.", "តម្លៃ៖ %f ដុល្លារ។", "placeholders differ: missing %.2f; extra %f"),
+        ("Hello {name}, you have {count:>3d} new.", "សួស្តី {name} អ្នក​មាន {count:>3d} ថ្មី។", None),
+        ("Hello {user.name}.", "សួស្តី {user.nom}។", "placeholders differ: missing {user.name}; extra {user.nom}"),
+        ("Up 50% of the time, 100%% sure.", "ឡើង ៥០% នៃ​ពេល​វេលា ១០០%% ប្រាកដ។", None),
+        ("Read https://example.org/a%20survey now.", "អាន https://example.org/a%20survey ឥឡូវ។", None),
+        ("Intro {:.lead} text.", "សេចក្ដី​ផ្ដើម អត្ថបទ។", None),
+    ],
+    ids=["printf", "positional-reordered", "precision", "precision-lost", "brace-format-spec", "brace-attribute", "percent-prose", "url-escape", "kramdown-list"],
+)
+def test_placeholders(source: str, target: str, expected: str | None) -> None:
+    found = [f.message for f in run_checks(source, target, "km") if f.check == "placeholders"]
+    assert found == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "expected"),
+    [
+        ("The UN and ASEAN met.", "អង្គការ UN និង ASEAN បាន​ជួប​គ្នា។", None),
+        ("The UN and ASEAN met.", "អ.ស.ប និង​អាស៊ាន​បាន​ជួប​គ្នា។", None),
+        ("The U.S. said no.", "US បាន​និយាយ​ថា​ទេ។", None),
+        ("ASEAN met.", "Asean បាន​ជួប​គ្នា។", "acronym changed: ASEAN → Asean (case changed)"),
+        ("ASEAN met.", "ASAEN បាន​ជួប​គ្នា។", "acronym changed: ASEAN → ASAEN"),
+        ("UNESCO met.", "UNECSO បាន​ជួប​គ្នា។", "acronym changed: UNESCO → UNECSO"),
+        ("NASA and the UN met.", "NASA និង UNN បាន​ជួប​គ្នា។", None),
+    ],
+    ids=["kept", "in-khmer", "dots-dropped", "recased", "swapped", "misspelt", "too-short-to-judge"],
+)
+def test_acronyms(source: str, target: str, expected: str | None) -> None:
+    found = [f.message for f in run_checks(source, target, "km") if f.check == "acronyms"]
+    assert found == ([expected] if expected else [])
+
+
+@pytest.mark.parametrize(
+    ("flags", "silenced"),
+    [
+        (["fuzzy", "ignore-numbers"], {"numbers"}),
+        (["ignore-same", "ignore-end-stop", "ignore-url"], {"same-as-source", "end-punctuation", "urls"}),
+        (["ignore-duplicate", "ignore-begin-space", "ignore-c-format", "ignore-startpunc"], {"double-words", "whitespace", "placeholders", "start-punctuation"}),
+        (["ignore-glossary"], {"glossary"}),
+        (["no-wrap", "ignore-numbrs", "ignore-kashida"], set()),
+    ],
+    ids=["ours", "weblate", "pofilter", "glossary", "unknown"],
+)
+def test_ignore_flags(flags: list[str], silenced: set[str]) -> None:
+    assert ignored_checks(flags) == silenced
+
+
+def test_unknown_ignore_flags_are_reported_but_weblate_only_ones_are_not() -> None:
+    assert unknown_ignore_flags(["fuzzy", "ignore-numbrs", "ignore-kashida", "ignore-numbers"]) == ("ignore-numbrs",)
+
+
+def test_error_failures_honour_ignored_checks() -> None:
+    from translate.checks import error_failures
+
+    source, target = "The town is 5 miles away.", "ទីក្រុង​នៅ​ចម្ងាយ ៨ គីឡូម៉ែត្រ។"
+    assert [f.check for f in error_failures(source, target, "km")] == ["numbers"]
+    assert error_failures(source, target, "km", frozenset({"numbers"})) == ()

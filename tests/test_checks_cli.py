@@ -44,12 +44,89 @@ def test_check_article_names_and_json(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--locales", str(locales), "check", "articles/qa.md", "--to", "km", "--json"])
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert report["entries"] == 21
+    assert report["entries"] == len([e for e in polib.pofile(str(QA)) if e.msgstr])
     flagged = {item["msgctxt"]: {failure["check"] for failure in item["failures"]} for item in report["failures"]}
     assert "numbers" in flagged["numbers-1"]
     assert flagged["glossary-1"] == {"glossary"}  # locales/km/glossary.csv is used without options
     assert not any(context.startswith("clean") for context in flagged)
     assert {failure["severity"] for item in report["failures"] for failure in item["failures"]} == {"error", "warning"}
+
+
+def test_ignore_flag_reports_the_failure_as_suppressed_in_json(tmp_path: Path) -> None:
+    locales = _locales(tmp_path)
+    result = CliRunner().invoke(cli, ["--locales", str(locales), "check", "--json"])
+    report = json.loads(result.stdout)
+    items = {item["msgctxt"]: item for item in report["failures"]}
+    miles = items["suppressed-numbers"]
+    assert miles["failures"] == []
+    assert miles["suppressed"] == [{"check": "numbers", "severity": "error", "message": "numbers differ: missing 5; extra 8"}]
+    assert [f["check"] for f in items["suppressed-end-stop"]["suppressed"]] == ["end-punctuation"]
+    assert report["suppressed"] == sum(len(item["suppressed"]) for item in report["failures"]) == 2
+    assert [f["check"] for f in items["flags-1"]["failures"]] == ["flags"]
+    assert "ignore-numbrs" in items["flags-1"]["failures"][0]["message"]
+
+
+def test_an_entry_whose_only_error_is_silenced_does_not_fail_the_check(tmp_path: Path) -> None:
+    locales = tmp_path / "locales"
+    folder = locales / "km" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    path = folder / "a.po"
+    path.write_text(
+        'msgid ""\nmsgstr ""\n"Language: km\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        "#, ignore-numbers\n"
+        'msgid "The town is 5 miles from the border."\n'
+        'msgstr "ទីក្រុង\u200bនេះ\u200bស្ថិត\u200bនៅ\u200bចម្ងាយ ៨ គីឡូម៉ែត្រ\u200bពី\u200bព្រំដែន។"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["--locales", str(locales), "check"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "0 errors, 0 warnings, 1 suppressed by ignore- flags" in result.stderr
+    path.write_text(path.read_text(encoding="utf-8").replace("#, ignore-numbers\n", ""), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--locales", str(locales), "check"])
+    assert result.exit_code == 1
+    assert ": error: numbers: " in result.stdout
+
+
+def test_a_po_path_is_checked_as_given(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "review" / "qa-km.po"
+    elsewhere.parent.mkdir()
+    shutil.copy(QA, elsewhere)
+    result = CliRunner().invoke(cli, ["--locales", str(tmp_path / "locales"), "check", str(elsewhere), "--json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    assert report["catalogs"] == [str(elsewhere)]
+    assert report["entries"] > 20 and report["errors"] > 0
+
+
+def test_a_po_path_without_language_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "x.po"
+    path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "A."\nmsgstr "ក។"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--locales", str(tmp_path), "check", str(path)])
+    assert result.exit_code == 2
+    assert f"{path}: has no Language header" in result.output
+
+
+def test_a_path_that_matches_nothing_is_an_error(tmp_path: Path) -> None:
+    locales = _locales(tmp_path)
+    result = CliRunner().invoke(cli, ["--locales", str(locales), "check", "nosuch.po"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == ["Error: nosuch.po: no such catalog (check the path, or name the article (translate check story.md) to check its catalogs)"]
+    result = CliRunner().invoke(cli, ["--locales", str(locales), "check", "some-article.md"])
+    assert result.exit_code == 2
+    assert "some-article.md: no catalog named some-article.po under" in result.output
+    result = CliRunner().invoke(cli, ["--locales", str(locales), "check", "qa.md", "--to", "th"])
+    assert result.exit_code == 2
+    assert "in th" in result.output
+
+
+def test_check_list_names_every_check_and_its_flags() -> None:
+    result = CliRunner().invoke(cli, ["check", "--list", "--json"])
+    assert result.exit_code == 0
+    listed = {item["check"]: item for item in json.loads(result.stdout)}
+    assert {"numbers", "placeholders", "brackets", "glossary"} <= set(listed)
+    assert listed["end-punctuation"]["flags"][:2] == ["ignore-end-punctuation", "ignore-end-stop"]
+    assert listed["numbers"]["severity"] == "error"
 
 
 def test_warnings_alone_exit_0(tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ def make_workspace(root: Path, extra: str = "") -> Path:
     (root / "articles").mkdir(parents=True)
     (root / "articles" / "story.txt").write_text(ARTICLE, encoding="utf-8")
     (root / "translate.toml").write_text(
-        f'[workspace]\nsources = ["articles/*.txt"]\nlanguages = ["km"]\noutput = "site"\nengine = "fake"\n{extra}', encoding="utf-8"
+        f'[workspace]\nsources = ["articles/*.txt"]\nlanguages = ["km"]\noutput = "site"\nbackend = "fake"\n{extra}', encoding="utf-8"
     )
     return root
 

@@ -50,12 +50,44 @@ TBX3 = """<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def test_csv_with_note_and_do_not_translate(tmp_path: Path) -> None:
+def test_csv_with_note_and_do_not_translate(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     path = tmp_path / "glossary.csv"
-    path.write_text("source,target,note\nNational Assembly,រដ្ឋសភា,lower house\nADHOC,,rights group\nCSOs,CSOs,\n", encoding="utf-8")
+    path.write_text(
+        "source,target,note,flags\nNational Assembly,រដ្ឋសភា,lower house,\nADHOC,,rights group,do-not-translate\nCSOs,CSOs,,\n"
+        "Licadho,,human rights,read-only\nMinistry of Interior,,,\n",
+        encoding="utf-8",
+    )
     terms = read_glossary(path).terms
     assert terms[0] == Term("National Assembly", "រដ្ឋសភា", "", "lower house")
-    assert [t.keep for t in terms] == [False, True, True]
+    assert [(t.source, t.keep) for t in terms] == [("National Assembly", False), ("ADHOC", True), ("CSOs", True), ("Licadho", True)]
+    assert "Ministry of Interior" not in {t.source for t in terms}  # no approved translation yet: not a term
+    assert not caplog.records  # a file with a flags column says what it means: no warning
+
+
+def test_empty_target_of_an_older_glossary_is_not_do_not_translate_and_is_warned_once(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    path = tmp_path / "glossary.csv"
+    path.write_text("source,target,note\nNational Assembly,រដ្ឋសភា,lower house\nADHOC,,rights group\nCSOs,,\n", encoding="utf-8")
+    with caplog.at_level("WARNING", logger="translate.glossary"):
+        assert [t.source for t in read_glossary(path).terms] == ["National Assembly"]
+        read_glossary(path)
+    [record] = caplog.records
+    assert record.getMessage().startswith(f"{path}:3: 2 term(s) with an empty target are not approved translations")
+    assert "add a flags column with do-not-translate" in record.getMessage()
+
+
+def test_a_mistyped_flag_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.csv"
+    path.write_text("source,target,flags\nADHOC,,do-not-translte\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        read_glossary(path)
+    assert str(caught.value).startswith(f"{path}:2: unknown glossary flag 'do-not-translte'")
+
+
+def test_do_not_translate_with_another_target_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.csv"
+    path.write_text("source,target,flags\nADHOC,អាដហុក,do-not-translate\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="marked do-not-translate but has the target"):
+        read_glossary(path)
 
 
 def test_tbx2_pairs_english_with_each_language(tmp_path: Path) -> None:
@@ -144,7 +176,7 @@ def _sample_workspace(tmp_path: Path) -> Path:
             entry.msgstr = "អ្នកនាំពាក្យក្រសួង លោក Chin Malin បាននិយាយ។"
             entry.flags.append("fuzzy")
     catalog.save(str(po_path))
-    (locales / "km" / "glossary.csv").write_text("source,target,note\nNational Assembly,រដ្ឋសភា,lower house\nADHOC,,rights group\n", encoding="utf-8")
+    (locales / "km" / "glossary.csv").write_text("source,target,note,flags\nNational Assembly,រដ្ឋសភា,lower house,\nADHOC,,rights group,do-not-translate\n", encoding="utf-8")
     return article
 
 
@@ -154,7 +186,7 @@ def test_glossary_command_lists_terms_with_translations(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     terms = {item["source"]: item for item in json.loads(result.output)}
     assert terms["CSOs"]["count"] == 6 and terms["ADHOC"]["count"] == 4
-    assert terms["ADHOC"]["approved"] == {"target": "", "keep": True, "note": "rights group"}
+    assert terms["ADHOC"]["approved"] == {"target": "ADHOC", "keep": True, "note": "rights group"}
     assembly = terms["National Assembly"]
     assert assembly["uses_approved"] == 1
     assert assembly["translations"] == [{"article": "justice", "msgid": assembly["translations"][0]["msgid"], "msgstr": "ពួកគេក៏បានអំពាវនាវដល់រដ្ឋសភាផងដែរ។", "reviewed": True}]
@@ -167,11 +199,34 @@ def test_glossary_command_csv_is_a_readable_glossary(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["--locales", str(tmp_path / "locales"), "glossary", str(article), "--to", "km", "--csv", "--min-count", "3"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert rows[0] == {"source": "CSOs", "target": "", "note": "6x in 1 articles"}
-    assert {"source": "National Assembly", "target": "រដ្ឋសភា", "note": "lower house"} in rows  # approved terms whatever --min-count
+    assert rows[0] == {"source": "CSOs", "target": "", "note": "6x in 1 articles", "flags": ""}
+    assert {"source": "National Assembly", "target": "រដ្ឋសភា", "note": "lower house", "flags": ""} in rows  # approved terms whatever --min-count
+    assert {"source": "ADHOC", "target": "ADHOC", "note": "rights group", "flags": "do-not-translate"} in rows
     written = tmp_path / "new.csv"
     written.write_text(result.output, encoding="utf-8")
-    assert len(read_glossary(written).terms) == len(rows)
+    # read back, only the approved and do-not-translate terms are terms: an unfilled row forbids nothing
+    assert {t.source for t in read_glossary(written).terms} == {"National Assembly", "ADHOC"}
+
+
+def test_a_glossary_filled_halfway_does_not_forbid_translating_the_rest(tmp_path: Path) -> None:
+    """Export terms, approve one, and machine translation may still translate the others."""
+    from translate.mt.protect import mask
+
+    article = _sample_workspace(tmp_path)
+    (tmp_path / "locales" / "km" / "glossary.csv").unlink()
+    result = CliRunner().invoke(cli, ["--locales", str(tmp_path / "locales"), "glossary", str(article), "--to", "km", "--csv", "--min-count", "3"])
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert rows and all(row["target"] == "" for row in rows)
+    rows[0]["target"] = "អង្គការសង្គមស៊ីវិល"  # the first term approved, the rest left for later
+    written = tmp_path / "locales" / "km" / "glossary.csv"
+    with written.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=["source", "target", "note", "flags"])
+        writer.writeheader()
+        writer.writerows(rows)
+    terms = read_glossary(written).for_language("km")
+    assert [t.source for t in terms] == [rows[0]["source"]]
+    masked = mask(f"{rows[1]['source']} met {rows[0]['source']}.", terms)
+    assert rows[1]["source"] in masked.text and rows[0]["source"] not in masked.text
 
 
 def test_glossary_command_table_and_bad_article(tmp_path: Path) -> None:

@@ -160,7 +160,7 @@ def test_extract_during_an_in_place_save(workspace: tuple[Path, Path]) -> None:
 def test_saves_in_place_over_and_over_during_a_sync(workspace: tuple[Path, Path]) -> None:
     """A translator's editor saves in place again and again while a slow sync runs: nothing is lost at any moment."""
     root, saved = workspace
-    (root / "translate.toml").write_text((root / "translate.toml").read_text(encoding="utf-8").replace('engine = "fake"\n', 'engine = "fake"\nengine_options = { delay = 0.02 }\n'), encoding="utf-8")
+    (root / "translate.toml").write_text((root / "translate.toml").read_text(encoding="utf-8").replace('backend = "fake"\n', 'backend = "fake"\nbackend_options = { delay = 0.02 }\n'), encoding="utf-8")
     sync = subprocess.Popen([sys.executable, "-m", "translate", "sync", "--force"], cwd=root, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     saves = 0
     try:

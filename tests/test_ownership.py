@@ -168,7 +168,7 @@ def test_an_article_that_moved_takes_its_catalog_with_it(workdir: Path, a_extrac
 
 def test_sync_refuses_an_article_whose_catalog_belongs_to_another(workdir: Path, a_extracted: dict[str, str]) -> None:
     """b/story.md is the workspace's only article; the catalog is a/story.md's (a is outside the sources)."""
-    (workdir / "translate.toml").write_text('[workspace]\nsources = ["b/*.md"]\nlanguages = ["km"]\nengine = "fake"\n', encoding="utf-8")
+    (workdir / "translate.toml").write_text('[workspace]\nsources = ["b/*.md"]\nlanguages = ["km"]\nbackend = "fake"\n', encoding="utf-8")
     before = (workdir / PO).read_bytes()
     result = invoke("sync", "--json")
     assert result.exit_code == 1

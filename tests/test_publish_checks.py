@@ -151,7 +151,7 @@ def test_sync_withholds_broken_translations_or_refuses_them(tmp_path: Path, stri
     root = tmp_path / "ws"
     (root / "articles").mkdir(parents=True)
     (root / "articles" / "floods.txt").write_text(ARTICLE, encoding="utf-8")
-    (root / "translate.toml").write_text('[workspace]\nlanguages = ["km"]\nengine = "fake"\noutput = "site"\ninclude_fuzzy = false\n', encoding="utf-8")
+    (root / "translate.toml").write_text('[workspace]\nlanguages = ["km"]\nbackend = "fake"\noutput = "site"\ninclude_fuzzy = false\n', encoding="utf-8")
     first = _sync(root)
     assert first.returncode == 0, first.stderr
     po_path = root / "locales" / "km" / "LC_MESSAGES" / "floods.po"

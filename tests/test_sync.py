@@ -54,10 +54,10 @@ def make_workspace(root: Path, articles: int = 24, delay: float = 0.0, extra: st
     (root / "articles").mkdir(parents=True)
     for i in range(articles):
         write_article(root / "articles", i)
-    options = f"engine_options = {{ delay = {delay} }}\n" if delay else ""
+    options = f"backend_options = {{ delay = {delay} }}\n" if delay else ""
     (root / "translate.toml").write_text(
         '[workspace]\nsources = ["articles/**/*.md", "articles/**/*.txt", "articles/**/*.html"]\n'
-        f'languages = {json.dumps(list(LANGS))}\noutput = "site"\nengine = "fake"\n{options}{extra}',
+        f'languages = {json.dumps(list(LANGS))}\noutput = "site"\nbackend = "fake"\n{options}{extra}',
         encoding="utf-8",
     )
     return root

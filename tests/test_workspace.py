@@ -61,13 +61,15 @@ def test_pyproject_tool_translate_with_nested_tables(workdir: Path) -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[workspace]\nlanguages = "km"\nengine = "magic"\n', "engine must be one of auto, ctranslate2, transformers, fake"),
+        ('[workspace]\nlanguages = "km"\nbackend = "magic"\n', "backend must be one of auto, ctranslate2, transformers, not 'magic'"),
+        ('[workspace]\nengine = "magic"\n', "backend must be one of auto, ctranslate2, transformers, not 'magic'"),
+        ('[workspace]\nengine = "auto"\nbackend = "auto"\n', "[workspace] has both engine and backend (keep backend (engine is its former name))"),
         ("[workspace]\nsource = []\n", "[workspace] has an unknown setting 'source'"),
         ("[workspace]\nlanguages = [1]\n", "[workspace] languages must be a list of strings"),
-        ('[workspace]\nlanguages = ["km"\nengine = "fake"\n', "translate.toml:3: is not valid TOML"),
-        ('[workspace]\nengine = "auto"\nengine_options = { delay = 1 }\n', "engine_options are only understood by the fake engine"),
+        ('[workspace]\nlanguages = ["km"\nbackend = "fake"\n', "translate.toml:3: is not valid TOML"),
+        ('[workspace]\nbackend = "auto"\nbackend_options = { delay = 1 }\n', "backend_options are only understood by the fake backend"),
     ],
-    ids=["engine", "unknown-key", "list-type", "bad-toml", "engine-options"],
+    ids=["backend", "engine-is-the-former-name", "both-names", "unknown-key", "list-type", "bad-toml", "backend-options"],
 )
 def test_configuration_errors_name_the_file(workdir: Path, toml: str, message: str) -> None:
     (workdir / "translate.toml").write_text(toml, encoding="utf-8")
@@ -96,7 +98,7 @@ def test_discovery_globs_exclusions_and_slug_clashes(workdir: Path) -> None:
 
 def test_flags_override_the_file(workdir: Path) -> None:
     article(workdir / "articles" / "flood.txt", "Floods in Kratie")
-    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["th"]\nengine = "fake"\noutput = "site"\n', encoding="utf-8")
+    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["th"]\nbackend = "fake"\noutput = "site"\n', encoding="utf-8")
     result = invoke("--locales", "po", "sync", "--to", "km", "--output", "public", "--source", "articles/*.txt")
     assert result.exit_code == 0, result.output
     assert (workdir / "po" / "km" / "LC_MESSAGES" / "flood.po").is_file()
@@ -105,7 +107,7 @@ def test_flags_override_the_file(workdir: Path) -> None:
 
 
 def test_no_languages_is_a_usage_error(workdir: Path) -> None:
-    (workdir / "translate.toml").write_text('[workspace]\nengine = "fake"\n', encoding="utf-8")
+    (workdir / "translate.toml").write_text('[workspace]\nbackend = "fake"\n', encoding="utf-8")
     result = invoke("sync")
     assert result.exit_code == 2 and "no target languages" in result.output
 
@@ -113,7 +115,7 @@ def test_no_languages_is_a_usage_error(workdir: Path) -> None:
 def test_publish_rules_hold_articles_back_without_failing(workdir: Path) -> None:
     article(workdir / "articles" / "flood.txt", "Floods in Kratie")
     (workdir / "translate.toml").write_text(
-        '[workspace]\nlanguages = ["km"]\nengine = "fake"\n\n[publish]\nmin_reviewed = 0.5\n\n[labels.km]\nreviewed = "ok"\n', encoding="utf-8"
+        '[workspace]\nlanguages = ["km"]\nbackend = "fake"\n\n[publish]\nmin_reviewed = 0.5\n\n[labels.km]\nreviewed = "ok"\n', encoding="utf-8"
     )
     result = invoke("sync", "--json")
     assert result.exit_code == 0, result.output
@@ -135,7 +137,7 @@ def test_publish_rules_hold_articles_back_without_failing(workdir: Path) -> None
 
 def test_bilingual_edition_and_library_call(workdir: Path) -> None:
     article(workdir / "articles" / "flood.txt", "Floods in Kratie")
-    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["km"]\nengine = "fake"\neditions = ["localized", "bilingual"]\n', encoding="utf-8")
+    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["km"]\nbackend = "fake"\neditions = ["localized", "bilingual"]\n', encoding="utf-8")
     report = sync(load_config(), SyncOptions(now=FROZEN_NOW))
     assert not report.partial and report.model_loads == 1
     assert sorted(p.name for p in (workdir / "out").iterdir()) == ["flood.en-km.html", "flood.km.txt"]
@@ -170,9 +172,9 @@ def test_workspace_status_totals_progress_and_changed_english(workdir: Path) -> 
     article(workdir / "articles" / "flood.txt", "Floods in Kratie")
     article(workdir / "articles" / "rice.txt", "Rice exports rise")
     article(workdir / "articles" / "new.txt", "Not synced yet")
-    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["km", "th"]\nengine = "fake"\nexclude = ["articles/new.txt"]\n', encoding="utf-8")
+    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["km", "th"]\nbackend = "fake"\nexclude = ["articles/new.txt"]\n', encoding="utf-8")
     assert invoke("sync").exit_code == 0
-    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["km", "th"]\nengine = "fake"\n', encoding="utf-8")
+    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["km", "th"]\nbackend = "fake"\n', encoding="utf-8")
     po_path = workdir / "locales" / "km" / "LC_MESSAGES" / "rice.po"
     po = polib.pofile(str(po_path))
     po[0].flags = []
@@ -211,28 +213,36 @@ def test_workspace_status_totals_progress_and_changed_english(workdir: Path) -> 
     assert invoke("status", "--json").exit_code == 0 and json.loads(invoke("status", "--json").stdout)["changed"] == []
 
 
-def test_progress_lines_with_eta() -> None:
+def test_sync_progress_lines_with_eta() -> None:
     import io
 
-    from translate.cli.workspace import ProgressPrinter
+    from translate.cli.progress import Progress
     from translate.workspace.sync import SyncProgress
 
-    assert ProgressPrinter.line(SyncProgress("translate", 50, 200, "sentences", "km"), 10.0) == "sync: translate km 50/200 sentences, ETA 0:30"
-    assert ProgressPrinter.line(SyncProgress("publish", 3, 4, "articles", "a.md"), 90.0) == "sync: publish 3/4 articles, ETA 0:30"
-    assert ProgressPrinter.line(SyncProgress("extract", 4, 4, "articles"), 9.0) == "sync: extract 4/4 articles"
+    now = [0.0]
     stream = io.StringIO()
-    printer = ProgressPrinter(stream, every=3600)
+    progress = Progress("sync", stream, every=3600, tty=False, clock=lambda: now[0], heartbeat=False)
     for done in range(0, 101):
-        printer(SyncProgress("extract", done, 100, "articles"))
-    printer(SyncProgress("publish", 0, 0, "articles"))  # nothing to do: nothing printed
-    assert stream.getvalue().splitlines() == ["sync: extract 0/100 articles", "sync: extract 100/100 articles"]
+        now[0] = done / 10
+        progress.sync_event(SyncProgress("extract", done, 100, "articles"))
+    progress.sync_event(SyncProgress("publish", 0, 0, "articles"))  # nothing to do: nothing printed
+    progress.sync_event(SyncProgress("translate", 0, 200, "sentences", "km"))
+    now[0] = 20.0
+    progress.sync_event(SyncProgress("translate", 50, 200, "sentences", "km"))
+    progress.close()
+    assert stream.getvalue().splitlines() == [
+        "sync: extract 1/100 articles, 10.0 articles/s, ETA 0:10",
+        "sync: extract 100/100 articles, done in 0:10",
+        "sync: translate km 50/200 sentences, 5.0 sentences/s, ETA 0:30",  # started at 10 s
+    ]
+    assert progress.phase is None
 
 
 def test_real_model_loaded_once_for_all_articles_and_languages_and_only_new_sentences(workdir: Path, tiny_nllb_folder: Path) -> None:
     for name in ("flood", "rice", "wages"):
         article(workdir / "articles" / f"{name}.txt", f"News about {name}")
     (workdir / "translate.toml").write_text(
-        f'[workspace]\nlanguages = ["km", "th"]\nengine = "transformers"\nmodel = "{tiny_nllb_folder}"\n\n'
+        f'[workspace]\nlanguages = ["km", "th"]\nbackend = "transformers"\nmodel = "{tiny_nllb_folder}"\n\n'
         "[decoding]\nbeam_size = 1\nretry = false\nmax_new_tokens_factor = 0.5\nmax_new_tokens_extra = 2\n",
         encoding="utf-8",
     )
@@ -252,7 +262,7 @@ def test_real_model_loaded_once_for_all_articles_and_languages_and_only_new_sent
 def test_force_redoes_every_article_from_memory_with_the_same_result(workdir: Path) -> None:
     for name in ("flood", "rice"):
         article(workdir / "articles" / f"{name}.txt", f"News about {name}")
-    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["km"]\nengine = "fake"\n', encoding="utf-8")
+    (workdir / "translate.toml").write_text('[workspace]\nlanguages = ["km"]\nbackend = "fake"\n', encoding="utf-8")
     assert invoke("sync").exit_code == 0
     before = {p: p.read_bytes() for p in sorted(workdir.rglob("*")) if p.is_file() and ".translate" not in p.parts}
     result = invoke("sync", "--force", "--json")

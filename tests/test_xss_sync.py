@@ -34,7 +34,7 @@ CONFIG = """[workspace]
 sources = ["articles/*.html", "articles/*.md"]
 languages = ["km"]
 output = "site"
-engine = "fake"
+backend = "fake"
 editions = ["localized", "bilingual"]
 edition_format = "md"
 """

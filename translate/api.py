@@ -18,7 +18,7 @@ from translate.article import Article
 from translate.catalog.guard import KnownCatalogs
 from translate.catalog.header import catalog_metadata
 from translate.catalog.merge import MergeReport, merge
-from translate.catalog.owner import check_owner, claim, owner
+from translate.catalog.owner import catalog_root, check_owner, claim, owner
 from translate.catalog.paths import catalog_path, find_catalogs, template_path
 from translate.catalog.stats import CatalogStats, catalog_stats
 from translate.catalog.store import read_catalog, render_catalog, update_catalog, write_atomic
@@ -55,7 +55,9 @@ class Workspace:
         locales: the catalog tree (``templates/`` and one folder per language).
         read: how articles are read.
         fmt: force one article format instead of guessing from extensions.
-        base: folder that ``#:`` references are relative to (default: working folder).
+        base: folder that ``#:`` references are relative to (default: the
+            folder holding the catalog tree, the workspace root in the usual
+            layout, whatever folder the command runs in).
         known: what catalogs held when last read or written in good order, to
             tell a catalog cut short by a save in progress (see
             :mod:`translate.catalog.guard`); shared by the commands run with
@@ -170,7 +172,7 @@ def _updated_template(article: Article, locales: Path, now: datetime, base: Path
         OwnershipError: the template belongs to another article.
     """
     path = template_path(locales, article.slug)
-    pot = build_template(article, created=now, base=base)
+    pot = build_template(article, created=now, base=base if base is not None else catalog_root(locales))
     claim(pot, article.path, locales)
     old, seen = read_catalog(path)
     check_owner(old, path, article.path, locales)

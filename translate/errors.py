@@ -27,6 +27,10 @@ class TranslateError(Exception):
         self.line = line
         self.hint = hint
 
+    def as_json(self) -> dict[str, str | int | None]:
+        """The error as plain data, as every ``--json`` report gives it: file, line, message, hint, and the one-line text."""
+        return {"file": self.path, "line": self.line, "message": self.message, "hint": self.hint, "text": str(self)}
+
     def __str__(self) -> str:
         where = ""
         if self.path is not None:

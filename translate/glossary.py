@@ -1,17 +1,26 @@
 """Glossaries: approved translations of names, titles and institutions.
 
 A glossary is a CSV file with a header row naming at least ``source`` and
-``target``, optionally ``note`` and ``lang`` (to hold several languages in one
-file), or a TBX file (TermBase eXchange, TBX 2 ``martif`` or TBX 3 ``tbx``)::
+``target``, optionally ``note``, ``lang`` (to hold several languages in one
+file) and ``flags``, or a TBX file (TermBase eXchange, TBX 2 ``martif`` or
+TBX 3 ``tbx``)::
 
-    source,target,note,lang
-    National Assembly,រដ្ឋសភា,the lower house,km
-    Phnom Penh,ភ្នំពេញ,,km
-    ADHOC,,rights group: do not translate,km
+    source,target,note,lang,flags
+    National Assembly,រដ្ឋសភា,the lower house,km,
+    Phnom Penh,ភ្នំពេញ,,km,
+    ADHOC,ADHOC,rights group,km,do-not-translate
+    Ministry of Interior,,,km,
 
-A row whose target is empty or equal to its source is a do-not-translate term:
-it stays as written in every translation. Terms are found in English as whole
-words or phrases, ignoring case; the longest term wins where terms overlap.
+A do-not-translate term stays as written in every translation: say so with
+``do-not-translate`` in the ``flags`` column (Weblate's ``read-only`` is
+understood too), or write the term itself as its target. An empty target
+means only that there is no approved translation yet: the row is skipped, so
+a list of terms filled in halfway (``translate glossary --csv``) forbids
+nothing. Older glossaries used an empty target for do-not-translate; a file
+without a ``flags`` column that has empty targets is read the new way, with a
+warning naming the file and the first such line. Terms are found in English
+as whole words or phrases, ignoring case; the longest term wins where terms
+overlap.
 
 Glossaries are used twice: machine translation masks each term and inserts its
 approved target (:mod:`translate.mt.protect`), and the ``glossary`` check
@@ -22,6 +31,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,7 +39,12 @@ from pathlib import Path
 
 from translate.errors import ConfigError
 
+log = logging.getLogger(__name__)
+
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+#: Values of a CSV glossary's ``flags`` column that make a term do-not-translate (``read-only``: Weblate's name).
+DO_NOT_TRANSLATE = frozenset({"do-not-translate", "read-only"})
+_warned: set[tuple[str, int, int]] = set()
 
 
 def base_language(lang: str) -> str:
@@ -43,7 +58,7 @@ class Term:
 
     Attributes:
         source: the English term.
-        target: its approved translation; empty for a do-not-translate term.
+        target: its approved translation; the source itself, or empty, for a do-not-translate term.
         lang: the language it applies to (empty: every language).
         note: a note for translators (shown by ``translate glossary``).
     """
@@ -157,18 +172,63 @@ def _read_csv(path: Path) -> tuple[Term, ...]:
             reader = csv.DictReader(handle, delimiter=delimiter)
             columns = {name.strip().lower() for name in reader.fieldnames or ()}
             if not {"source", "target"} <= columns:
-                raise ConfigError("the glossary needs a header row with source and target columns", path=path, line=1, hint="e.g. source,target,note,lang")
+                raise ConfigError("the glossary needs a header row with source and target columns", path=path, line=1, hint="e.g. source,target,note,lang,flags")
             terms = []
+            pending = []
             for row in reader:
                 values = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items() if isinstance(value, str)}
                 if not values.get("source"):
                     if any(values.values()):
                         raise ConfigError("a row has a target but no source term", path=path, line=reader.line_num, hint="fill the source column or delete the row")
                     continue
-                terms.append(Term(values["source"], values.get("target", ""), values.get("lang", ""), values.get("note", "")))
+                source, target = values["source"], values.get("target", "")
+                keep = _do_not_translate(values.get("flags", ""), path, reader.line_num)
+                if keep and target and target != source:
+                    raise ConfigError(
+                        f"{source!r} is marked do-not-translate but has the target {target!r}", path=path, line=reader.line_num, hint="clear the target or the flag"
+                    )
+                if not target and not keep:
+                    pending.append(reader.line_num)  # no approved translation yet
+                    continue
+                terms.append(Term(source, source if keep else target, values.get("lang", ""), values.get("note", "")))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise ConfigError(f"cannot read the glossary: {error}", path=path, hint="save it as UTF-8 CSV with a source,target header") from error
+    if pending and "flags" not in columns:
+        _warn_empty_targets(path, pending)
     return tuple(terms)
+
+
+def _do_not_translate(flags: str, path: Path, line: int) -> bool:
+    """Whether a CSV row's ``flags`` mark a do-not-translate term.
+
+    Raises:
+        ConfigError: an unknown flag (a typo would otherwise let the term be translated).
+    """
+    words = {word.lower() for word in re.split(r"[\s,;]+", flags) if word}
+    unknown = words - DO_NOT_TRANSLATE
+    if unknown:
+        raise ConfigError(f"unknown glossary flag {sorted(unknown)[0]!r}", path=path, line=line, hint="the flags column knows do-not-translate (or Weblate's read-only)")
+    return bool(words)
+
+
+def _warn_empty_targets(path: Path, lines: list[int]) -> None:
+    """Say once per run and file that empty targets no longer mean do-not-translate."""
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = (str(path), 0, 0)
+    if key in _warned:
+        return
+    _warned.add(key)
+    log.warning(
+        "%s:%d: %d term(s) with an empty target are not approved translations and are translated freely "
+        "(an empty target no longer means do not translate: to keep a term as written, add a flags column with do-not-translate, "
+        "or write the term itself as its target)",
+        path,
+        lines[0],
+        len(lines),
+    )
 
 
 def _read_tbx(path: Path) -> tuple[Term, ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from translate.errors import ConfigError
 
@@ -34,19 +35,31 @@ class Language:
 
 @lru_cache(maxsize=None)
 def language(code: str) -> Language:
-    """Look up a language by BCP-47 tag (``km``) or gettext name (``km_KH``).
+    """Look up a language by BCP-47 tag (``km``), gettext name (``km_KH``) or ISO 639-2/3 code (``khm``).
+
+    Every spelling of one language gives the same :class:`Language`, so that
+    a language has one catalog tree: ``khm``, ``km-KH``, ``km_KH`` and
+    ``KM`` are all ``km``. A region is kept only where the language has
+    several regional variants (``pt-BR``, ``es-419``, ``en-GB``), and only
+    when it was written: a three-letter code adds none (``eng`` is ``en``).
 
     Raises:
-        ConfigError: Babel knows no such locale.
+        ConfigError: Babel knows no such locale (the hint names what was
+            probably meant: ``kh`` is Cambodia's country code, Khmer is ``km``).
     """
     from babel import Locale, UnknownLocaleError
+    from babel.core import parse_locale
     from babel.messages.plurals import get_plural
 
     tag = code.strip().replace("_", "-")
     try:
         locale = Locale.parse(tag, sep="-")
+        written = parse_locale(tag, sep="-")
     except (UnknownLocaleError, ValueError) as error:
-        raise ConfigError(f"unknown language code {code!r}", hint="use a BCP-47 tag such as km, th, vi, pt-BR") from error
+        raise ConfigError(f"unknown language code {code!r}", hint=_suggestion(code)) from error
+    territory = locale.territory if written[1] and _regional(locale.language) else None
+    if (locale.territory, locale.script) != (territory, locale.script if written[2] or territory else None):
+        locale = Locale(locale.language, territory=territory, script=locale.script if (written[2] or territory) else None)
     gettext = str(locale)
     return Language(
         code=gettext.replace("_", "-"),
@@ -56,6 +69,32 @@ def language(code: str) -> Language:
         plural_forms=get_plural(locale).plural_forms,
         sentence_joiner="" if locale.language in _NO_SPACE_BETWEEN_SENTENCES else " ",
     )
+
+
+@lru_cache(maxsize=None)
+def _regional(base: str) -> bool:
+    """Whether CLDR has several regional variants of a language (``pt_BR``, ``pt_PT``…), not just one (``km_KH``)."""
+    from babel.localedata import locale_identifiers
+
+    return sum(1 for name in locale_identifiers() if name.split("_")[0] == base and name != base) > 1
+
+
+def _suggestion(code: str) -> str:
+    """The hint for an unknown language code: the country's language, or the code of a language name."""
+    from babel import Locale
+    from babel.languages import get_official_languages
+
+    written = code.strip()
+    english = Locale("en")
+    territory = written.upper()
+    if len(written) == 2 and territory in english.territories:
+        spoken = get_official_languages(territory)
+        if spoken:
+            return f"{territory} is the country {english.territories[territory]}; its language is {', '.join(spoken)}"
+    names = {name.casefold(): found for found, name in english.languages.items()}
+    if written.casefold() in names:
+        return f"the code of {written} is {names[written.casefold()]}"
+    return "use a BCP-47 tag such as km, th, vi, pt-BR"
 
 
 def parse_languages(value: str) -> tuple[Language, ...]:
@@ -68,6 +107,26 @@ def parse_languages(value: str) -> tuple[Language, ...]:
     if not seen:
         raise ConfigError("no target language given", hint="pass --to km (or several: --to km,th)")
     return tuple(seen.values())
+
+
+def other_trees(locales: Path, lang: Language) -> list[Path]:
+    """Folders of a catalog tree holding ``lang`` under another name (``locales/km_KH`` for ``km``).
+
+    Older versions, or a hand, may have made them; catalogs there are not
+    found under the language's one name.
+    """
+    if not locales.is_dir():
+        return []
+    found = []
+    for folder in sorted(locales.iterdir()):
+        if folder.name == lang.gettext or not (folder / "LC_MESSAGES").is_dir():
+            continue
+        try:
+            if language(folder.name).gettext == lang.gettext:
+                found.append(folder)
+        except ConfigError:
+            continue
+    return found
 
 
 def language_tag(code: str) -> str:

@@ -19,7 +19,7 @@ import polib
 
 from translate.article import Article, Block, BlockKind, Segment, Span
 from translate.catalog.stats import is_translated
-from translate.checks import Failure, error_failures
+from translate.checks import Failure, error_failures, ignored_checks
 from translate.errors import FailedCheckError, PublishError, UnsafeTranslation
 from translate.languages import Language
 from translate.render import render
@@ -203,7 +203,8 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
     (:func:`translate.checks.error_failures`: a control character, conflict
     markers, an empty text, a changed number...) is withheld: the sentence is
     published as if it had no translation, and listed in
-    ``Translated.withheld``. Any other translation goes through
+    ``Translated.withheld``; the entry's ``#, ignore-<check>`` flags silence
+    their checks here too. Any other translation goes through
     :func:`translate.safety.carry_back`, so it carries back only the markup
     its source sentence had, whatever edition is made of it.
 
@@ -227,7 +228,7 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
         text: str | None = original
         usable = review is Review.REVIEWED or (review is Review.UNREVIEWED and options.include_fuzzy)
         if usable and entry is not None and entry.msgstr != entry.msgid:
-            failures = error_failures(entry.msgid, entry.msgstr, lang.code) if options.checks else ()
+            failures = error_failures(entry.msgid, entry.msgstr, lang.code, ignored_checks(entry.flags, entry.tcomment)) if options.checks else ()
             if failures:
                 withheld.setdefault((entry.msgctxt, entry.msgid), Withheld(getattr(catalog, "fpath", None), entry.linenum, entry.msgid, failures))
                 review, usable = Review.MISSING, False

@@ -15,7 +15,7 @@ from collections import Counter
 from translate.checks import Severity, register
 from translate.mt.decoding import DecodingConfig
 from translate.mt.quality import has_repetition, is_empty, length_ratio
-from translate.patterns import HTML_TAG, LETTER, PLACEHOLDER, TEMPLATE_TAG, URL
+from translate.patterns import FORMAT_PLACEHOLDER, HTML_TAG, LETTER, TEMPLATE_TAG, URL
 
 ERROR = Severity.ERROR
 WARNING = Severity.WARNING
@@ -64,7 +64,7 @@ def numbers_in(text: str) -> Counter[str]:
 
     URLs and markup are left out: their digits are checked by their own checks.
     """
-    text = _strip_code(text).translate(_KHMER_DIGITS)
+    text = strip_code(text).translate(_KHMER_DIGITS)
     return Counter(_canonical_number(found) for found in _NUMBER.findall(text))
 
 
@@ -74,18 +74,21 @@ def urls_in(text: str) -> Counter[str]:
 
 
 def markup_in(text: str) -> Counter[str]:
-    """Inline markup and placeholders: Liquid/Hugo tags, HTML tags, code spans, link targets, emphasis."""
+    """Inline markup: Liquid/Hugo tags, HTML tags, code spans, link targets, emphasis.
+
+    Format placeholders (``%s``, ``{0}``) have their own check, ``placeholders``.
+    """
     found: Counter[str] = Counter()
-    for pattern in (TEMPLATE_TAG, HTML_TAG, _CODE_SPAN, _LINK_TARGET, PLACEHOLDER):
+    for pattern in (TEMPLATE_TAG, HTML_TAG, _CODE_SPAN, _LINK_TARGET):
         found.update(pattern.findall(text))
         text = pattern.sub(" ", text)
     found.update(_EMPHASIS.findall(text))
     return found
 
 
-def _strip_code(text: str) -> str:
-    """Text without URLs, e-mails and markup (whose contents are never translated)."""
-    for pattern in (TEMPLATE_TAG, HTML_TAG, _CODE_SPAN, _LINK_TARGET, URL, PLACEHOLDER):
+def strip_code(text: str) -> str:
+    """Text without URLs, e-mails, markup and placeholders (whose contents are never translated)."""
+    for pattern in (TEMPLATE_TAG, HTML_TAG, _CODE_SPAN, _LINK_TARGET, URL, FORMAT_PLACEHOLDER):
         text = pattern.sub(" ", text)
     return text
 
@@ -109,10 +112,10 @@ def empty(source: str, target: str, lang: str) -> str | None:
     return "translation is empty" if is_empty(target) and not is_empty(source) else None
 
 
-@register("same-as-source", ERROR)
+@register("same-as-source", ERROR, aliases=("same", "unchanged"))
 def same_as_source(source: str, target: str, lang: str) -> str | None:
     """The translation is the English text itself (a sentence, not a name or number)."""
-    if target.strip() != source.strip() or len(_LATIN_WORD.findall(_strip_code(source))) < 3:
+    if target.strip() != source.strip() or len(_LATIN_WORD.findall(strip_code(source))) < 3:
         return None
     return "translation is the same as the English"
 
@@ -124,16 +127,16 @@ def numbers(source: str, target: str, lang: str) -> str | None:
     return None if difference is None else f"numbers differ: {difference}"
 
 
-@register("urls", ERROR)
+@register("urls", ERROR, aliases=("url",))
 def urls(source: str, target: str, lang: str) -> str | None:
     """A URL or e-mail address of the English is not in the translation verbatim."""
     missing = urls_in(source) - urls_in(target)
     return None if not missing else "URL or e-mail missing or changed: " + ", ".join(sorted(missing.elements()))
 
 
-@register("markup", ERROR)
+@register("markup", ERROR, aliases=("md-link", "xml-tags", "xmltags"))
 def markup(source: str, target: str, lang: str) -> str | None:
-    """Inline markup or placeholders differ (links, emphasis, code, HTML, Liquid, Hugo, %s)."""
+    """Inline markup differs (links, emphasis, code, HTML, Liquid, Hugo)."""
     difference = _difference(markup_in(source), markup_in(target))
     return None if difference is None else f"markup differs: {difference}"
 
@@ -152,8 +155,8 @@ def untranslated(source: str, target: str, lang: str) -> str | None:
     """
     if base_language(lang) not in NON_LATIN:
         return None
-    source_words = {word.lower() for word in _LATIN_WORD.findall(_strip_code(source))}
-    target_text = _strip_code(target)
+    source_words = {word.lower() for word in _LATIN_WORD.findall(strip_code(source))}
+    target_text = strip_code(target)
     left = [word for word in _LATIN_WORD.findall(target_text) if word == word.lower() and len(word) >= 3]
     unknown = [word for word in left if word not in source_words]
     share = sum(len(word) for word in left) / max(len(LETTER.findall(target_text)), 1)
@@ -168,7 +171,7 @@ def loop(source: str, target: str, lang: str) -> str | None:
     return "translation repeats itself" if has_repetition(target) and not has_repetition(source) else None
 
 
-@register("length-ratio", WARNING)
+@register("length-ratio", WARNING, aliases=("long", "short"))
 def length_ratio_check(source: str, target: str, lang: str) -> str | None:
     """Translation implausibly short or long for its source.
 
@@ -187,12 +190,12 @@ def english_sentences(text: str) -> int:
     """How many sentences the English text has (by the project's segmenter)."""
     from translate.segment import split_sentences
 
-    return len(split_sentences(_strip_code(text)))
+    return len(split_sentences(strip_code(text)))
 
 
 def khmer_sentences(text: str) -> int:
     """How many sentences a Khmer text has: runs of ``។ ៕ ? !`` counted, plus a last one without."""
-    text = _strip_code(text).strip().rstrip(_CLOSERS + " ")
+    text = strip_code(text).strip().rstrip(_CLOSERS + " ")
     ends = _KHMER_ENDS.findall(text)
     return len(ends) + (0 if _KHMER_ENDS.search(text[-1:] if text else "") else 1) if text else 0
 
@@ -210,17 +213,17 @@ def dropped_sentence(source: str, target: str, lang: str) -> str | None:
 
 
 def _last_mark(text: str) -> str:
-    return _strip_code(text).rstrip().rstrip(_CLOSERS + " \u200b")[-1:]
+    return strip_code(text).rstrip().rstrip(_CLOSERS + " \u200b")[-1:]
 
 
-@register("end-punctuation", WARNING)
+@register("end-punctuation", WARNING, aliases=("end-stop", "end-colon", "end-question", "end-exclamation", "end-ellipsis", "endpunc"))
 def end_punctuation(source: str, target: str, lang: str) -> str | None:
     """The sentence end differs: English ``.`` wants Khmer ``។``; ``?`` and ``!`` are kept."""
     source_end, target_end = _last_mark(source), _last_mark(target)
     if not source_end or not target_end:
         return None
     if base_language(lang) == "km":
-        if source_end == "." and not _strip_code(source).rstrip().endswith(("...", "…")):
+        if source_end == "." and not strip_code(source).rstrip().endswith(("...", "…")):
             return None if target_end in "។៕" else "English ends with '.', the translation should end with '។'"
         if source_end in "?!" and target_end != source_end:
             return f"English ends with '{source_end}', the translation should too"

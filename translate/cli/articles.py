@@ -23,9 +23,10 @@ from translate.cli.common import (
 @click.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "to", default="", metavar="LANGS", help="Target languages, comma-separated BCP-47 codes (km or km,th). Without it only templates are written.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report (JSON) on stdout instead of one line per article.")
 @read_options
 @click.pass_obj
-def extract(obj: Context, articles: tuple[Path, ...], to: str, **read: Any) -> None:
+def extract(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool, **read: Any) -> None:
     """Split articles into sentences and write or update their catalogs.
 
     Writes locales/templates/<slug>.pot and, for each language in --to,
@@ -34,9 +35,16 @@ def extract(obj: Context, articles: tuple[Path, ...], to: str, **read: Any) -> N
     """
     from translate.api import extract as run_extract
 
-    langs = parse_langs(to) if to.strip() else ()
+    langs = parse_langs(to, obj.locales) if to.strip() else ()
     results = run_extract(articles, langs, workspace_from(obj, **read))
+    errors = [e for r in results for e in r.errors]
+    if as_json:
+        from translate.cli.jsonreport import echo_json, extract_json, problems_json
+
+        echo_json({"articles": extract_json(results), **problems_json(errors)})
     for result in results:
+        if as_json:
+            break
         if result.error is None and not obj.quiet:
             click.echo(f"{result.path}: {result.sentences} sentences -> {result.template}")
             for update in result.catalogs:
@@ -45,7 +53,7 @@ def extract(obj: Context, articles: tuple[Path, ...], to: str, **read: Any) -> N
                     continue
                 state = "updated" if update.written else "unchanged"
                 click.echo(f"  {update.path}: {state} (kept {r.kept}, fuzzy {r.fuzzy}, new {r.added}, obsolete {r.obsoleted})")
-    report_errors([e for r in results for e in r.errors])
+    report_errors(errors)
 
 
 @click.command()
@@ -64,6 +72,7 @@ def extract(obj: Context, articles: tuple[Path, ...], to: str, **read: Any) -> N
 @click.option("--require-reviewed", default=None, metavar="PARTS", help="Parts that must be fully reviewed: title, lede, heading, caption (comma-separated). Default: [publish] require_reviewed.")
 @click.option("--khmer-digits/--ascii-digits", default=None, help="Digits in labels and dates (default: Khmer digits for km).")
 @click.option("--strict/--no-strict", default=None, help="Refuse to publish an article with a translation that fails an error-level check (translate check) instead of publishing that sentence in English. Default: [publish] strict, else off.")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report (JSON) on stdout instead of one line per article.")
 @read_options
 @click.pass_obj
 def publish(
@@ -83,6 +92,7 @@ def publish(
     khmer_digits: bool | None,
     localize_dates: bool,
     strict: bool | None,
+    as_json: bool,
     **read: Any,
 ) -> None:
     """Publish localized or bilingual articles from their catalogs.
@@ -99,9 +109,10 @@ def publish(
     from translate.publish import PublishOptions, Untranslated
     from translate.rules import read_rules, read_switch
 
-    langs = parse_langs(to)
+    langs = parse_langs(to, obj.locales)
     config = None  # translate.toml in the working folder
     errors = []
+    published: list[tuple[str, Any]] = []
     try:
         rules = read_rules(config, min_reviewed=min_reviewed, require_reviewed=require_reviewed)
         overrides = {lang.code: read_label_overrides(lang, config) for lang in langs}
@@ -133,12 +144,17 @@ def publish(
             highlight_unreviewed=highlight_unreviewed,
         )
         for result in results:
+            published.append((lang.code, result))
             if result.error is not None:
                 errors.append(result.error)
                 continue
-            if not obj.quiet:
+            if not obj.quiet and not as_json:
                 click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated, {result.reviewed} reviewed)")
             report_withheld(result.withheld, result.output)
+    if as_json:
+        from translate.cli.jsonreport import echo_json, problems_json, publish_json
+
+        echo_json({"articles": publish_json(published), **problems_json(errors)})
     report_errors(errors)
 
 

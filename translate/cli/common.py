@@ -35,6 +35,28 @@ class SettingError(click.ClickException):
     exit_code = 2
 
 
+class HiddenChoice(click.Choice):
+    """A choice that also takes values never shown in help, completion or errors (a test-only backend)."""
+
+    def __init__(self, choices: Sequence[str], hidden: Sequence[str]) -> None:
+        super().__init__([*choices, *hidden])
+        self.visible = click.Choice(list(choices))
+
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str | None:
+        return self.visible.get_metavar(param, ctx)
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        return self.visible.get_invalid_choice_message(value, ctx)
+
+    def shell_complete(self, ctx: click.Context, param: click.Parameter, incomplete: str) -> list[Any]:
+        return self.visible.shell_complete(ctx, param, incomplete)
+
+
+#: The inference backends a user chooses from (``--backend`` of mt, run and sync; ``[workspace] backend``).
+BACKENDS = ("auto", "ctranslate2", "transformers")
+BACKEND_HELP = "Inference backend; auto = CTranslate2 when installed and the model is converted (translate models convert), else transformers."
+
+
 def fail(error: TranslateError) -> click.ClickException:
     """A library error that stops the command: printed as one line, exit code 1."""
     return click.ClickException(str(error))
@@ -59,14 +81,26 @@ def _encoding(ctx: click.Context, param: click.Parameter, value: str | None) -> 
     return value
 
 
-def parse_langs(value: str) -> tuple[Language, ...]:
+def parse_langs(value: str, locales: Path | None = None) -> tuple[Language, ...]:
+    """The languages of ``--to``, every spelling of one language made one (``khm``, ``km-KH`` -> ``km``).
+
+    With ``locales``, a catalog folder holding one of them under another name
+    (``locales/km_KH`` for ``km``) is refused with how to merge it.
+    """
     from translate.errors import ConfigError
-    from translate.languages import parse_languages
+    from translate.languages import other_trees, parse_languages
 
     try:
-        return parse_languages(value)
+        langs = parse_languages(value)
     except ConfigError as error:
-        raise click.BadParameter(str(error), param_hint="--to") from error
+        raise SettingError(f"--to: {error}") from error
+    for lang in langs if locales is not None else ():
+        for folder in other_trees(locales, lang):
+            raise SettingError(
+                f"{folder}: {lang.english_name} catalogs under another name than {lang.gettext} "
+                f"(move {folder}/LC_MESSAGES/*.po into {locales / lang.gettext / 'LC_MESSAGES'}/ and remove {folder}: one language, one tree)"
+            )
+    return langs
 
 
 def read_options(func: F) -> F:

@@ -40,6 +40,9 @@ def glossary(obj: Context, articles: tuple[Path, ...], to: str, glossaries: tupl
     use it), and the translation of a sentence that contains it (reviewed
     first). With --csv the list is a glossary to complete:
       translate glossary articles/*.md --to km --csv > new-terms.csv
+    Fill in targets as they are approved (an empty target is not approved
+    yet and forbids nothing); write do-not-translate in the flags column of
+    terms to keep as written.
     """
     from translate.api import find_terms_in
     from translate.errors import TranslateError
@@ -54,12 +57,12 @@ def glossary(obj: Context, articles: tuple[Path, ...], to: str, glossaries: tupl
         click.echo(json.dumps([_as_json(use) for use in uses], ensure_ascii=False, indent=2))
     elif as_csv:
         writer = csv.writer(sys.stdout, lineterminator="\n")
-        writer.writerow(["source", "target", "note"])
+        writer.writerow(["source", "target", "note", "flags"])
         for use in uses:
             approved = use.approved
             target = (approved.source if approved.keep else approved.target) if approved else ""
             note = approved.note if approved and approved.note else f"{use.count}x in {len(use.articles)} articles"
-            writer.writerow([use.source, target, note])
+            writer.writerow([use.source, target, note, "do-not-translate" if approved and approved.keep else ""])
     else:
         _table(uses)
     report_errors(errors)

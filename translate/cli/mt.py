@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from translate.cli.common import Context, bad_setting, fail, parse_langs, read_options, report_errors, report_withheld, workspace_from
+from translate.cli.common import BACKEND_HELP, BACKENDS, Context, bad_setting, fail, parse_langs, read_options, report_errors, report_withheld, workspace_from
 
 if TYPE_CHECKING:
     from translate.api import MTRequest
+    from translate.languages import Language
     from translate.mt.service import MTRun
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -27,7 +28,7 @@ def mt_options(func: F) -> F:
     decorators = [
         click.option("--model", metavar="NAME|DIR", help="A model named in models.lock (default: its default model) or a local model folder."),
         click.option("--commercial/--no-commercial", default=None, help="Commercial use: refuse models whose license forbids it (NLLB-200 is CC-BY-NC) and default to the best permitted one (default: [workspace] commercial of the --config file, else no)."),
-        click.option("--backend", type=click.Choice(["auto", "ctranslate2", "transformers"]), default="auto", show_default=True, help="Inference backend; auto = CTranslate2 when installed and the model is converted (translate models convert), else transformers."),
+        click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True, help=BACKEND_HELP),
         click.option("--beam-size", type=click.IntRange(1, 16), help="Beam width (default 4)."),
         click.option("--max-input-tokens", type=click.IntRange(8), help="Longer sentences are split at clause boundaries first (default 200)."),
         click.option("--batch-tokens", type=click.IntRange(16), help="Token budget of one batch (default: 4096 on CPU, 32768 on a GPU)."),
@@ -74,27 +75,23 @@ def _request(options: dict[str, Any]) -> MTRequest:
 
 
 @contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar with ETA on stderr when it is a terminal."""
-    if quiet or not sys.stderr.isatty():
+def _progress(quiet: bool, command: str, langs: Sequence[Language]) -> Iterator[Callable[[int, int], None] | None]:
+    """Progress of the model's work on stderr (see :mod:`translate.cli.progress`), one phase per language."""
+    if quiet:
         yield None
         return
-    state: dict[str, Any] = {"bar": None, "done": 0}
+    from translate.cli.progress import Progress
 
-    def update(done: int, total: int) -> None:
-        if state["bar"] is None:
-            if total == 0:
-                return
-            state["bar"] = click.progressbar(length=total, label="translating", file=sys.stderr, show_eta=True, show_pos=True)
-            state["bar"].__enter__()
-        state["bar"].update(done - state["done"])
-        state["done"] = done
+    position = {"lang": -1}
+    with Progress(command) as progress:
 
-    try:
+        def update(done: int, total: int) -> None:
+            if done == 0:
+                position["lang"] += 1
+            lang = langs[min(max(position["lang"], 0), len(langs) - 1)].code if langs else ""
+            progress.update(f"translate {lang}".rstrip(), "sentences", done, total)
+
         yield update
-    finally:
-        if state["bar"] is not None:
-            state["bar"].__exit__(None, None, None)
 
 
 def _warn_license(model: Any) -> None:
@@ -119,13 +116,13 @@ def _check_license(request: MTRequest) -> None:
         raise fail(error) from error
 
 
-def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any, skip: Any = ()) -> MTRun:
+def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any, skip: Any = (), command: str = "mt") -> MTRun:
     from translate.api import machine_translate
     from translate.errors import TranslateError
     from translate.mt.licensing import LicenseError
 
     try:
-        with _progress(obj.quiet) as progress:
+        with _progress(obj.quiet, command, langs) as progress:
             return machine_translate(articles, langs, workspace, request, progress=progress, on_model=_warn_license, skip=skip)
     except LicenseError as error:
         raise bad_setting(error) from error
@@ -143,10 +140,11 @@ def _summary(run: MTRun) -> str:
 @click.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "to", required=True, metavar="LANGS", help="Target languages, comma-separated BCP-47 codes (km or km,th).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report (JSON) on stdout instead of one line per catalog.")
 @mt_options
 @read_options
 @click.pass_obj
-def mt(obj: Context, articles: tuple[Path, ...], to: str, **options: Any) -> None:
+def mt(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool, **options: Any) -> None:
     """Machine-translate the untranslated sentences of articles' catalogs.
 
     Suggestions are written as fuzzy entries with their provenance (model,
@@ -155,13 +153,18 @@ def mt(obj: Context, articles: tuple[Path, ...], to: str, **options: Any) -> Non
     translations of the same sentence in other catalogs are reused first,
     and a translation memory makes a re-run translate nothing twice.
     """
-    langs = parse_langs(to)
+    langs = parse_langs(to, obj.locales)
     request = _request(options)
     run = _translate(obj, articles, langs, request, workspace_from(obj, **options))
-    if not obj.quiet:
+    if as_json:
+        from translate.cli.jsonreport import echo_json, mt_json, problems_json
+
+        echo_json({**mt_json(run), **problems_json(run.errors)})
+    elif not obj.quiet:
         for result in run.results:
             if result.error is None:
                 click.echo(f"{result.catalog}: {result.machine} machine, {result.reviewed} reviewed reused, {result.flagged} flagged")
+    if not obj.quiet:
         click.echo(_summary(run), err=True)
     report_errors(list(run.errors))
 
@@ -172,10 +175,11 @@ def mt(obj: Context, articles: tuple[Path, ...], to: str, **options: Any) -> Non
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for the localized articles.")
 @click.option("--reviewed-only", is_flag=True, help="Publish only reviewed translations (default: machine suggestions too).")
 @click.option("--editions", default="localized", show_default=True, metavar="LIST", help="Editions to publish, comma-separated: localized (<slug>.<lang>.<ext>), localized-md (<slug>.<lang>.md from any article), bilingual-html, bilingual-md (<slug>.en-<lang>.html|md).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report (JSON) on stdout instead of one line per published file.")
 @mt_options
 @read_options
 @click.pass_obj
-def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewed_only: bool, editions: str, **options: Any) -> None:
+def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewed_only: bool, editions: str, as_json: bool, **options: Any) -> None:
     """Extract, machine-translate and publish articles: the whole job in one command.
 
     Publishes <output>/<slug>.<lang>.<ext> (and the other --editions) with
@@ -191,7 +195,7 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
         chosen = parse_editions(editions)
     except ConfigError as error:
         raise fail(error) from error
-    langs = parse_langs(to)
+    langs = parse_langs(to, obj.locales)
     request = _request(options)
     _check_license(request)
     workspace = workspace_from(obj, **options)
@@ -199,19 +203,33 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
     errors = [e for r in extracted for e in r.errors]
     good = tuple(r.path for r in extracted if r.error is None)
     skip = {(r.path, lang.code) for r in extracted for lang in langs if r.failed(lang)}
+    published: list[tuple[str, Any]] = []
+    translated = None
     if good:
-        translated = _translate(obj, good, langs, request, workspace, skip)
+        translated = _translate(obj, good, langs, request, workspace, skip, command="run")
         errors.extend(translated.errors)
         skip |= {(r.path, r.lang) for r in translated.results if r.error is not None}
         for lang, (edition, edition_format) in ((lang, e) for lang in langs for e in chosen):
             ready = tuple(p for p in good if (p, lang.code) not in skip)
             for result in publish(ready, lang, output, workspace, PublishOptions(include_fuzzy=not reviewed_only), edition=edition, edition_format=edition_format):
+                published.append((lang.code, result))
                 if result.error is not None:
                     errors.append(result.error)
                     continue
-                if not obj.quiet:
+                if not obj.quiet and not as_json:
                     click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated)")
                 report_withheld(result.withheld, result.output)
         if not obj.quiet:
             click.echo(_summary(translated), err=True)
+    if as_json:
+        from translate.cli.jsonreport import echo_json, extract_json, mt_json, problems_json, publish_json
+
+        echo_json(
+            {
+                "articles": extract_json(extracted),
+                "mt": None if translated is None else mt_json(translated),
+                "published": publish_json(published),
+                **problems_json(errors),
+            }
+        )
     report_errors(errors)

@@ -5,18 +5,16 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from translate.cli.common import EXIT_BEING_EDITED, EXIT_PARTIAL, Context, bad_setting, fail
+from translate.cli.common import BACKEND_HELP, BACKENDS, EXIT_BEING_EDITED, EXIT_PARTIAL, Context, HiddenChoice, SettingError, bad_setting, fail
 
 if TYPE_CHECKING:
     from translate.workspace.config import WorkspaceConfig
-    from translate.workspace.sync import SyncProgress
 
 #: Exit code when another sync holds the workspace lock (nothing was done).
 EXIT_LOCKED = 3
@@ -52,53 +50,6 @@ def _now() -> datetime | None:
     return datetime.fromtimestamp(int(epoch), timezone.utc)
 
 
-class ProgressPrinter:
-    """Progress with ETA on stderr: one rewritten line on a terminal, else a line per phase and every few seconds."""
-
-    def __init__(self, stream: TextIO, every: float = 5.0) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.every = every
-        self.phase: tuple[str, str] | None = None
-        self.started = 0.0
-        self.last = 0.0
-
-    def __call__(self, event: SyncProgress) -> None:
-        if event.total == 0:
-            return
-        now = time.monotonic()
-        key = (event.phase, event.detail if event.phase == "translate" else "")
-        new_phase = key != self.phase
-        if new_phase:
-            if self.tty and self.phase is not None:
-                self.stream.write("\n")
-            self.phase, self.started, self.last = key, now, 0.0
-        finished = event.done >= event.total
-        if not self.tty and not (new_phase or finished or now - self.last >= self.every):
-            return
-        self.last = now
-        line = self.line(event, now - self.started)
-        if self.tty:
-            self.stream.write("\r\x1b[2K" + line)
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-    @staticmethod
-    def line(event: SyncProgress, elapsed: float) -> str:
-        label = f"{event.phase} {event.detail}" if event.phase == "translate" and event.detail else event.phase
-        text = f"sync: {label} {event.done}/{event.total} {event.unit}"
-        if 0 < event.done < event.total and elapsed > 0.5:
-            eta = elapsed / event.done * (event.total - event.done)
-            text += f", ETA {int(eta) // 60}:{int(eta) % 60:02d}"
-        return text
-
-    def close(self) -> None:
-        if self.tty and self.phase is not None:
-            self.stream.write("\n")
-            self.stream.flush()
-
-
 def load_workspace(obj: Context, config_file: Path | None, **overrides: Any) -> WorkspaceConfig:
     """The workspace configuration with command-line overrides (``--locales`` of the group when given)."""
     from translate.errors import ConfigError
@@ -132,7 +83,8 @@ def _warn_license(model: Any) -> None:
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder for published articles.")
 @click.option("--model", metavar="NAME|DIR", help="A model named in models.lock or a local model folder.")
 @click.option("--commercial/--no-commercial", default=None, help="Commercial use: refuse models whose license forbids it and default to the best permitted one (default: [workspace] commercial).")
-@click.option("--engine", type=click.Choice(["auto", "ctranslate2", "transformers", "fake"]), help="Translation engine (fake: tests and benchmarks only).")
+@click.option("--backend", type=HiddenChoice(BACKENDS, hidden=("fake",)), help=BACKEND_HELP + " Default: [workspace] backend, else auto.")
+@click.option("--engine", type=HiddenChoice(BACKENDS, hidden=("fake",)), hidden=True, help="Former name of --backend.")
 @click.option("--memory", type=click.Path(dir_okay=False, path_type=Path), help="Translation-memory file (default: .translate/memory.sqlite3 of the workspace).")
 @click.option("--force", is_flag=True, help="Redo every article, not only those that changed.")
 @click.option("--wait", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS", help="Wait this long for another sync of the workspace to finish.")
@@ -147,6 +99,7 @@ def sync(
     output: Path | None,
     model: str | None,
     commercial: bool | None,
+    backend: str | None,
     engine: str | None,
     memory: Path | None,
     force: bool,
@@ -174,6 +127,11 @@ def sync(
     from translate.workspace.sync import SyncOptions
     from translate.workspace.sync import sync as run_sync
 
+    if engine is not None:
+        if backend is not None and backend != engine:
+            raise SettingError(f"--engine {engine} and --backend {backend}: --engine is the former name of --backend; give only --backend")
+        click.echo("note: --engine is now called --backend (the same for every command)", err=True)
+        backend = engine
     languages = tuple(lang.code for lang in parse_langs(to)) if to.strip() else None
     extra_exclude = tuple(exclude) or None
     config = load_workspace(
@@ -184,7 +142,7 @@ def sync(
         output=output,
         model=model,
         commercial=commercial,
-        engine=engine,
+        backend=backend,
         memory=memory,
     )
     if extra_exclude:
@@ -201,9 +159,13 @@ def sync(
         validate(config, parse_languages(",".join(config.languages)) if config.languages else ())
     except ConfigError as error:
         raise bad_setting(error) from error
-    printer = None if obj.quiet else ProgressPrinter(sys.stderr)
+    if config.languages:
+        parse_langs(",".join(config.languages), config.path(config.locales))  # one language, one catalog tree
+    from translate.cli.progress import Progress
+
+    printer = None if obj.quiet else Progress("sync")
     try:
-        report = run_sync(config, SyncOptions(now=_now(), force=force, wait=wait), progress=printer, on_model=_warn_license)
+        report = run_sync(config, SyncOptions(now=_now(), force=force, wait=wait), progress=printer.sync_event if printer else None, on_model=_warn_license)
     except LockedError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_LOCKED)

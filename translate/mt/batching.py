@@ -22,6 +22,10 @@ from typing import TypeVar
 
 T = TypeVar("T")
 
+#: Sentences in the first batch a watched engine translates (one whose ``on_batch`` is set):
+#: a small batch done in seconds gives a progress display its first rate and ETA.
+PROBE_SIZE = 4
+
 
 @dataclass(frozen=True)
 class Batch:
@@ -41,7 +45,7 @@ class Batch:
         return self.max_length * len(self.indices)
 
 
-def batches(lengths: Sequence[int], *, max_tokens: int, max_size: int) -> Iterator[Batch]:
+def batches(lengths: Sequence[int], *, max_tokens: int, max_size: int, first_size: int | None = None) -> Iterator[Batch]:
     """Group items, given their lengths in tokens, into batches under a budget.
 
     Items are taken longest first (ties in input order, so the result is
@@ -55,21 +59,25 @@ def batches(lengths: Sequence[int], *, max_tokens: int, max_size: int) -> Iterat
         lengths: length of each item in tokens.
         max_tokens: budget of padded tokens per batch.
         max_size: most items per batch.
+        first_size: most items of the first batch (a probe that finishes
+            quickly, so that progress shows a rate from the first sentences).
 
     Raises:
         ValueError: a length is negative, or a limit is less than 1.
     """
-    if max_tokens < 1 or max_size < 1:
-        raise ValueError(f"max_tokens and max_size must be at least 1, not {max_tokens} and {max_size}")
+    if max_tokens < 1 or max_size < 1 or (first_size is not None and first_size < 1):
+        raise ValueError(f"max_tokens, max_size and first_size must be at least 1, not {max_tokens}, {max_size} and {first_size}")
     if any(length < 0 for length in lengths):
         raise ValueError("lengths must not be negative")
     order = sorted(range(len(lengths)), key=lambda index: -lengths[index])
     current: list[int] = []
     longest = 0
+    size = min(first_size or max_size, max_size)
     for index in order:
-        if current and (len(current) >= max_size or longest * (len(current) + 1) > max_tokens):
+        if current and (len(current) >= size or longest * (len(current) + 1) > max_tokens):
             yield Batch(tuple(current), longest)
             current = []
+            size = max_size
         if not current:
             longest = lengths[index]
         current.append(index)

@@ -10,21 +10,22 @@ from __future__ import annotations
 import polib
 
 from translate.catalog.stats import is_translated
-from translate.checks import Severity, checks, run_checks
+from translate.checks import Severity, checks, ignored_checks, run_checks
 from translate.mt.pretranslate import machine_text_untouched, recorded_checks
 
 
 def check_counts(catalog: polib.POFile, lang: str) -> tuple[int, int]:
-    """Errors and warnings of the quality checks over the translated entries of a catalog."""
+    """Errors and warnings of the quality checks over the translated entries of a catalog (``ignore-`` flags honoured)."""
     registry = checks()
     errors = warnings = 0
     for entry in catalog:
         if entry.obsolete or entry.msgid_plural or not entry.msgid or not is_translated(entry):
             continue
+        ignored = ignored_checks(entry.flags, entry.tcomment)
         if "fuzzy" in entry.flags and machine_text_untouched(entry):
-            severities = [registry[name].severity for name in recorded_checks(entry) if name in registry]
+            severities = [registry[name].severity for name in recorded_checks(entry) if name in registry and name not in ignored]
         else:
-            severities = [failure.severity for failure in run_checks(entry.msgid, entry.msgstr, lang)]
+            severities = [failure.severity for failure in run_checks(entry.msgid, entry.msgstr, lang, skip=ignored)]
         errors += sum(s is Severity.ERROR for s in severities)
         warnings += sum(s is not Severity.ERROR for s in severities)
     return errors, warnings

@@ -31,7 +31,11 @@ from translate.errors import ConfigError
 #: Where a workspace keeps its own files (lock, state, translation memory).
 STATE_DIR = ".translate"
 DEFAULT_SOURCES = ("articles/**/*.md", "articles/**/*.markdown", "articles/**/*.html", "articles/**/*.htm", "articles/**/*.txt")
-ENGINES = ("auto", "ctranslate2", "transformers", "fake")
+#: Inference backends a workspace may name (``fake``: the stand-in engine of tests and benchmarks, not listed in help).
+BACKENDS = ("auto", "ctranslate2", "transformers")
+TEST_BACKENDS = ("fake",)
+#: Settings renamed, by their old name: the old name is still read.
+RENAMED = {"engine": "backend", "engine_options": "backend_options"}
 EDITIONS = ("localized", "bilingual")
 EDITION_FORMATS = ("html", "md")
 UNTRANSLATED = ("source", "omit", "fail")
@@ -53,8 +57,10 @@ class WorkspaceConfig:
             default, or with ``commercial`` the best permitted locked model).
         commercial: the newsroom publishes commercially: a model whose
             license forbids commercial use (NLLB-200, CC-BY-NC) is refused.
-        engine: ``auto``, ``ctranslate2``, ``transformers`` or ``fake`` (tests and benchmarks).
-        engine_options: options of the ``fake`` engine (``delay``: seconds per sentence).
+        backend: ``auto``, ``ctranslate2`` or ``transformers`` (as ``translate mt
+            --backend``; ``fake`` for tests and benchmarks). Formerly ``engine``.
+        backend_options: options of the ``fake`` backend (``delay``: seconds per
+            sentence). Formerly ``engine_options``.
         memory: the translation-memory file.
         glossaries: glossary files (CSV or TBX) used besides each language's
             ``locales/<lang>/glossary.csv`` (see :mod:`translate.glossary`).
@@ -80,8 +86,8 @@ class WorkspaceConfig:
     output: Path = Path("out")
     model: str | None = None
     commercial: bool = False
-    engine: str = "auto"
-    engine_options: tuple[tuple[str, float], ...] = ()
+    backend: str = "auto"
+    backend_options: tuple[tuple[str, float], ...] = ()
     memory: Path = Path(STATE_DIR) / "memory.sqlite3"
     glossaries: tuple[str, ...] = ()
     front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
@@ -97,8 +103,8 @@ class WorkspaceConfig:
 
     def __post_init__(self) -> None:
         where = self.file or self.root
-        if self.engine not in ENGINES:
-            raise ConfigError(f"[workspace] engine must be one of {', '.join(ENGINES)}, not {self.engine!r}", path=where)
+        if self.backend not in BACKENDS + TEST_BACKENDS:
+            raise ConfigError(f"[workspace] backend must be one of {', '.join(BACKENDS)}, not {self.backend!r}", path=where)
         bad = [e for e in self.editions if e not in EDITIONS]
         if bad or not self.editions:
             raise ConfigError(f"[workspace] editions must be a non-empty list of {', '.join(EDITIONS)}", path=where)
@@ -106,11 +112,11 @@ class WorkspaceConfig:
             raise ConfigError(f"[workspace] edition_format must be one of {', '.join(EDITION_FORMATS)}", path=where)
         if self.untranslated not in UNTRANSLATED:
             raise ConfigError(f"[workspace] untranslated must be one of {', '.join(UNTRANSLATED)}", path=where)
-        if self.engine_options and self.engine != "fake":
-            raise ConfigError("[workspace] engine_options are only understood by the fake engine", path=where, hint="remove engine_options")
-        unknown = [k for k, _ in self.engine_options if k != "delay"]
+        if self.backend_options and self.backend != "fake":
+            raise ConfigError("[workspace] backend_options are only understood by the fake backend", path=where, hint="remove backend_options")
+        unknown = [k for k, _ in self.backend_options if k != "delay"]
         if unknown:
-            raise ConfigError(f"[workspace] unknown engine option(s): {', '.join(unknown)}", path=where, hint="the fake engine knows: delay")
+            raise ConfigError(f"[workspace] unknown backend option(s): {', '.join(unknown)}", path=where, hint="the fake backend knows: delay")
         key = "encoding"  # the setting being checked, for the line of the error
         try:
             if self.encoding is not None:
@@ -122,6 +128,11 @@ class WorkspaceConfig:
             if self.file is not None:
                 error.line = _setting_line(self.file, key)
             raise
+
+    @property
+    def engine(self) -> str:
+        """The backend, by its former name."""
+        return self.backend
 
     def path(self, value: Path) -> Path:
         """A configured path, resolved against the workspace root."""
@@ -149,7 +160,7 @@ class WorkspaceConfig:
     def fingerprint(self) -> str:
         """A digest of the settings that decide what extraction and publishing produce.
 
-        The model, engine and memory are left out: they only decide how new
+        The model, backend and memory are left out: they only decide how new
         sentences are translated, never what is already in a catalog, so
         changing them does not make every article out of date.
         """
@@ -220,7 +231,7 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "output": str,
     "model": str,
     "commercial": bool,
-    "engine": str,
+    "backend": str,
     "memory": str,
     "encoding": str,
     "keep_furniture": bool,
@@ -299,6 +310,10 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Workspa
         raise ConfigError(f"{name} must be a table", path=file)
     values: dict[str, Any] = {}
     for key, value in table.items():
+        if key in RENAMED:
+            if RENAMED[key] in table:
+                raise ConfigError(f"{name} has both {key} and {RENAMED[key]}", path=file, hint=f"keep {RENAMED[key]} ({key} is its former name)")
+            key = RENAMED[key]
         if key in _LISTS:
             items = [value] if isinstance(value, str) else value
             if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
@@ -309,12 +324,12 @@ def load_config(path: Path | None = None, *, cwd: Path | None = None) -> Workspa
                 kind = "true or false" if _SCALARS[key] is bool else "a string"
                 raise ConfigError(f"{name} {key} must be {kind}", path=file)
             values[key] = Path(str(value)) if key in ("locales", "output", "memory") else value
-        elif key == "engine_options":
+        elif key == "backend_options":
             if not isinstance(value, dict) or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value.values()):
-                raise ConfigError(f"{name} engine_options must map names to numbers", path=file, hint="e.g. engine_options = { delay = 0.01 }")
+                raise ConfigError(f"{name} backend_options must map names to numbers", path=file, hint="e.g. backend_options = { delay = 0.01 }")
             values[key] = tuple(sorted((k, float(v)) for k, v in value.items()))
         else:
-            known = sorted([*_LISTS, *_SCALARS, "engine_options"])
+            known = sorted([*_LISTS, *_SCALARS, "backend_options"])
             raise ConfigError(f"{name} has an unknown setting {key!r}", path=file, hint="known: " + ", ".join(known))
     tables = []
     for other in _TABLES:

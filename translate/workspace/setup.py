@@ -68,11 +68,11 @@ def decoding(config: WorkspaceConfig) -> DecodingConfig:
 
 
 def _mt_settings(config: WorkspaceConfig, settings: DecodingConfig) -> Any:
-    """The model settings of a workspace: its model, engine, models.lock (when it has one) and commercial use."""
+    """The model settings of a workspace: its model, backend, models.lock (when it has one) and commercial use."""
     from translate.mt.setup import MTSettings
 
     lock = config.root / "models.lock"
-    return MTSettings(model=config.model, backend=config.engine, decoding=settings, lock=lock if lock.is_file() else None,
+    return MTSettings(model=config.model, backend=config.backend, decoding=settings, lock=lock if lock.is_file() else None,
                       commercial=config.commercial)
 
 
@@ -84,10 +84,10 @@ def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None
     """
     settings = decoding(config)
     khmer = khmer_options(config.table("khmer"))
-    if config.engine == "fake":
+    if config.backend == "fake":
         from translate.mt.backends.fake import FakeEngine
 
-        delay = dict(config.engine_options).get("delay", 0.0)
+        delay = dict(config.backend_options).get("delay", 0.0)
         return EngineSetup(EngineSpec("fake", FAKE_MODEL, settings), lambda: FakeEngine(FAKE_MODEL, settings, delay=delay), khmer)
     from translate.mt.setup import choose_backend, load_engine, resolve
 
@@ -187,7 +187,7 @@ def validate(config: WorkspaceConfig, langs: Sequence[Language]) -> None:
     settings = decoding(config)
     khmer_options(config.table("khmer"))
     publish_settings(config, langs)
-    if config.commercial and config.engine != "fake":
+    if config.commercial and config.backend != "fake":
         from translate.mt.setup import check_license
 
         check_license(_mt_settings(config, settings))

@@ -39,8 +39,9 @@ keep_furniture = false
 # Commercial use: true refuses models whose license forbids it (NLLB-200 is
 # CC-BY-NC-4.0) and defaults to the best permitted one; see translate models recommend --commercial.
 commercial = false
-# Engine: "auto" (CTranslate2 when converted, else transformers), "ctranslate2", "transformers".
-engine = "auto"
+# Inference backend, as translate mt --backend: "auto" (CTranslate2 when converted,
+# else transformers), "ctranslate2", "transformers".
+backend = "auto"
 # Translation memory: a re-run never translates a sentence twice.
 memory = ".translate/memory.sqlite3"
 # Glossaries (CSV source,target,note or TBX) besides locales/<lang>/glossary.csv:

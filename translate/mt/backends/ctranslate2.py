@@ -33,7 +33,7 @@ from translate.mt.backends.common import (
     special_ids,
     translate_in_parts,
 )
-from translate.mt.batching import batches
+from translate.mt.batching import PROBE_SIZE, batches
 from translate.mt.convert import (
     QUANTIZATIONS,
     RECORD,
@@ -133,6 +133,7 @@ class CTranslate2Engine:
         self.config = config
         self.model_calls = 0
         self.on_batch: Callable[[int], None] | None = None
+        self._probed = False
         self._ct2 = _import_ctranslate2()
         path = Path(model.path)
         if not (path / "config.json").is_file():
@@ -285,12 +286,19 @@ class CTranslate2Engine:
 
         return run_with_retry(len(sources), run, self.config)
 
+    def _probe(self) -> int | None:
+        """The size of a small first batch, once, when progress is watched (see :data:`~translate.mt.batching.PROBE_SIZE`)."""
+        if self.on_batch is None or self._probed:
+            return None
+        self._probed = True
+        return PROBE_SIZE
+
     def _generate(self, tokens: list[list[str]], codes: LanguageCodes, config: DecodingConfig, translator: Any, use_vmap: bool) -> list[list[str]]:
         """Output tokens (target prefix and end token included when present) for each input, in order."""
         prefix = [codes.forced_bos] if codes.forced_bos else None
         pending = []
         budget, size = config.batch_limits(self.device)
-        for batch in batches([len(t) for t in tokens], max_tokens=budget, max_size=size):
+        for batch in batches([len(t) for t in tokens], max_tokens=budget, max_size=size, first_size=self._probe()):
             if use_vmap:
                 # CTranslate2 4.8 keeps a restricted output layer's id mapping from one
                 # batch to the next (the forced language token then lands on a stale

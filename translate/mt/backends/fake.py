@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from translate.languages import Language
+from translate.mt.batching import PROBE_SIZE
 from translate.mt.decoding import DecodingConfig
 from translate.mt.models import ResolvedModel
 from translate.mt.types import Translation
@@ -22,7 +23,8 @@ class FakeEngine:
         delay: seconds spent per sentence, to stand in for a real model's
             speed (tests that interrupt a run use it). Sentences go through in
             batches of ``config.max_batch_size`` and ``on_batch`` is called
-            after each, as a real backend does.
+            after each, as a real backend does (the first batch of a watched
+            engine is small, see :data:`~translate.mt.batching.PROBE_SIZE`).
     """
 
     backend = "fake"
@@ -33,6 +35,7 @@ class FakeEngine:
         self.delay = delay
         self.model_calls = 0
         self.on_batch: Callable[[int], None] | None = None
+        self._probed = False
         self.sentences_seen: list[str] = []
 
     def translate(self, sentences: Sequence[str], src: Language, tgt: Language) -> list[Translation]:
@@ -42,8 +45,12 @@ class FakeEngine:
         self.sentences_seen.extend(sentences)
         if self.delay > 0:
             size = self.config.batch_limits("cpu")[1]
-            for start in range(0, len(sentences), size):
-                batch = len(sentences[start : start + size])
+            first = PROBE_SIZE if self.on_batch is not None and not self._probed else size
+            self._probed = self._probed or self.on_batch is not None
+            start = 0
+            while start < len(sentences):
+                batch = len(sentences[start : start + (first if start == 0 else size)])
+                start += batch
                 time.sleep(self.delay * batch)
                 if self.on_batch is not None:
                     self.on_batch(batch)

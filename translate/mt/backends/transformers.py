@@ -16,7 +16,7 @@ from typing import Any
 from translate.errors import TranslateError
 from translate.languages import Language
 from translate.mt.backends.common import content_ids, make_translation, resolve_codes, run_with_retry, special_ids, translate_in_parts
-from translate.mt.batching import batches
+from translate.mt.batching import PROBE_SIZE, batches
 from translate.mt.decoding import DecodingConfig
 from translate.mt.models import ResolvedModel, load_kwargs, pickle_refusal
 from translate.mt.families import LanguageCodes
@@ -51,6 +51,7 @@ class TransformersEngine:
         self.config = config
         self.model_calls = 0
         self.on_batch: Callable[[int], None] | None = None
+        self._probed = False
         torch, transformers = _import_torch()
         transformers.utils.logging.disable_progress_bar()
         self._torch = torch
@@ -88,13 +89,20 @@ class TransformersEngine:
         encoded: list[list[int]] = self.tokenizer(list(texts))["input_ids"]
         return encoded
 
+    def _probe(self) -> int | None:
+        """The size of a small first batch, once, when progress is watched (see :data:`~translate.mt.batching.PROBE_SIZE`)."""
+        if self.on_batch is None or self._probed:
+            return None
+        self._probed = True
+        return PROBE_SIZE
+
     def _generate(self, ids: list[list[int]], codes: LanguageCodes, config: DecodingConfig) -> list[list[int]]:
         """Generated token ids (decoder start token first) for each input, in order."""
         torch = self._torch
         forced = self.tokenizer.convert_tokens_to_ids(codes.forced_bos) if codes.forced_bos else None
         results: list[list[int]] = [[] for _ in ids]
         budget, size = config.batch_limits(self.device)
-        for batch in batches([len(i) for i in ids], max_tokens=budget, max_size=size):
+        for batch in batches([len(i) for i in ids], max_tokens=budget, max_size=size, first_size=self._probe()):
             padded = self.tokenizer.pad({"input_ids": [ids[i] for i in batch.indices]}, return_tensors="pt")
             kwargs: dict[str, Any] = {
                 "num_beams": config.beam_size,
