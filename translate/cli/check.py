@@ -33,9 +33,14 @@ def check(obj: Context, articles: tuple[Path, ...], to: str, glossaries: tuple[P
     from translate.errors import TranslateError
     from translate.glossary import load_glossary
 
+    from translate.catalog.names import catalog_names
+
     langs = [lang.gettext for lang in parse_langs(to)] if to else []
-    slugs = [article.name.split(".", 1)[0] for article in articles]
-    files = {article.name.split(".", 1)[0]: article for article in articles if article.is_file()}
+    names, clashes = catalog_names([article for article in articles if article.is_file()], obj.locales)
+    if clashes:
+        raise fail(next(iter(clashes.values())))
+    slugs = [names.get(article, article.name.split(".", 1)[0]) for article in articles]
+    files = {name: article for article, name in names.items()}
     try:
         glossary_langs = langs or sorted({lang for lang, _ in find_catalogs(obj.locales)})
         glossary = load_glossary(obj.locales, glossary_langs, glossaries)

@@ -75,18 +75,22 @@ def _gap(between: str, fmt: str) -> str | None:
     return lead + _INLINE_SPECIALS.sub(r"\\\1", core) + trail
 
 
-def render_localized_markdown(translated: Translated, info: EditionInfo, dates: dict[int, str]) -> str:
+def render_localized_markdown(
+    translated: Translated, info: EditionInfo, dates: dict[int, str], *, translation_key: str | None = None, permalink: str | None = None
+) -> str:
     """The whole localized Markdown document.
 
     Args:
         translated: the article's blocks in the target language.
         info: the translated ``title``, review ``label`` and date of the article.
         dates: the byline dates as published, by block index (see :func:`translate.publish.date_texts`).
+        translation_key: the front matter's ``translationKey`` (``None``: none).
+        permalink: the front matter's ``permalink`` (``None``: none).
     """
     article = translated.article
     fmt = article.format
     published = {b.index: b.text for b in translated.blocks}
-    front = front_matter(info, translated.lang.code, article.slug, bilingual=False)
+    front = front_matter(info, translated.lang.code, translation_key, bilingual=False, permalink=permalink)
     chunks: list[str] = []
     previous: Block | None = None  # the last block written
     title_seen: str | None = None

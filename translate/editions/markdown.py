@@ -30,12 +30,20 @@ def _q(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def front_matter(info: EditionInfo, lang: str, slug: str, *, bilingual: bool) -> list[str]:
-    """YAML front matter lines of a Markdown edition (Hugo/Jekyll keys), ``---`` included."""
+def front_matter(info: EditionInfo, lang: str, slug: str | None, *, bilingual: bool, permalink: str | None = None) -> list[str]:
+    """YAML front matter lines of a Markdown edition (Hugo/Jekyll keys), ``---`` included.
+
+    Args:
+        slug: the ``translationKey`` (``None``: none, where Hugo pairs the editions by their paths).
+        permalink: the page's URL (a Jekyll page's translation keeps the English one).
+    """
     front = ["---", f"title: {_q(plain_value(info.title))}", f"lang: {_q(lang)}"]
     if bilingual:
         front.append(f"languages: [{_q(info.source_lang)}, {_q(lang)}]")
-    front.append(f"translationKey: {_q(slug)}")
+    if slug is not None:
+        front.append(f"translationKey: {_q(slug)}")
+    if permalink is not None:
+        front.append(f"permalink: {_q(permalink)}")
     if info.date_iso:
         front.append(f"date: {_q(info.date_iso)}")
     if info.date:
