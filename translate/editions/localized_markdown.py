@@ -26,9 +26,11 @@ import re
 from pathlib import Path
 
 from translate.article import Article, Block, BlockKind, Slot
+from translate.editions.html_markdown import Insert
 from translate.editions import EditionInfo
 from translate.editions.markdown import front_matter
-from translate.editions.sanitize import escape_text, plain_value, safe_markdown
+from translate.editions.sanitize import _escape_line_start as escape_start
+from translate.editions.sanitize import escape_text, plain_value
 from translate.languages import Language
 from translate.publish import Translated
 
@@ -53,9 +55,11 @@ def plain(text: str, fmt: str) -> str:
 
 
 def _inline(block: Block, text: str, fmt: str) -> str:
-    """A block's published text as one line of Markdown."""
+    """A block's published text as one line of Markdown (HTML: links, emphasis and code as Markdown)."""
     if fmt == "html" and block.slot is Slot.RAW:
-        return " ".join(safe_markdown(block.text, text, "html").split())
+        from translate.editions.html_markdown import inline_markdown
+
+        return escape_start(inline_markdown(text, block.text))
     return escape_text(text if block.slot is Slot.RAW or fmt != "html" else html.unescape(text))
 
 
@@ -94,8 +98,13 @@ def render_localized_markdown(
     chunks: list[str] = []
     previous: Block | None = None  # the last block written
     title_seen: str | None = None
+    inserts = _inserts(translated, dates) if fmt == "html" else []
+    absorbed = {index for insert in inserts for index in insert.blocks}
     for index, block in enumerate(article.blocks):
-        if block.kind in (BlockKind.ATTRIBUTE, BlockKind.FRONT_MATTER):
+        while inserts and inserts[0].start < block.pieces[0].start and title_seen is not None:
+            chunks.append(inserts.pop(0).markdown)
+            previous = None
+        if block.kind in (BlockKind.ATTRIBUTE, BlockKind.FRONT_MATTER) or index in absorbed:
             continue
         text = dates.get(index, block.text) if block.kind is BlockKind.DATE else published.get(index)
         if not text or not text.strip():
@@ -119,6 +128,21 @@ def render_localized_markdown(
         else:
             chunks.append(line)
         previous = block
+    chunks.extend(insert.markdown for insert in inserts)
     if title_seen is None:
         chunks.insert(0, "# " + escape_text(info.title))
-    return "\n".join(front) + "\n\n" + "\n\n".join(chunks) + "\n"
+    return "\n".join(front) + "\n\n" + "\n\n".join(chunk for chunk in chunks if chunk) + "\n"
+
+
+def _inserts(translated: Translated, dates: dict[int, str]) -> list[Insert]:
+    """Tables, code blocks and untranslated text of an HTML article (see :mod:`translate.editions.html_markdown`)."""
+    from translate.editions.html_markdown import structure
+
+    article = translated.article
+    published = {b.index: b.text for b in translated.blocks}
+    lines = {}
+    for index, block in enumerate(article.blocks):
+        text = dates.get(index, block.text) if block.kind is BlockKind.DATE else published.get(index)
+        if text and text.strip():
+            lines[index] = _inline(block, text, article.format)
+    return structure(article, lines)

@@ -54,6 +54,16 @@ def front_matter(info: EditionInfo, lang: str, slug: str | None, *, bilingual: b
     return front
 
 
+def _markdown(source: str, text: str, fmt: str) -> str:
+    """A block's text as Markdown: HTML converted (links, emphasis, code), other formats held to the page's allow-list."""
+    if fmt == "html":
+        from translate.editions.html_markdown import inline_markdown
+        from translate.editions.sanitize import _escape_line_start
+
+        return _escape_line_start(inline_markdown(text, source))
+    return safe_markdown(source, text, fmt)
+
+
 def render_markdown(translated: Translated, info: EditionInfo) -> str:
     """The whole bilingual Markdown document."""
     front = front_matter(info, translated.lang.code, translated.article.slug, bilingual=True)
@@ -61,11 +71,11 @@ def render_markdown(translated: Translated, info: EditionInfo) -> str:
     for block_text in pairs(translated):
         source = block_text.block.text
         fmt = translated.article.format if block_text.block.slot is Slot.RAW else "text"
-        body.append(_line(block_text, safe_markdown(source, source, fmt)))
+        body.append(_line(block_text, _markdown(source, source, fmt)))
         if block_text.block.kind is BlockKind.DATE:
             published = dict(info.dates).get(block_text.index)
             if published is not None:
-                body.append(_line(block_text, safe_markdown(source, published, fmt)))
+                body.append(_line(block_text, _markdown(source, published, fmt)))
         elif block_text.text.strip() and block_text.text != source:
-            body.append(_line(block_text, safe_markdown(source, block_text.text, fmt)))
+            body.append(_line(block_text, _markdown(source, block_text.text, fmt)))
     return "\n".join(front) + "\n\n" + "\n\n".join(body) + "\n"
