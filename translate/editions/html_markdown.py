@@ -177,7 +177,7 @@ def _kept_text(node: Node, source: str) -> str:
     inner = _inner(node, source)
     chunks = []
     boundary = re.compile(r"</?(" + "|".join(sorted(BLOCK_ELEMENTS)) + r")\b[^>]*>", re.IGNORECASE)
-    prefix = "## " if node.name in HEADINGS else ""
+    prefix = "## " if node.name in HEADINGS else "> " if node.name == "blockquote" else ""
     position = 0
     for match in [*boundary.finditer(inner), None]:
         end = match.start() if match else len(inner)
