@@ -12,8 +12,10 @@ title twice) is left out.
 
 Plain text is escaped for Markdown (``*``, ``_``, backquotes, brackets,
 ``<``, and ``#``, ``>``, ``-``, ``1.`` at the start of a line) so that it
-reads as the same text; HTML keeps only the inline markup its source
-sentence had (cleaned with nh3), which Markdown passes through.
+reads as the same text; HTML is converted to Markdown (links, emphasis,
+code, tables, code blocks, text kept out of translation: see
+:mod:`translate.editions.html_markdown`), keeping only the inline markup
+its source sentence had (cleaned with nh3).
 
 Markdown articles are not converted: their localized edition is the source
 with the translations filled in (:func:`translate.publish.localize`).
