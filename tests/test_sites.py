@@ -130,6 +130,10 @@ def test_hugo_translation_by_file_name(tmp_path: Path, monkeypatch: pytest.Monke
     km_angkor = read_page(public / "km/post/angkor/index.html")
     assert [img.get("src") for img in km_angkor.iter(f"{XHTML}img") if img.get("class") == "lead"] == ["/post/angkor/photo.jpg"]  # the bundle's image serves both
     assert any(True for _ in km_angkor.iter(f"{XHTML}table"))
+    texts = {p.get("class"): "".join(p.itertext()) for p in km_angkor.iter(f"{XHTML}p") if p.get("class")}
+    assert texts["summary"].startswith("ខ្មែរ") and texts["image-alt"].startswith("ខ្មែរ")  # params.summary and image.alt, by dotted key
+    floods = read_page(public / "km/post/floods/index.html")
+    assert [("".join(p.itertext())) for p in floods.iter(f"{XHTML}p") if p.get("class") == "summary"] == ["ខ្មែរ។"]  # TOML [params] summary
     assert [a.get("href") for a in km_angkor.iter(f"{XHTML}a") if a.get("class") is None] == ["https://news.example.org/post/floods/"]
     home = read_page(public / "km" / "index.html")
     assert page_lang(home) == "km" and translation_links(home) == {"en": "/"}

@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
-from translate.errors import ConfigError, PublishError
+from translate.errors import ConfigError, InputError, WriteError
 
 
 class LayoutKind(StrEnum):
@@ -83,11 +83,11 @@ class Layout:
         """The article's path below the source root.
 
         Raises:
-            PublishError: the article is not below it.
+            InputError: the article is not below it.
         """
         resolved = article.resolve()
         if not resolved.is_relative_to(self.root):
-            raise PublishError(
+            raise InputError(
                 f"is outside {self.root}, the folder the {self.kind} layout mirrors",
                 path=article,
                 hint="publish from the site's folder, or set the source root ([publish] source_root, --source-root)",
@@ -105,7 +105,8 @@ class Layout:
             suffix: the edition's extension (default: the article's own).
 
         Raises:
-            PublishError: the article is outside the source root, or the file would be the article itself.
+            InputError: the article is outside the source root.
+            WriteError: the file would be the article itself.
         """
         suffix = article.suffix if suffix is None else suffix
         if self.kind is LayoutKind.FLAT:
@@ -120,7 +121,7 @@ class Layout:
             else:
                 target = out_dir / jekyll_place(rel.parent / f"{base}{suffix}", lang)
         if target.resolve() == article.resolve():
-            raise PublishError(
+            raise WriteError(
                 f"would be replaced by its own {lang} edition ({target})",
                 path=article,
                 hint="choose another output folder or layout",

@@ -225,7 +225,7 @@ def add_permalink(text: str, article: Article, layout: Layout) -> str:
     gives them the English URL already.
 
     Raises:
-        PublishError: the article is outside the layout's source root.
+        InputError: the article is outside the layout's source root.
     """
     relative = layout.relative(article.path)
     if is_jekyll_document(relative):

@@ -182,7 +182,7 @@ def output_path(article: Article, lang: Language, out_dir: Path, layout: Layout 
     ``flat`` layout, else as ``layout`` says (see :mod:`translate.layout`).
 
     Raises:
-        PublishError: the layout cannot place the article.
+        InputError, WriteError: the layout cannot place the article (see :meth:`Layout.localized_path`).
     """
     return (layout or Layout()).localized_path(article.path, article.slug, lang.code, out_dir)
 

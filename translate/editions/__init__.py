@@ -150,7 +150,7 @@ def localized_markdown_edition(translated: Translated, options: PublishOptions) 
     layout the URL Jekyll gives the English page.
 
     Raises:
-        PublishError: the layout cannot place the article.
+        InputError: the article is outside the layout's source root.
     """
     from translate.editions.localized_markdown import render_localized_markdown
     from translate.labels import review_label

@@ -102,8 +102,9 @@ def render_localized_markdown(
     title_seen: str | None = None
     inserts = _inserts(translated, dates) if fmt == "html" else []
     absorbed = {index for insert in inserts for index in insert.blocks}
+    titled = any(block.kind is BlockKind.TITLE for block in article.blocks)  # inserts go after the title
     for index, block in enumerate(article.blocks):
-        while inserts and inserts[0].start < block.pieces[0].start and title_seen is not None:
+        while inserts and inserts[0].start < block.pieces[0].start and (title_seen is not None or not titled):
             chunks.append(inserts.pop(0).markdown)
             previous = None
         if block.kind in (BlockKind.ATTRIBUTE, BlockKind.FRONT_MATTER) or index in absorbed:
