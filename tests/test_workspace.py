@@ -54,7 +54,7 @@ def test_pyproject_tool_translate_with_nested_tables(workdir: Path) -> None:
     (workdir / "sub").mkdir()
     config = load_config(cwd=workdir / "sub")  # found from a subfolder
     assert config.file == (workdir / "pyproject.toml").resolve() and config.languages == ("km",)
-    assert config.table("publish") == {"label": False, "metadata": False}
+    assert config.table("publish") == {"label": False, "metadata": False, "layout": "flat"}
     assert invoke("init", "--pyproject").exit_code == 1
 
 

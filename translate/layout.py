@@ -1,13 +1,11 @@
 """Where a localized article is written: the file layouts of static-site generators.
 
-====================  =====================================================  ==================================
-layout                English article                                        Khmer article
-====================  =====================================================  ==================================
-``flat``              ``post/angkor/index.md``                               ``<out>/<catalog name>.km.md``
-``hugo-filename``     ``content/post/angkor/index.md``                       ``<out>/content/post/angkor/index.km.md``
-``hugo-contentdir``   ``content/en/post/angkor/index.md`` (root ``content/en``)  ``<out>/km/post/angkor/index.md``
-``jekyll``            ``_posts/2026-11-30-angkor.md``, ``about.md``          ``<out>/_posts/km/2026-11-30-angkor.md``, ``<out>/km/about.md``
-====================  =====================================================  ==================================
+* ``flat``: ``post/angkor/index.md`` -> ``<out>/<catalog name>.km.md``;
+* ``hugo-filename``: ``content/post/angkor/index.md`` -> ``<out>/content/post/angkor/index.km.md``;
+* ``hugo-contentdir``: ``content/en/post/angkor/index.md`` (source root
+  ``content/en``) -> ``<out>/km/post/angkor/index.md``;
+* ``jekyll``: ``_posts/2026-11-30-angkor.md`` -> ``<out>/_posts/km/2026-11-30-angkor.md``,
+  ``about.md`` -> ``<out>/km/about.md``.
 
 Every layout but ``flat`` mirrors the tree below the *source root* (the
 folder the articles' paths are taken from: the working folder, or a
@@ -165,27 +163,26 @@ def _without_language(name: str, source_lang: str) -> str:
     return ".".join(parts)
 
 
+def _language_slot(parts: tuple[str, ...]) -> int:
+    """Which path segment holds the language folder: after ``_posts`` or a ``_collection``, else the first."""
+    if "_posts" in parts[:-1]:
+        return parts.index("_posts") + 1
+    if len(parts) > 1 and parts[0].startswith("_"):
+        return 1
+    return 0
+
+
 def jekyll_place(relative: PurePosixPath, lang: str) -> PurePosixPath:
     """Where jekyll-polyglot finds a translation: ``_posts/km/x.md``, ``_news/km/x.md``, ``km/about.md``."""
     parts = relative.parts
-    if "_posts" in parts[:-1]:
-        at = parts.index("_posts") + 1
-    elif len(parts) > 1 and parts[0].startswith("_"):
-        at = 1
-    else:
-        at = 0
+    at = _language_slot(parts)
     return PurePosixPath(*parts[:at], lang, *parts[at:])
 
 
 def jekyll_language(relative: PurePosixPath, codes: set[str]) -> str | None:
     """The target language of a file in a :func:`jekyll_place`, if it is in one."""
     parts = relative.parts
-    if "_posts" in parts[:-1]:
-        at = parts.index("_posts") + 1
-    elif len(parts) > 1 and parts[0].startswith("_"):
-        at = 1
-    else:
-        at = 0
+    at = _language_slot(parts)
     if at < len(parts) - 1 and parts[at].casefold() in codes:
         return parts[at]
     return None

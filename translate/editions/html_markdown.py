@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass
 
 from translate.article import Article, BlockKind
-from translate.editions.sanitize import _markdown_text, allowed_markup, clean, escape_text
+from translate.editions.sanitize import allowed_markup, clean, escape_text, markdown_text
 from translate.formats.html_tags import BLOCK_ELEMENTS, HEADINGS, is_translate_no
 from translate.formats.html_tree import Node
 from translate.safety.html_markup import pieces
@@ -82,7 +82,7 @@ def inline_markdown(fragment: str, source: str) -> str:
         if frames[-1][0] == "code":
             frames[-1][2].append(html.unescape(text))
         else:
-            frames[-1][2].append(_markdown_text(text))
+            frames[-1][2].append(markdown_text(text))
         tag = piece.tag
         if tag is None:
             continue
@@ -107,7 +107,7 @@ def inline_markdown(fragment: str, source: str) -> str:
                     _close(frames)
                 break
     tail = cleaned[position:]
-    frames[-1][2].append(html.unescape(tail) if frames[-1][0] == "code" else _markdown_text(tail))
+    frames[-1][2].append(html.unescape(tail) if frames[-1][0] == "code" else markdown_text(tail))
     while len(frames) > 1:
         _close(frames)
     return " ".join("".join(frames[0][2]).split())

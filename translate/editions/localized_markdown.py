@@ -31,8 +31,7 @@ from translate.article import Article, Block, BlockKind, Slot
 from translate.editions.html_markdown import Insert
 from translate.editions import EditionInfo
 from translate.editions.markdown import front_matter
-from translate.editions.sanitize import _escape_line_start as escape_start
-from translate.editions.sanitize import escape_text, plain_value
+from translate.editions.sanitize import escape_line_start, escape_text, plain_value
 from translate.languages import Language
 from translate.publish import Translated
 
@@ -61,7 +60,7 @@ def _inline(block: Block, text: str, fmt: str) -> str:
     if fmt == "html" and block.slot is Slot.RAW:
         from translate.editions.html_markdown import inline_markdown
 
-        return escape_start(inline_markdown(text, block.text))
+        return escape_line_start(inline_markdown(text, block.text))
     return escape_text(text if block.slot is Slot.RAW or fmt != "html" else html.unescape(text))
 
 

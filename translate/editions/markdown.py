@@ -58,9 +58,9 @@ def _markdown(source: str, text: str, fmt: str) -> str:
     """A block's text as Markdown: HTML converted (links, emphasis, code), other formats held to the page's allow-list."""
     if fmt == "html":
         from translate.editions.html_markdown import inline_markdown
-        from translate.editions.sanitize import _escape_line_start
+        from translate.editions.sanitize import escape_line_start
 
-        return _escape_line_start(inline_markdown(text, source))
+        return escape_line_start(inline_markdown(text, source))
     return safe_markdown(source, text, fmt)
 
 
