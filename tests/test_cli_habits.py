@@ -137,6 +137,10 @@ def test_check_json_refused_catalogs_use_the_error_shape(workdir: Path) -> None:
     other = workdir / "other" / "wages.txt"
     other.parent.mkdir()
     shutil.copyfile(workdir / "wages.txt", other)
+    # other/wages.txt is named other-wages (wages is taken); a copy of wages.txt's catalogs under that name belongs to wages.txt
+    for folder in ("templates", "km/LC_MESSAGES"):
+        suffix = ".pot" if folder == "templates" else ".po"
+        shutil.copyfile(workdir / "locales" / folder / f"wages{suffix}", workdir / "locales" / folder / f"other-wages{suffix}")
     result = invoke("check", str(other), "--json")
     assert result.exit_code == 1
     [refused] = json.loads(result.stdout)["refused"]

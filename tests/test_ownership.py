@@ -1,4 +1,9 @@
-"""A catalog belongs to one article: two articles with the same catalog name never share it, in any command."""
+"""A catalog belongs to one article: two articles never share one, in any command.
+
+An article whose file name another article's catalogs have taken gets a
+name from its path (``b/story.md`` -> ``b-story``); a catalog that still
+names another article (copied by hand) is refused.
+"""
 
 from __future__ import annotations
 
@@ -28,6 +33,8 @@ A_TEXT = "Floods in Kratie\n\nThe river rose by 3 metres on Monday. Schools in K
 B_TEXT = "Rice prices\n\nRice prices rose by 12 percent in Takeo. Farmers said they would plant more.\n"
 PO = Path("locales/km/LC_MESSAGES/story.po")
 POT = Path("locales/templates/story.pot")
+B_PO = Path("locales/km/LC_MESSAGES/b-story.po")
+B_POT = Path("locales/templates/b-story.pot")
 
 
 def invoke(*args: str):  # type: ignore[no-untyped-def]
@@ -47,6 +54,12 @@ def review_all(po_path: Path, word: str = "ទឹកជំនន់") -> dict[st
         entry.msgstr, entry.flags, entry.tcomment = khmer_stand_in(entry.msgid, word), [], "checked by Sokha"
     po_path.write_bytes(render_catalog(po))
     return {e.msgid: e.msgstr for e in po}
+
+
+def copy_a_catalogs_to_b(workdir: Path) -> None:
+    """Someone copies a/story.md's catalogs to the names b/story.md would use."""
+    shutil.copyfile(workdir / POT, workdir / B_POT)
+    shutil.copyfile(workdir / PO, workdir / B_PO)
 
 
 @pytest.fixture
@@ -77,44 +90,59 @@ def test_the_recorded_path_does_not_depend_on_the_working_folder(workdir: Path, 
     assert po.metadata[FIELD] == "a/story.md"
     assert {e.msgid: e.msgstr for e in po if "fuzzy" not in e.flags} == a_extracted
     result = invoke("--locales", "../locales", "extract", "../b/story.md", "--to", "km")
-    assert result.exit_code == 1 and f"../b/story.md: cannot use {POT}: it belongs to a/story.md" in result.stderr
+    assert result.exit_code == 0, result.output
+    assert polib.pofile(str(workdir / B_PO)).metadata[FIELD] == "b/story.md"
+    assert polib.pofile(str(workdir / PO)).metadata[FIELD] == "a/story.md"
 
 
-def test_a_second_extract_of_another_article_with_the_same_name_is_refused(workdir: Path, a_extracted: dict[str, str]) -> None:
+def test_another_article_with_the_same_file_name_gets_a_name_from_its_path(workdir: Path, a_extracted: dict[str, str]) -> None:
     po_before, pot_before = (workdir / PO).read_bytes(), (workdir / POT).read_bytes()
+    result = invoke("extract", "b/story.md", "--to", "km")
+    assert result.exit_code == 0, result.output
+    assert (workdir / PO).read_bytes() == po_before and (workdir / POT).read_bytes() == pot_before  # a keeps its name
+    b = polib.pofile(str(workdir / B_PO))
+    assert b.metadata[FIELD] == "b/story.md" and "Rice prices" in {e.msgid for e in b}
+    msgfmt_check(workdir / B_PO)
+    assert invoke("extract", "a/story.md", "b/story.md", "--to", "km").exit_code == 0  # stable on every later run
+    assert (workdir / PO).read_bytes() == po_before and sorted(p.name for p in (workdir / "locales/templates").iterdir()) == ["b-story.pot", "story.pot"]
+
+
+def test_a_copied_catalog_that_names_another_article_is_refused(workdir: Path, a_extracted: dict[str, str]) -> None:
+    copy_a_catalogs_to_b(workdir)
+    po_before, pot_before = (workdir / B_PO).read_bytes(), (workdir / B_POT).read_bytes()
     result = invoke("extract", "b/story.md", "--to", "km")
     assert result.exit_code == 1
     assert result.stderr.strip() == (
-        f"error: b/story.md: cannot use {POT}: it belongs to a/story.md "
-        "(two articles have the same catalog name (the file name before the first dot); rename one of them)"
+        f"error: b/story.md: cannot use {B_POT}: it belongs to a/story.md "
+        "(two articles have the same catalog name; rename a folder or file of one of them (docs/static-sites.md#catalog-names))"
     )
-    assert (workdir / PO).read_bytes() == po_before and (workdir / POT).read_bytes() == pot_before
+    assert (workdir / B_PO).read_bytes() == po_before and (workdir / B_POT).read_bytes() == pot_before
 
 
-def test_a_dotted_name_with_the_same_slug_is_refused(workdir: Path, a_extracted: dict[str, str]) -> None:
+def test_a_dotted_name_with_the_same_slug_gets_its_own_catalog(workdir: Path, a_extracted: dict[str, str]) -> None:
     shutil.copyfile(workdir / "b" / "story.md", workdir / "a" / "story.v2.md")
     before = (workdir / PO).read_bytes()
     result = invoke("extract", "a/story.v2.md", "--to", "km")
-    assert result.exit_code == 1 and "a/story.v2.md: cannot use" in result.stderr and "belongs to a/story.md" in result.stderr
+    assert result.exit_code == 0, result.output
     assert (workdir / PO).read_bytes() == before
+    assert polib.pofile(str(workdir / "locales/km/LC_MESSAGES/a-story.po")).metadata[FIELD] == "a/story.v2.md"
     assert invoke("extract", "a/story.md", "--to", "km").exit_code == 0  # the owner goes on
 
 
-def test_publish_refuses_two_articles_with_one_name_and_another_articles_catalog(workdir: Path, a_extracted: dict[str, str]) -> None:
+def test_publish_keeps_two_articles_with_one_file_name_apart_and_refuses_another_articles_catalog(workdir: Path, a_extracted: dict[str, str]) -> None:
     result = invoke("publish", "a/story.md", "b/story.md", "--to", "km", "-o", "out")
     assert result.exit_code == 1
-    assert result.stderr.strip() == (
-        "error: b/story.md: has the same catalog name 'story' as a/story.md (rename one of them: the file name before the first dot names its catalogs)"
-    )
+    assert result.stderr.strip() == f"error: b/story.md: has no Khmer catalog ({B_PO}) (run: translate extract b/story.md --to km)"
     published = (workdir / "out" / "story.km.md").read_text(encoding="utf-8")
     assert "ទឹកជំនន់ 3។" in published and "Rice" not in published  # a's article with a's catalog
-    (workdir / "out" / "story.km.md").unlink()
+    copy_a_catalogs_to_b(workdir)
     result = invoke("publish", "b/story.md", "--to", "km", "-o", "out")
-    assert result.exit_code == 1 and f"b/story.md: cannot use {PO}: it belongs to a/story.md" in result.stderr
-    assert not (workdir / "out" / "story.km.md").exists()
+    assert result.exit_code == 1 and f"b/story.md: cannot use {B_PO}: it belongs to a/story.md" in result.stderr
+    assert not (workdir / "out" / "b-story.km.md").exists()
 
 
 def test_machine_translation_check_and_status_refuse_another_articles_catalog(workdir: Path, a_extracted: dict[str, str]) -> None:
+    copy_a_catalogs_to_b(workdir)
     before = (workdir / PO).read_bytes()
     model = ResolvedModel(name="fake-model", path=Path("."), family="nllb", revision="0" * 40, license="MIT")
     with TranslationMemory(workdir / "memory.sqlite3") as memory:
@@ -127,7 +155,7 @@ def test_machine_translation_check_and_status_refuse_another_articles_catalog(wo
     assert (workdir / PO).read_bytes() == before
 
     result = invoke("check", "b/story.md", "--to", "km", "--json")
-    assert result.exit_code == 1 and f"error: b/story.md: cannot use {PO}: it belongs to a/story.md" in result.stderr
+    assert result.exit_code == 1 and f"error: b/story.md: cannot use {B_PO}: it belongs to a/story.md" in result.stderr
     assert json.loads(result.stdout)["catalogs"] == []
     assert invoke("check", "a/story.md", "--to", "km").exit_code == 0
 
@@ -146,8 +174,8 @@ def test_a_catalog_from_before_the_field_is_adopted_by_the_first_article_that_wr
     assert result.errors == ()
     assert polib.pofile(str(workdir / PO)).metadata[FIELD] == "a/story.md" == polib.pofile(str(workdir / POT)).metadata[FIELD]
     assert {e.msgid: e.msgstr for e in polib.pofile(str(workdir / PO))} == a_extracted
-    [refused] = extract([Path("b/story.md")], [KM], Workspace(), now=FROZEN_NOW)
-    assert refused.error is not None and "belongs to a/story.md" in str(refused.error)
+    [other] = extract([Path("b/story.md")], [KM], Workspace(), now=FROZEN_NOW)
+    assert other.errors == () and other.template == Path("locales/templates/b-story.pot")
 
 
 def test_an_article_that_moved_takes_its_catalog_with_it(workdir: Path, a_extracted: dict[str, str]) -> None:
@@ -160,22 +188,24 @@ def test_an_article_that_moved_takes_its_catalog_with_it(workdir: Path, a_extrac
     assert {e.msgid: e.msgstr for e in po if "fuzzy" not in e.flags} == a_extracted  # every reviewed translation kept
     [published] = publish([Path("2026/story.md")], KM, workdir / "out")
     assert published.error is None
-    # the old place is now someone else's: the catalog is refused to a new article there... only while 2026/story.md exists
+    # a new article at the old place finds the name taken by 2026/story.md: its catalogs are named after its path
     write(workdir / "a" / "story.md", B_TEXT)
-    [refused] = extract([Path("a/story.md")], [KM], Workspace(), now=FROZEN_NOW)
-    assert refused.error is not None and "belongs to 2026/story.md" in str(refused.error)
+    [other] = extract([Path("a/story.md")], [KM], Workspace(), now=FROZEN_NOW)
+    assert other.errors == () and other.template == Path("locales/templates/a-story.pot")
+    assert polib.pofile(str(workdir / PO)).metadata[FIELD] == "2026/story.md"
 
 
 def test_sync_refuses_an_article_whose_catalog_belongs_to_another(workdir: Path, a_extracted: dict[str, str]) -> None:
-    """b/story.md is the workspace's only article; the catalog is a/story.md's (a is outside the sources)."""
+    """b/story.md is the workspace's only article; its catalogs are copies of a/story.md's (a is outside the sources)."""
     (workdir / "translate.toml").write_text('[workspace]\nsources = ["b/*.md"]\nlanguages = ["km"]\nbackend = "fake"\n', encoding="utf-8")
-    before = (workdir / PO).read_bytes()
+    copy_a_catalogs_to_b(workdir)
+    before = (workdir / B_PO).read_bytes()
     result = invoke("sync", "--json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert report["articles"]["failed"] == 1
     assert [e["text"] for e in report["errors"]] == [
-        f"b/story.md: cannot use {POT}: it belongs to a/story.md (two articles have the same catalog name (the file name before the first dot); rename one of them)"
+        f"b/story.md: cannot use {B_POT}: it belongs to a/story.md (two articles have the same catalog name; rename a folder or file of one of them (docs/static-sites.md#catalog-names))"
     ]
-    assert (workdir / PO).read_bytes() == before
+    assert (workdir / B_PO).read_bytes() == before
     assert not (workdir / "out").exists() or not list((workdir / "out").iterdir())

@@ -54,7 +54,7 @@ def test_pyproject_tool_translate_with_nested_tables(workdir: Path) -> None:
     (workdir / "sub").mkdir()
     config = load_config(cwd=workdir / "sub")  # found from a subfolder
     assert config.file == (workdir / "pyproject.toml").resolve() and config.languages == ("km",)
-    assert config.table("publish") == {"label": False, "metadata": False}
+    assert config.table("publish") == {"label": False, "metadata": False, "layout": "flat"}
     assert invoke("init", "--pyproject").exit_code == 1
 
 
@@ -80,18 +80,23 @@ def test_configuration_errors_name_the_file(workdir: Path, toml: str, message: s
     assert result.exit_code == 2 and message in result.output
 
 
-def test_discovery_globs_exclusions_and_slug_clashes(workdir: Path) -> None:
+def test_discovery_globs_exclusions_and_catalog_names(workdir: Path) -> None:
     article(workdir / "news" / "a.txt", "A")
     article(workdir / "news" / "drafts" / "b.txt", "B")
     article(workdir / "news" / "2026" / "c.txt", "C")
-    article(workdir / "news" / "2026" / "a.md", "Clash")
+    article(workdir / "news" / "2026" / "a.md", "Same file name as news/a.txt")
+    article(workdir / "news-2026" / "a.txt", "Same name from its path as news/2026/a.md")
     article(workdir / "out" / "a.km.txt", "Published, never an article")
-    (workdir / "translate.toml").write_text('[workspace]\nsources = ["news/**/*.txt", "news/**/*.md", "**/*.txt"]\nexclude = ["news/drafts"]\n', encoding="utf-8")
+    (workdir / "translate.toml").write_text(
+        '[workspace]\nsources = ["news/**/*.txt", "news/**/*.md", "**/*.txt"]\nexclude = ["news/drafts"]\n', encoding="utf-8"
+    )
     sources, errors = discover(load_config())
-    assert [s.path.as_posix() for s in sources] == ["news/2026/c.txt"]
+    assert [(s.path.as_posix(), s.slug) for s in sources] == [("news/2026/c.txt", "c"), ("news/a.txt", "news-a")]
     assert sorted(str(e) for e in errors) == [
-        "news/2026/a.md: has the same catalog name 'a' as news/a.txt (rename one of them or add it to exclude)",
-        "news/a.txt: has the same catalog name 'a' as news/2026/a.md (rename one of them or add it to exclude)",
+        "news-2026/a.txt: has the same catalog name 'news-2026-a' as news/2026/a.md"
+        " (rename a folder or file of one of them, or leave one out (docs/static-sites.md#catalog-names))",
+        "news/2026/a.md: has the same catalog name 'news-2026-a' as news-2026/a.txt"
+        " (rename a folder or file of one of them, or leave one out (docs/static-sites.md#catalog-names))",
     ]
     assert matches("x/y/z.md", ["**/*.md"]) and matches("z.md", ["**/*.md"]) and not matches("x/z.md", ["*.md"])
 

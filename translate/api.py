@@ -7,7 +7,7 @@ every problem at once. The command line is a thin layer over these.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -18,6 +18,7 @@ from translate.article import Article
 from translate.catalog.guard import KnownCatalogs
 from translate.catalog.header import catalog_metadata
 from translate.catalog.merge import MergeReport, merge
+from translate.catalog.names import catalog_names
 from translate.catalog.owner import catalog_root, check_owner, claim, owner
 from translate.catalog.paths import catalog_path, find_catalogs, template_path
 from translate.catalog.stats import CatalogStats, catalog_stats
@@ -42,7 +43,7 @@ from translate.mt.models import ResolvedModel
 from translate.mt.service import CatalogResult, EngineSpec, MTRun, Progress
 from translate.mt.service import machine_translate as run_machine_translation
 from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
-from translate.publish import PublishOptions, Withheld, localize, output_path, translate_blocks
+from translate.publish import PublishOptions, Withheld, localize, translate_blocks
 from translate.rules import PublishRules, check_rules
 from translate.terms import TermUse, collect_terms
 
@@ -62,6 +63,10 @@ class Workspace:
             tell a catalog cut short by a save in progress (see
             :mod:`translate.catalog.guard`); shared by the commands run with
             this workspace.
+        catalog_names: catalog names already chosen, by resolved article path
+            (a workspace names all its articles at once, see
+            :mod:`translate.catalog.names`); other articles are named among
+            those of the same call.
     """
 
     locales: Path = Path("locales")
@@ -69,9 +74,17 @@ class Workspace:
     fmt: str | None = None
     base: Path | None = None
     known: KnownCatalogs = field(default_factory=KnownCatalogs, compare=False, repr=False)
+    catalog_names: Mapping[Path, str] = field(default_factory=dict, compare=False, repr=False)
 
-    def load(self, path: Path) -> Article:
-        return load_article(path, self.read, self.fmt)
+    def load(self, path: Path, name: str | None = None) -> Article:
+        """Read an article; ``name``: its catalog name."""
+        article = load_article(path, self.read, self.fmt)
+        return replace(article, catalog=name) if name is not None else article
+
+    def names(self, paths: Sequence[Path]) -> tuple[dict[Path, str], dict[Path, TranslateError]]:
+        """The catalog names of the articles of one call, and errors for those that clash."""
+        names, clashes = catalog_names(paths, self.locales, self.catalog_names)
+        return names, dict(clashes)
 
 
 @dataclass(frozen=True)
@@ -149,22 +162,6 @@ class StatusRow:
     changed: bool | None = None
 
 
-def _unique_slugs(paths: Sequence[Path]) -> dict[Path, TranslateError]:
-    """Errors for articles whose slug (catalog domain) another article already has."""
-    owners: dict[str, Path] = {}
-    errors: dict[Path, TranslateError] = {}
-    for path in paths:
-        slug = path.name.split(".", 1)[0]
-        owner = owners.setdefault(slug, path)
-        if owner != path:
-            errors[path] = InputError(
-                f"has the same catalog name {slug!r} as {owner}",
-                path=path,
-                hint="rename one of them: the file name before the first dot names its catalogs",
-            )
-    return errors
-
-
 def _updated_template(article: Article, locales: Path, now: datetime, base: Path | None) -> tuple[polib.POFile, Path]:
     """Build the article's template; rewrite the file only when its entries or its article changed.
 
@@ -214,14 +211,14 @@ def extract(paths: Iterable[str | Path], langs: Sequence[Language], workspace: W
     workspace = workspace or Workspace()
     now = now or datetime.now(timezone.utc).replace(second=0, microsecond=0)
     paths = [Path(p) for p in paths]
-    clashes = _unique_slugs(paths)
+    names, clashes = workspace.names(paths)
     results = []
     for path in paths:
         if path in clashes:
             results.append(ExtractResult(path, error=clashes[path]))
             continue
         try:
-            article = workspace.load(path)
+            article = workspace.load(path, names[path])
             pot, pot_path = _updated_template(article, workspace.locales, now, workspace.base)
             updates = tuple(_update_language(pot, path, workspace, article.slug, lang, now) for lang in langs)
             results.append(ExtractResult(path, template=pot_path, sentences=len(pot), catalogs=updates))
@@ -244,31 +241,33 @@ def publish(
 ) -> list[PublishResult]:
     """Publish every article in one language.
 
-    The localized edition is ``<out_dir>/<slug>.<lang>.<ext>`` in the source
-    format, or ``<slug>.<lang>.md`` with ``edition_format`` Markdown (plain
-    text and HTML converted, see :mod:`translate.editions.localized_markdown`);
-    the bilingual one ``<out_dir>/<slug>.en-<lang>.html`` (the default) or
-    ``.md``. An article that breaks ``rules`` is not written and any previous
-    output is left as it was.
+    The localized edition is written in the source format, or in Markdown
+    with ``edition_format`` Markdown (plain text and HTML converted, see
+    :mod:`translate.editions.localized_markdown`), where ``options.layout``
+    puts it (:mod:`translate.layout`; the default ``flat`` layout:
+    ``<out_dir>/<catalog name>.<lang>.<ext>``); the bilingual one is
+    ``<out_dir>/<catalog name>.en-<lang>.html`` (the default) or ``.md`` in
+    every layout. An article that breaks ``rules`` is not written and any
+    previous output is left as it was.
 
     Raises:
         PublishError: (in a result) a localized HTML edition asked of an article that is not HTML.
     """
     from translate.editions import localized_markdown_edition
-    from translate.editions.localized_markdown import localized_markdown_path
     from translate.errors import PublishError
 
     workspace = workspace or Workspace()
     options = options or PublishOptions()
     paths = [Path(p) for p in paths]
-    clashes = _unique_slugs(paths)
+    names, clashes = workspace.names(paths)
+    layout = options.layout
     results = []
     for path in paths:
         if path in clashes:
             results.append(PublishResult(path, error=clashes[path]))
             continue
         try:
-            article = workspace.load(path)
+            article = workspace.load(path, names[path])
             catalog = _catalog_to_publish(article, lang, workspace)
             translated = translate_blocks(article, catalog, lang, options)
             if rules is not None:
@@ -280,7 +279,7 @@ def publish(
                 data = render_edition(translated, fmt, info).encode("utf-8")
                 used = translated.used(options.include_fuzzy)
             elif edition_format is EditionFormat.MARKDOWN and article.format != "markdown":
-                target = localized_markdown_path(article, lang, out_dir)
+                target = layout.localized_path(path, article.slug, lang.code, out_dir, ".md")
                 data = localized_markdown_edition(translated, options).encode("utf-8")
                 used = translated.used(options.include_fuzzy)
             elif edition_format is EditionFormat.HTML and article.format != "html":
@@ -290,8 +289,8 @@ def publish(
                     hint="use --edition-format md, or --edition bilingual for an HTML page",
                 )
             else:
-                localized = localize(article, catalog, lang, options, translated)
-                target = output_path(article, lang, out_dir)
+                target = layout.localized_path(path, article.slug, lang.code, out_dir)
+                localized = localize(article, catalog, lang, options, translated, target=target)
                 data, used = localized.data, localized.translated
             write_atomic(target, data)
             results.append(
@@ -347,7 +346,8 @@ def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), wor
     """
     workspace = workspace or Workspace()
     wanted = {lang.gettext for lang in langs}
-    slugs = {Path(p).name.split(".", 1)[0]: Path(p) for p in paths}
+    names, _ = workspace.names([Path(p) for p in paths])
+    slugs = {name: path for path, name in names.items()}
     rows = []
     for lang, po_path in find_catalogs(workspace.locales):
         slug = po_path.stem
@@ -413,8 +413,8 @@ def machine_translate(
     backend = choose_backend(request.settings, model)
     spec = EngineSpec(backend, model, request.settings.decoding)
     paths = [Path(p) for p in paths]
-    clashes = _unique_slugs(paths)
-    articles = [(p, p.name.split(".", 1)[0]) for p in paths if p not in clashes]
+    names, clashes = workspace.names(paths)
+    articles = [(p, names[p]) for p in paths if p not in clashes]
     with TranslationMemory(request.memory or default_memory_path()) as memory:
         run = run_machine_translation(
             articles,
@@ -456,11 +456,16 @@ def find_terms_in(
     articles: dict[str, Article] = {}
     catalogs: dict[str, polib.POFile | None] = {}
     errors: list[TranslateError] = []
-    for path in map(Path, paths):
-        slug = path.name.split(".", 1)[0]
+    paths = [Path(p) for p in paths]
+    names, clashes = workspace.names(paths)
+    errors.extend(clashes.values())
+    for path in paths:
+        if path in clashes:
+            continue
+        slug = names[path]
         po_path = catalog_path(workspace.locales, slug, lang.gettext)
         try:
-            article = workspace.load(path)
+            article = workspace.load(path, slug)
         except TranslateError as error:
             errors.append(error)
             continue

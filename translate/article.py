@@ -223,6 +223,8 @@ class Article:
         encoding: the file's encoding, used again when publishing.
         bom: whether the file started with a byte-order mark.
         newline: ``"\\r\\n"`` when the file used CRLF throughout, else ``"\\n"``.
+        catalog: the catalog name chosen for it when its file name alone does not
+            name it (see :mod:`translate.catalog.names`); ``None``: the file name.
     """
 
     path: Path
@@ -233,11 +235,14 @@ class Article:
     encoding: str = "utf-8"
     bom: bool = False
     newline: str = "\n"
+    catalog: str | None = None
 
     @property
     def slug(self) -> str:
-        """The article's name without language and extension: ``a/story.en.md`` -> ``story``."""
-        return self.path.name.split(".", 1)[0]
+        """The article's catalog name: its file name without language and extension
+        (``a/story.en.md`` -> ``story``) unless :attr:`catalog` says otherwise
+        (``post/angkor/index.md`` -> ``post-angkor``)."""
+        return self.catalog or self.path.name.split(".", 1)[0]
 
     @cached_property
     def line_starts(self) -> tuple[int, ...]:

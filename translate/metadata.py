@@ -6,10 +6,12 @@ import html
 import json
 import re
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from translate.article import Article, BlockKind
 from translate.languages import Language
+from translate.layout import Layout, LayoutKind, is_jekyll_document, jekyll_permalink, relative_link, site_permalink
 
 if TYPE_CHECKING:
     from translate.bylines import BylineDate
@@ -124,38 +126,111 @@ def front_matter_date(article: Article) -> date | None:
 _HEAD_END = re.compile(r"</head\s*>", re.IGNORECASE)
 
 
-def add_metadata(text: str, article: Article, lang: Language, khmer_digits: bool | None = None) -> str:
+def add_metadata(
+    text: str,
+    article: Article,
+    lang: Language,
+    khmer_digits: bool | None = None,
+    *,
+    layout: Layout | None = None,
+    target: Path | None = None,
+) -> str:
     """Static-site metadata in a localized article.
 
     Markdown front matter gets ``translationKey`` (Hugo's link between the
-    editions) and, when the article has a ``date``, ``date_display`` written
-    for the language (``date`` itself stays ISO for the site generator); HTML
-    gets ``<link rel="alternate" hreflang>`` to both editions before ``</head>``.
-    Plain text has no place for it and is returned as it is.
+    editions, for the ``flat`` layout; in the Hugo layouts Hugo pairs the
+    editions by their paths, and a key on the translation alone would break
+    the link back to the English page) and, when the article has a ``date``,
+    ``date_display`` written for the language (``date`` itself stays ISO for
+    the site generator); HTML gets ``<link rel="alternate" hreflang>`` to both
+    editions before ``</head>`` (relative to ``target`` in the layouts that
+    mirror the source tree; beside the article in ``flat``). Plain text has
+    no place for it and is returned as it is.
     """
+    layout = layout or Layout()
     if article.format == "markdown":
-        lines = [("translationKey", article.slug)]
+        lines = [] if layout.hugo else [("translationKey", article.slug)]
         when = article_date(article)
         if when is not None:
             lines.append(("date_display", format_date(when, lang, khmer_digits)))
-        for fence, sep in (("---", ": "), ("+++", " = ")):
-            if text.startswith(fence + "\n"):
-                closing = text.find(f"\n{fence}", len(fence))
-                if closing == -1:
-                    return text
-                head = text[: closing + 1]
-                added = "".join(f"{key}{sep}{json.dumps(value, ensure_ascii=False)}\n" for key, value in lines if f"\n{key}" not in head)
-                return head + added + text[closing + 1 :]
-        return text
+        return add_front_matter(text, lines)
     if article.format == "html":
         match = _HEAD_END.search(text)
         if match is None:
             return text
         from translate.safety.urls import relative_href
 
-        links = "".join(
-            f'<link rel="alternate" hreflang="{html.escape(code)}" href="{html.escape(relative_href(href))}">\n'
-            for code, href in (("en", article.path.name), (lang.code, f"{article.slug}.{lang.code}{article.path.suffix}"))
-        )
+        if target is None or layout.kind is LayoutKind.FLAT:
+            hrefs = ((layout.source_lang, article.path.name), (lang.code, f"{article.slug}.{lang.code}{article.path.suffix}"))
+        else:
+            hrefs = ((layout.source_lang, relative_link(article.path, target.parent)), (lang.code, target.name))
+        links = "".join(f'<link rel="alternate" hreflang="{html.escape(code)}" href="{html.escape(relative_href(href))}">\n' for code, href in hrefs)
         return text[: match.start()] + links + text[match.start() :]
     return text
+
+
+def front_matter_keys(text: str) -> set[str] | None:
+    """The top-level keys of a Markdown text's YAML or TOML front matter; ``None`` when it has none (or none that parses)."""
+    import tomllib
+
+    import yaml
+
+    for fence in ("---", "+++"):
+        if text.startswith(fence + "\n"):
+            closing = text.find(f"\n{fence}", len(fence))
+            if closing == -1:
+                return None
+            body = text[len(fence) + 1 : closing + 1]
+            try:
+                data = yaml.safe_load(body) if fence == "---" else tomllib.loads(body)
+            except (yaml.YAMLError, tomllib.TOMLDecodeError):
+                return None
+            return set(data) if isinstance(data, dict) else set() if data is None else None
+    return None
+
+
+def add_front_matter(text: str, lines: list[tuple[str, str]]) -> str:
+    """``key: value`` lines added at the end of a YAML (``key = value`` in TOML) front matter.
+
+    Keys the front matter has already are left as they are; values are
+    written as JSON strings (valid YAML and TOML). Text without a front
+    matter is returned as it is.
+    """
+    for fence, sep in (("---", ": "), ("+++", " = ")):
+        if text.startswith(fence + "\n"):
+            closing = text.find(f"\n{fence}", len(fence))
+            if closing == -1:
+                return text
+            head = text[: closing + 1]
+            present = front_matter_keys(text) or set()
+            added = "".join(
+                f"{key}{sep}{json.dumps(value, ensure_ascii=False)}\n" for key, value in lines if key not in present and f"\n{key}" not in head
+            )
+            if fence == "+++" and added:
+                table = re.search(r"^\s*\[", head, re.MULTILINE)
+                if table is not None:  # keys after a [table] header would belong to it
+                    return head[: table.start()] + added + head[table.start() :] + text[closing + 1 :]
+            return head + added + text[closing + 1 :]
+    return text
+
+
+def add_permalink(text: str, article: Article, layout: Layout) -> str:
+    """A Jekyll page's translation with the English page's URL (jekyll-polyglot pairs pages by it).
+
+    The front matter's own ``permalink`` is kept as the source wrote it
+    (the translation has the same one); a page without one gets the URL
+    Jekyll gives the English page (:func:`translate.layout.jekyll_permalink`,
+    after the site's ``_config.yml`` in the source root). Posts and
+    collection documents keep their file name in ``_posts/<lang>/``, which
+    gives them the English URL already.
+
+    Raises:
+        InputError: the article is outside the layout's source root.
+    """
+    relative = layout.relative(article.path)
+    if is_jekyll_document(relative):
+        return text
+    keys = front_matter_keys(text)
+    if keys is None or "permalink" in keys:
+        return text
+    return add_front_matter(text, [("permalink", jekyll_permalink(relative, site_permalink(layout.root)))])

@@ -22,6 +22,7 @@ from translate.catalog.stats import is_translated
 from translate.checks import Failure, error_failures, ignored_checks
 from translate.errors import FailedCheckError, PublishError, UnsafeTranslation
 from translate.languages import Language
+from translate.layout import Layout, LayoutKind
 from translate.render import render
 from translate.safety import Syntax, UnsafeMarkup, becomes_value, carry_back, open_raw_text, syntax_of
 from translate.safety.markdown_markup import carry_document_links, references_of
@@ -64,6 +65,8 @@ class PublishOptions:
         checks: run the error-level checks on the translations published (on
             by default; off only shows a catalog's text as it is, for tests of
             what the editions do with any text).
+        layout: where localized articles go and what their site generator
+            needs in them (see :mod:`translate.layout`).
     """
 
     untranslated: Untranslated = Untranslated.SOURCE
@@ -75,6 +78,7 @@ class PublishOptions:
     localize_dates: bool = True
     strict: bool = False
     checks: bool = True
+    layout: Layout = field(default_factory=Layout)
 
 
 @dataclass(frozen=True)
@@ -173,9 +177,14 @@ class Localized:
     reviewed: int = 0
 
 
-def output_path(article: Article, lang: Language, out_dir: Path) -> Path:
-    """``<out_dir>/<slug>.<lang>.<ext>``, e.g. ``out/story.km.md``."""
-    return out_dir / f"{article.slug}.{lang.code}{article.path.suffix}"
+def output_path(article: Article, lang: Language, out_dir: Path, layout: Layout | None = None) -> Path:
+    """Where the localized article goes: ``<out_dir>/<slug>.<lang>.<ext>`` (``out/story.km.md``) in the
+    ``flat`` layout, else as ``layout`` says (see :mod:`translate.layout`).
+
+    Raises:
+        InputError, WriteError: the layout cannot place the article (see :meth:`Layout.localized_path`).
+    """
+    return (layout or Layout()).localized_path(article.path, article.slug, lang.code, out_dir)
 
 
 def _review(entry: polib.POEntry | None) -> Review:
@@ -299,7 +308,15 @@ def msgstr_line(path: str | Path, entry: polib.POEntry) -> int:
     return entry.linenum
 
 
-def localize(article: Article, catalog: polib.POFile, lang: Language, options: PublishOptions | None = None, translated: Translated | None = None) -> Localized:
+def localize(
+    article: Article,
+    catalog: polib.POFile,
+    lang: Language,
+    options: PublishOptions | None = None,
+    translated: Translated | None = None,
+    *,
+    target: Path | None = None,
+) -> Localized:
     """Fill an article's sentences from a catalog.
 
     A sentence whose translation equals its msgid keeps its exact source text,
@@ -310,6 +327,8 @@ def localize(article: Article, catalog: polib.POFile, lang: Language, options: P
     Args:
         translated: the result of :func:`translate_blocks` with the same
             arguments, when the caller has it already.
+        target: the file it will be written to (links between the editions
+            are made relative to it; default: beside the article).
 
     Raises:
         PublishError: with ``Untranslated.FAIL``, when a sentence has no
@@ -327,7 +346,11 @@ def localize(article: Article, catalog: polib.POFile, lang: Language, options: P
     if options.metadata:
         from translate.metadata import add_metadata
 
-        rendered = add_metadata(rendered, article, lang, options.khmer_digits)
+        rendered = add_metadata(rendered, article, lang, options.khmer_digits, layout=options.layout, target=target)
+    if options.layout.kind is LayoutKind.JEKYLL and article.format == "markdown":
+        from translate.metadata import add_permalink
+
+        rendered = add_permalink(rendered, article, options.layout)
     if options.label:
         from translate.labels import review_label
 

@@ -1,8 +1,8 @@
 """Which article a catalog belongs to, so that two articles never share one.
 
-A catalog is named after its article's slug (the file name up to the first
-dot), so ``a/story.md``, ``b/story.md`` and ``story.v2.md`` would all use
-``story.pot`` and ``story.po``. The template and every catalog record the
+Catalog names come from file names and paths (:mod:`translate.catalog.names`),
+and a name can still be taken: by a catalog copied from elsewhere, or by an
+article whose path makes the same name as another's. The template and every catalog record the
 article they belong to in the header field ``X-Translate-Article``: its path
 relative to the folder that holds the catalog tree (the workspace root in the
 usual layout, where ``locales/`` sits next to the articles), with ``/``
@@ -73,7 +73,7 @@ def check_owner(catalog: polib.POFile | None, catalog_path: Path, article: Path,
     raise OwnershipError(
         f"cannot use {shown.as_posix()}: it belongs to {recorded}",
         path=article,
-        hint="two articles have the same catalog name (the file name before the first dot); rename one of them",
+        hint="two articles have the same catalog name; rename a folder or file of one of them (docs/static-sites.md#catalog-names)",
     )
 
 

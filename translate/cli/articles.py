@@ -59,7 +59,9 @@ def extract(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool, **
 @click.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "to", required=True, metavar="LANG", help="Target language (BCP-47 code, e.g. km).")
-@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for the published articles (<slug>.<lang>.<ext>, bilingual: <slug>.en-<lang>.<format>).")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for the published articles (flat layout: <slug>.<lang>.<ext>, bilingual: <slug>.en-<lang>.<format>).")
+@click.option("--layout", type=click.Choice(["flat", "hugo-filename", "hugo-contentdir", "jekyll"]), default=None, help="Where localized articles go: flat (<slug>.<lang>.<ext>), hugo-filename (index.km.md beside index.md), hugo-contentdir (<output>/km/<path>), jekyll (polyglot: _posts/km/..., km/<page>, lang and the English permalink). Default: [publish] layout, else flat.")
+@click.option("--source-root", "source_root", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder whose tree the hugo and jekyll layouts mirror into --output (e.g. content/en). Default: [publish] source_root, else the working folder.")
 @click.option("--edition", type=click.Choice(["localized", "bilingual"]), default="localized", show_default=True, help="localized: the article in the target language; bilingual: English and translation side by side.")
 @click.option("--edition-format", "edition_format", type=click.Choice(["html", "md"]), default=None, help="Format of the edition (--format names the articles' own format). Localized: md writes <slug>.<lang>.md for Hugo/Jekyll from any article (plain text and HTML converted); default: the article's own format. Bilingual: html (default) or md.")
 @click.option("--localize-dates/--keep-dates", default=True, help="Write dates in bylines in the target language (Babel) when the article is published translated. Default: on.")
@@ -80,6 +82,8 @@ def publish(
     articles: tuple[Path, ...],
     to: str,
     output: Path,
+    layout: str | None,
+    source_root: Path | None,
     edition: str,
     edition_format: str,
     untranslated: str,
@@ -106,6 +110,7 @@ def publish(
     from translate.editions import Edition, EditionFormat
     from translate.errors import TranslateError
     from translate.labels import read_label_overrides
+    from translate.layout import read_layout
     from translate.publish import PublishOptions, Untranslated
     from translate.rules import read_rules, read_switch
 
@@ -119,6 +124,7 @@ def publish(
         label = read_switch("label", config) if label is None else label
         metadata = read_switch("metadata", config) if metadata is None else metadata
         strict = read_switch("strict", config) if strict is None else strict
+        chosen_layout = read_layout(layout, source_root, config)
     except TranslateError as error:
         raise click.ClickException(str(error)) from error
     for lang in langs:
@@ -131,6 +137,7 @@ def publish(
             metadata=metadata,
             localize_dates=localize_dates,
             strict=strict,
+            layout=chosen_layout,
         )
         results = run_publish(
             articles,

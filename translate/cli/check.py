@@ -44,14 +44,19 @@ def check(obj: Context, articles: tuple[Path, ...], to: str, glossaries: tuple[P
     from translate.errors import InputError, TranslateError
     from translate.glossary import load_glossary
 
+    from translate.catalog.names import catalog_names
+
     if list_checks:
         _list(as_json)
         return
     langs = [lang.gettext for lang in parse_langs(to, obj.locales)] if to else []
     given = [article for article in articles if article.suffix == ".po"]
     names = [article for article in articles if article.suffix != ".po"]
-    slugs = [article.name.split(".", 1)[0] for article in names]
-    files = {article.name.split(".", 1)[0]: article for article in names if article.is_file()}
+    catalog_of, clashes = catalog_names([article for article in names if article.is_file()], obj.locales)
+    if clashes:
+        raise fail(next(iter(clashes.values())))
+    slugs = [catalog_of.get(article, article.name.split(".", 1)[0]) for article in names]
+    files = {name: article for article, name in catalog_of.items()}
     try:
         catalogs = catalog_files(given)
     except InputError as error:
@@ -60,7 +65,7 @@ def check(obj: Context, articles: tuple[Path, ...], to: str, glossaries: tuple[P
         raise fail(error) from error
     missing = unmatched(obj.locales, slugs, langs)
     if missing:
-        article = next(a for a in names if a.name.split(".", 1)[0] == missing[0])
+        article = next(a for a in names if catalog_of.get(a, a.name.split(".", 1)[0]) == missing[0])
         where = f" in {', '.join(langs)}" if langs else ""
         more = f" (and {len(missing) - 1} more)" if len(missing) > 1 else ""
         raise SettingError(

@@ -175,11 +175,15 @@ def mt(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool, **optio
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=Path("out"), show_default=True, help="Folder for the localized articles.")
 @click.option("--reviewed-only", is_flag=True, help="Publish only reviewed translations (default: machine suggestions too).")
 @click.option("--editions", default="localized", show_default=True, metavar="LIST", help="Editions to publish, comma-separated: localized (<slug>.<lang>.<ext>), localized-md (<slug>.<lang>.md from any article), bilingual-html, bilingual-md (<slug>.en-<lang>.html|md).")
+@click.option("--layout", type=click.Choice(["flat", "hugo-filename", "hugo-contentdir", "jekyll"]), default=None, help="Where localized articles go (see translate publish --help). Default: [publish] layout, else flat.")
+@click.option("--source-root", "source_root", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder whose tree the hugo and jekyll layouts mirror. Default: [publish] source_root, else the working folder.")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report (JSON) on stdout instead of one line per published file.")
 @mt_options
 @read_options
 @click.pass_obj
-def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewed_only: bool, editions: str, as_json: bool, **options: Any) -> None:
+def run(
+    obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewed_only: bool, editions: str, layout: str | None, source_root: Path | None, as_json: bool, **options: Any
+) -> None:
     """Extract, machine-translate and publish articles: the whole job in one command.
 
     Publishes <output>/<slug>.<lang>.<ext> (and the other --editions) with
@@ -189,10 +193,12 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
     from translate.api import extract, publish
     from translate.editions import parse_editions
     from translate.errors import ConfigError
+    from translate.layout import read_layout
     from translate.publish import PublishOptions
 
     try:
         chosen = parse_editions(editions)
+        placed = read_layout(layout, source_root)
     except ConfigError as error:
         raise fail(error) from error
     langs = parse_langs(to, obj.locales)
@@ -211,7 +217,7 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
         skip |= {(r.path, r.lang) for r in translated.results if r.error is not None}
         for lang, (edition, edition_format) in ((lang, e) for lang in langs for e in chosen):
             ready = tuple(p for p in good if (p, lang.code) not in skip)
-            for result in publish(ready, lang, output, workspace, PublishOptions(include_fuzzy=not reviewed_only), edition=edition, edition_format=edition_format):
+            for result in publish(ready, lang, output, workspace, PublishOptions(include_fuzzy=not reviewed_only, layout=placed), edition=edition, edition_format=edition_format):
                 published.append((lang.code, result))
                 if result.error is not None:
                     errors.append(result.error)

@@ -13,6 +13,7 @@ from pathlib import Path
 from translate.article import Article, BlockKind
 from translate.errors import ConfigError
 from translate.languages import Language
+from translate.layout import LayoutKind
 from translate.publish import BlockText, PublishOptions, Translated
 
 
@@ -143,7 +144,13 @@ def translated_title(translated: Translated) -> str:
 def localized_markdown_edition(translated: Translated, options: PublishOptions) -> str:
     """A plain-text or HTML article as a localized Markdown page (see :mod:`translate.editions.localized_markdown`).
 
-    It always states its review state, as the bilingual editions do.
+    It always states its review state, as the bilingual editions do. Its
+    front matter follows ``options.layout``: a ``translationKey`` except in
+    the Hugo layouts (Hugo pairs editions by path), and in the ``jekyll``
+    layout the URL Jekyll gives the English page.
+
+    Raises:
+        InputError: the article is outside the layout's source root.
     """
     from translate.editions.localized_markdown import render_localized_markdown
     from translate.labels import review_label
@@ -158,4 +165,13 @@ def localized_markdown_edition(translated: Translated, options: PublishOptions) 
         date=format_date(when, lang, options.khmer_digits) if when else None,
         date_iso=when.isoformat() if when else None,
     )
-    return render_localized_markdown(translated, info, date_texts(translated, options))
+    layout = options.layout
+    permalink = None
+    if layout.kind is LayoutKind.JEKYLL:
+        from translate.layout import is_jekyll_document, jekyll_permalink, site_permalink
+
+        relative = layout.relative(translated.article.path)
+        if not is_jekyll_document(relative):
+            permalink = jekyll_permalink(relative, site_permalink(layout.root))
+    key = None if layout.hugo else translated.article.slug
+    return render_localized_markdown(translated, info, date_texts(translated, options), translation_key=key, permalink=permalink)

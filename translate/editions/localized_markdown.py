@@ -12,8 +12,10 @@ title twice) is left out.
 
 Plain text is escaped for Markdown (``*``, ``_``, backquotes, brackets,
 ``<``, and ``#``, ``>``, ``-``, ``1.`` at the start of a line) so that it
-reads as the same text; HTML keeps only the inline markup its source
-sentence had (cleaned with nh3), which Markdown passes through.
+reads as the same text; HTML is converted to Markdown (links, emphasis,
+code, tables, code blocks, text kept out of translation: see
+:mod:`translate.editions.html_markdown`), keeping only the inline markup
+its source sentence had (cleaned with nh3).
 
 Markdown articles are not converted: their localized edition is the source
 with the translations filled in (:func:`translate.publish.localize`).
@@ -26,9 +28,10 @@ import re
 from pathlib import Path
 
 from translate.article import Article, Block, BlockKind, Slot
+from translate.editions.html_markdown import Insert
 from translate.editions import EditionInfo
 from translate.editions.markdown import front_matter
-from translate.editions.sanitize import escape_text, plain_value, safe_markdown
+from translate.editions.sanitize import escape_line_start, escape_text, plain_value
 from translate.languages import Language
 from translate.publish import Translated
 
@@ -53,9 +56,11 @@ def plain(text: str, fmt: str) -> str:
 
 
 def _inline(block: Block, text: str, fmt: str) -> str:
-    """A block's published text as one line of Markdown."""
+    """A block's published text as one line of Markdown (HTML: links, emphasis and code as Markdown)."""
     if fmt == "html" and block.slot is Slot.RAW:
-        return " ".join(safe_markdown(block.text, text, "html").split())
+        from translate.editions.html_markdown import inline_markdown
+
+        return escape_line_start(inline_markdown(text, block.text))
     return escape_text(text if block.slot is Slot.RAW or fmt != "html" else html.unescape(text))
 
 
@@ -75,23 +80,33 @@ def _gap(between: str, fmt: str) -> str | None:
     return lead + _INLINE_SPECIALS.sub(r"\\\1", core) + trail
 
 
-def render_localized_markdown(translated: Translated, info: EditionInfo, dates: dict[int, str]) -> str:
+def render_localized_markdown(
+    translated: Translated, info: EditionInfo, dates: dict[int, str], *, translation_key: str | None = None, permalink: str | None = None
+) -> str:
     """The whole localized Markdown document.
 
     Args:
         translated: the article's blocks in the target language.
         info: the translated ``title``, review ``label`` and date of the article.
         dates: the byline dates as published, by block index (see :func:`translate.publish.date_texts`).
+        translation_key: the front matter's ``translationKey`` (``None``: none).
+        permalink: the front matter's ``permalink`` (``None``: none).
     """
     article = translated.article
     fmt = article.format
     published = {b.index: b.text for b in translated.blocks}
-    front = front_matter(info, translated.lang.code, article.slug, bilingual=False)
+    front = front_matter(info, translated.lang.code, translation_key, bilingual=False, permalink=permalink)
     chunks: list[str] = []
     previous: Block | None = None  # the last block written
     title_seen: str | None = None
+    inserts = _inserts(translated, dates) if fmt == "html" else []
+    absorbed = {index for insert in inserts for index in insert.blocks}
+    titled = any(block.kind is BlockKind.TITLE for block in article.blocks)  # inserts go after the title
     for index, block in enumerate(article.blocks):
-        if block.kind in (BlockKind.ATTRIBUTE, BlockKind.FRONT_MATTER):
+        while inserts and inserts[0].start < block.pieces[0].start and (title_seen is not None or not titled):
+            chunks.append(inserts.pop(0).markdown)
+            previous = None
+        if block.kind in (BlockKind.ATTRIBUTE, BlockKind.FRONT_MATTER) or index in absorbed:
             continue
         text = dates.get(index, block.text) if block.kind is BlockKind.DATE else published.get(index)
         if not text or not text.strip():
@@ -115,6 +130,21 @@ def render_localized_markdown(translated: Translated, info: EditionInfo, dates: 
         else:
             chunks.append(line)
         previous = block
+    chunks.extend(insert.markdown for insert in inserts)
     if title_seen is None:
         chunks.insert(0, "# " + escape_text(info.title))
-    return "\n".join(front) + "\n\n" + "\n\n".join(chunks) + "\n"
+    return "\n".join(front) + "\n\n" + "\n\n".join(chunk for chunk in chunks if chunk) + "\n"
+
+
+def _inserts(translated: Translated, dates: dict[int, str]) -> list[Insert]:
+    """Tables, code blocks and untranslated text of an HTML article (see :mod:`translate.editions.html_markdown`)."""
+    from translate.editions.html_markdown import structure
+
+    article = translated.article
+    published = {b.index: b.text for b in translated.blocks}
+    lines = {}
+    for index, block in enumerate(article.blocks):
+        text = dates.get(index, block.text) if block.kind is BlockKind.DATE else published.get(index)
+        if text and text.strip():
+            lines[index] = _inline(block, text, article.format)
+    return structure(article, lines)

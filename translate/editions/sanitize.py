@@ -127,10 +127,10 @@ def escape_text(text: str) -> str:
     line = _INLINE_SPECIALS.sub(r"\\\1", line)
     line = _ENTITY_LIKE.sub(r"\\&", line)
     line = _TEMPLATE_OPENER.sub("&#123;", line)
-    return _escape_line_start(line)
+    return escape_line_start(line)
 
 
-def _escape_line_start(line: str) -> str:
+def escape_line_start(line: str) -> str:
     """A backslash before a ``#``, ``>``, ``-``... or ``1.`` that would start a block construct."""
     match = _LINE_START.match(line)
     if match:
@@ -153,14 +153,15 @@ def html_to_markdown(fragment: str, source: str) -> str:
     out: list[str] = []
     position = 0
     for piece in pieces(cleaned):
-        out.append(_markdown_text(cleaned[position : piece.span.start]))
+        out.append(markdown_text(cleaned[position : piece.span.start]))
         out.append(cleaned[piece.span.start : piece.span.end])
         position = piece.span.end
-    out.append(_markdown_text(cleaned[position:]))
-    return _escape_line_start("".join(out))
+    out.append(markdown_text(cleaned[position:]))
+    return escape_line_start("".join(out))
 
 
-def _markdown_text(text: str) -> str:
+def markdown_text(text: str) -> str:
+    """Text between HTML tags, written so that Markdown shows it as it is and no template engine reads it."""
     return _TEMPLATE_OPENER.sub("&#123;", _MARKDOWN_TEXT_SPECIALS.sub(r"\\\1", text))
 
 

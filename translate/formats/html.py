@@ -72,9 +72,9 @@ from translate.formats.html_tokens import (
     character_references,
     tokenize,
 )
-from translate.formats.html_tree import TreeBuilder
+from translate.formats.html_tree import Node, TreeBuilder
 
-__all__ = ["parse"]
+__all__ = ["elements", "parse"]
 
 _BYLINE_MAX = 200
 
@@ -392,3 +392,14 @@ class _Reader:
 
 
 _MARKUP = re.compile(r"<[^<>]*>")
+
+
+def elements(source: str) -> tuple[Node, ...]:
+    """Every element of a document as the reader opens and closes it, with its exact source range.
+
+    The Markdown edition of an HTML article uses it to find tables, code
+    blocks and text kept out of translation around the article's blocks.
+    """
+    reader = _Reader(source, ReadOptions())
+    reader.read()
+    return reader.tree.nodes()

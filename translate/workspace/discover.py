@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from translate.errors import InputError
 from translate.workspace.config import STATE_DIR, WorkspaceConfig
@@ -18,7 +18,7 @@ class Source:
 
     Attributes:
         path: the file, relative to the workspace root.
-        slug: its catalog name (the file name before the first dot).
+        slug: its catalog name (see :mod:`translate.catalog.names`).
     """
 
     path: Path
@@ -66,30 +66,54 @@ def matches(relative: str, globs: Iterable[str]) -> bool:
 def discover(config: WorkspaceConfig) -> tuple[list[Source], list[InputError]]:
     """The articles of the workspace, sorted by path, and the errors found on the way.
 
-    Files under the locales, output and ``.translate`` folders are never
-    articles. Two articles with the same slug would share catalogs: both are
-    reported and left out.
+    Files under the locales and ``.translate`` folders are never articles,
+    nor are the files the layout publishes (everything under the output
+    folder in the ``flat`` layout; ``index.km.md``, ``content/km/…`` or
+    ``_posts/km/…`` in the others, for the target languages, and bilingual
+    editions). Catalog names are chosen for all articles at once (see
+    :mod:`translate.catalog.names`); two articles whose names are still the
+    same are both reported and left out.
+
+    Raises:
+        ConfigError: ``[publish] layout`` or ``source_root`` is not valid.
     """
+    from translate.catalog.names import catalog_names
+    from translate.workspace.layout import workspace_layout
+
     root = config.root
-    skip = [p for p in (config.path(config.locales), config.path(config.output), root / STATE_DIR)]
+    layout = workspace_layout(config)
+    skip = [config.path(config.locales), root / STATE_DIR]
+    output = config.path(config.output).resolve()
+    out = PurePosixPath(output.relative_to(root.resolve()).as_posix()) if output.is_relative_to(root.resolve()) else None
+    codes = tuple(config.languages)
     found: set[Path] = set()
     for glob in config.sources:
         for path in root.glob(glob):
             if not path.is_file() or any(path.is_relative_to(folder) for folder in skip):
                 continue
             relative = path.relative_to(root)
+            posix = PurePosixPath(relative.as_posix())
+            if out is not None and (layout.is_output(posix, out, codes) or _bilingual(posix, out, codes)):
+                continue
             if not matches(relative.as_posix(), config.exclude):
                 found.add(relative)
-    owners: dict[str, list[Path]] = {}
-    for relative in sorted(found):
-        owners.setdefault(relative.name.split(".", 1)[0], []).append(relative)
-    sources, errors = [], []
-    for slug, paths in sorted(owners.items()):
-        if len(paths) == 1:
-            sources.append(Source(paths[0], slug))
-            continue
-        for path in paths:
-            others = ", ".join(str(p) for p in paths if p != path)
-            errors.append(InputError(f"has the same catalog name {slug!r} as {others}", path=path, hint="rename one of them or add it to exclude"))
-    sources.sort(key=lambda s: s.path)
+    ordered = sorted(found)
+    names, clashes = catalog_names([root / p for p in ordered], config.path(config.locales))
+    sources = [Source(p, names[root / p]) for p in ordered if root / p in names]
+    errors: list[InputError] = []
+    for p in ordered:
+        error = clashes.get(root / p)
+        if error is not None:
+            error.path = str(p)
+            error.message = error.message.replace(f"{root}/", "")
+            errors.append(error)
     return sources, errors
+
+
+def _bilingual(relative: PurePosixPath, output: PurePosixPath, codes: tuple[str, ...]) -> bool:
+    """Whether a file in the output folder is a bilingual edition (``story.en-km.html``)."""
+    if output.parts not in ((), (".",)) and relative.parts[: len(output.parts)] != output.parts:
+        return False
+    parts = relative.name.split(".")
+    wanted = {code.casefold() for code in codes}
+    return len(parts) >= 3 and "-" in parts[-2] and parts[-2].split("-", 1)[1].casefold() in wanted

@@ -152,12 +152,15 @@ def _labels(config: WorkspaceConfig, lang: Language) -> dict[str, str]:
 
 
 def publish_settings(config: WorkspaceConfig, langs: Sequence[Language]) -> PublishSettings:
-    """Everything publishing needs, from ``[workspace]``, ``[publish]`` (rules, ``label``, ``metadata``, ``strict``) and ``[labels.<lang>]``.
+    """Everything publishing needs, from ``[workspace]``, ``[publish]`` (rules, ``label``, ``metadata``, ``strict``, ``layout``) and ``[labels.<lang>]``.
 
     Raises:
         ConfigError: a setting of the wrong type.
     """
+    from translate.workspace.layout import workspace_layout
+
     label, metadata, strict = _switch(config, "label"), _switch(config, "metadata"), _switch(config, "strict")
+    layout = workspace_layout(config)
     options = {
         lang.code: PublishOptions(
             untranslated=Untranslated(config.untranslated),
@@ -166,6 +169,7 @@ def publish_settings(config: WorkspaceConfig, langs: Sequence[Language]) -> Publ
             labels=_labels(config, lang),
             metadata=metadata,
             strict=strict,
+            layout=layout,
         )
         for lang in langs
     }

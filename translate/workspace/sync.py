@@ -93,11 +93,18 @@ class _Planned:
 
 
 def expected_outputs(config: WorkspaceConfig, source: Source, lang: Language) -> list[Path]:
-    """The published files of an article in one language, relative to the root."""
+    """The published files of an article in one language, relative to the root (where the layout puts them)."""
+    from translate.workspace.layout import workspace_layout
+
     out = config.output
     paths = []
     if "localized" in config.editions:
-        paths.append(out / f"{source.slug}.{lang.code}{source.path.suffix}")
+        try:
+            target = workspace_layout(config).localized_path(config.root / source.path, source.slug, lang.code, config.path(out))
+        except TranslateError:  # publishing reports it
+            target = None
+        if target is not None:
+            paths.append(target.relative_to(config.root) if target.is_relative_to(config.root) else target)
     if "bilingual" in config.editions:
         paths.append(out / f"{source.slug}.en-{lang.code}.{config.edition_format}")
     return paths
@@ -234,7 +241,8 @@ def _run(
         assert error.path is not None
         outcomes[Path(error.path)] = ArticleOutcome(Path(error.path), Path(error.path).name.split(".", 1)[0], Outcome.FAILED, errors=(error,))
 
-    workspace = Workspace(locales=config.path(config.locales), read=read_options(config), base=config.root, known=state.known_catalogs(config.root))
+    names = {(config.root / source.path).resolve(): source.slug for source in sources}
+    workspace = Workspace(locales=config.path(config.locales), read=read_options(config), base=config.root, known=state.known_catalogs(config.root), catalog_names=names)
     skipped: dict[Path, dict[str, TranslateError]] = {}
     extracted = _extract(config, todo, langs, workspace, now, outcomes, skipped, timer, notify)
     mt = None

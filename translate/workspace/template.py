@@ -19,9 +19,12 @@ sources = [{sources}]
 exclude = []
 # Target languages (BCP-47 codes).
 languages = [{languages}]
-# Catalog tree: templates/<slug>.pot and <lang>/LC_MESSAGES/<slug>.po.
+# Catalog tree: templates/<name>.pot and <lang>/LC_MESSAGES/<name>.po, where <name> is
+# the file name before its first dot, or made from the path for page bundles
+# (content/post/angkor/index.md -> content-post-angkor) and shared file names.
 locales = "locales"
-# Published articles: <slug>.<lang>.<ext> (bilingual: <slug>.en-<lang>.<format>).
+# Published articles: <name>.<lang>.<ext> (bilingual: <name>.en-<lang>.<format>),
+# or where [publish] layout puts them.
 output = "out"
 # What to publish: "localized" and/or "bilingual"; format of the bilingual edition.
 editions = ["localized"]
@@ -86,6 +89,13 @@ beam_size = 4
 # require_reviewed = ["title", "lede"]
 label = false
 metadata = false
+# Where localized articles go: "flat" (<name>.<lang>.<ext> in output),
+# "hugo-filename" (index.km.md beside index.md), "hugo-contentdir" (<output>/km/<path>),
+# "jekyll" (jekyll-polyglot: _posts/km/..., km/about.md). With output = "content"
+# (Hugo) or "." (Jekyll) the translations land in the site itself.
+layout = "flat"
+# The folder whose tree those layouts mirror (default: where the sources start).
+# source_root = "content"
 
 # [labels.km]
 # partial = "..."
