@@ -32,7 +32,7 @@ from translate.mt.memory import TranslationMemory, default_memory_path
 from translate.mt.models import ResolvedModel
 from translate.mt.service import EngineSpec, MTRun, Progress
 from translate.mt.service import machine_translate as run_machine_translation
-from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
+from translate.mt.setup import MTSettings, choose_backend, llm_for, load_engine, resolve
 from translate.publish import PublishOptions, localize, output_path, translate_blocks
 from translate.rules import PublishRules, check_rules
 from translate.terms import TermUse, collect_terms
@@ -328,7 +328,7 @@ def machine_translate(
     if on_model is not None:
         on_model(model)
     backend = choose_backend(request.settings, model)
-    spec = EngineSpec(backend, model, request.settings.decoding)
+    spec = EngineSpec(backend, model, request.settings.decoding, llm_for(request.settings, backend))
     articles = [(Path(p), Path(p).name.split(".", 1)[0]) for p in paths]
     with TranslationMemory(request.memory or default_memory_path()) as memory:
         return run_machine_translation(

@@ -1,7 +1,7 @@
 """Workspace configuration: the ``[workspace]`` table and its neighbours.
 
 The settings live in ``translate.toml`` (tables ``[workspace]``, ``[markdown]``,
-``[decoding]``, ``[khmer]``, ``[publish]``, ``[labels.<lang>]``, ``[html]``) or, in a project that keeps
+``[decoding]``, ``[llm]``, ``[khmer]``, ``[publish]``, ``[labels.<lang>]``, ``[html]``) or, in a project that keeps
 its tools in ``pyproject.toml``, under ``[tool.translate]`` with the same
 tables nested (``[tool.translate.workspace]``, ``[tool.translate.decoding]``...).
 Paths in the file are relative to the folder that holds it. Command-line flags
@@ -30,7 +30,7 @@ from translate.errors import ConfigError
 #: Where a workspace keeps its own files (lock, state, translation memory).
 STATE_DIR = ".translate"
 DEFAULT_SOURCES = ("articles/**/*.md", "articles/**/*.markdown", "articles/**/*.html", "articles/**/*.htm", "articles/**/*.txt")
-ENGINES = ("auto", "ctranslate2", "transformers", "fake")
+ENGINES = ("auto", "ctranslate2", "transformers", "openai-compatible", "fake")
 EDITIONS = ("localized", "bilingual")
 EDITION_FORMATS = ("html", "md")
 UNTRANSLATED = ("source", "omit", "fail")
@@ -49,7 +49,8 @@ class WorkspaceConfig:
         locales: the catalog tree.
         output: the folder for published articles.
         model: a models.lock name or a model folder (``None``: the lock's default).
-        engine: ``auto``, ``ctranslate2``, ``transformers`` or ``fake`` (tests and benchmarks).
+        engine: ``auto``, ``ctranslate2``, ``transformers``, ``openai-compatible`` (a
+            chat-completions server, ``[llm]`` table) or ``fake`` (tests and benchmarks).
         engine_options: options of the ``fake`` engine (``delay``: seconds per sentence).
         memory: the translation-memory file.
         glossaries: glossary files (CSV or TBX) used besides each language's
@@ -64,7 +65,7 @@ class WorkspaceConfig:
         checks: run the quality checks on every updated catalog.
         retranslate_machine: translate again machine suggestions nobody edited
             whose English changed (and use a new model's output for them).
-        tables: the other tables of the file (``markdown``, ``decoding``, ``khmer``, ``publish``, ``labels``, ``html``).
+        tables: the other tables of the file (``markdown``, ``decoding``, ``llm``, ``khmer``, ``publish``, ``labels``, ``html``).
     """
 
     root: Path
@@ -173,7 +174,7 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "retranslate_machine": bool,
 }
 _LISTS = ("sources", "exclude", "languages", "front_matter_keys", "editions", "glossaries")
-_TABLES = ("markdown", "decoding", "khmer", "publish", "labels", "html")
+_TABLES = ("markdown", "decoding", "llm", "khmer", "publish", "labels", "html")
 
 
 def find_config(start: Path | None = None) -> Path | None:
