@@ -52,6 +52,7 @@ class ChatServer:
         headers: the headers of every chat request.
         api_key: when set, requests must carry it as a bearer token.
         delay: seconds a ``timeout`` fault waits before answering.
+        latency: seconds every chat request takes (so that concurrent ones overlap).
     """
 
     def __init__(
@@ -70,6 +71,7 @@ class ChatServer:
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.delay = 2.0
+        self.latency = 0.02
         self.in_flight = 0
         self.most_in_flight = 0
         self._lock = threading.Lock()
@@ -184,15 +186,13 @@ def _handler(server: ChatServer) -> type[BaseHTTPRequestHandler]:
             with server._lock:
                 server.in_flight += 1
                 server.most_in_flight = max(server.most_in_flight, server.in_flight)
-            try:
-                self._complete(body)
-            finally:
-                with server._lock:
-                    server.in_flight -= 1
+            time.sleep(server.latency)  # the "model" at work; counted before the reply is sent
+            with server._lock:
+                server.in_flight -= 1
+            self._complete(body)
 
         def _complete(self, body: dict[str, Any]) -> None:
             fault = server.next_fault()
-            time.sleep(0.05)  # long enough for concurrent requests to overlap
             if fault.startswith(("429", "503")):
                 status, _, after = fault.partition(":")
                 self._error(int(status), "Rate limit reached" if status == "429" else "Service unavailable", "server_error", headers={"Retry-After": after} if after else None)

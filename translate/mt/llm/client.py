@@ -148,8 +148,9 @@ class ChatClient:
                 self.retries += 1
                 log.warning("%s: %s; trying again in %.1f s (%d of %d)", self.endpoint, problem.reason, delay, attempt + 1, self.attempts)
                 if problem.wait is not None:
-                    self._hold(delay)
-                self._sleep(delay)
+                    self._hold(delay)  # every request waits at the gate, this one included
+                else:
+                    self._sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -------------------------------------------------------------- plumbing

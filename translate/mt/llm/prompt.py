@@ -22,7 +22,7 @@ from translate.mt.types import TermNote
 #: How models write a placeholder (as :mod:`translate.mt.protect` reads them back).
 _PLACEHOLDER = re.compile(r"[{｛]\s*([0-9០-៩０-９]+)\s*[}｝]")
 _DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩０１２３４５６７８９", "01234567890123456789")
-_NUMBERED = re.compile(r"([0-9០-៩]+)\s*[.)]\s+(.*)")
+_NUMBERED = re.compile(r"([0-9០-៩]+)\s*[.)](?:\s+(.*))?")
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"\A```[^\n]*\n(.*?)\n?```\Z", re.DOTALL)
 _SPACE = re.compile(r"\s+")
@@ -123,7 +123,7 @@ def read_reply(reply: str, sentences: Sequence[str]) -> Reading:
         number = int(match.group(1).translate(_DIGITS))
         if number != expected:
             return Reading(None, f"line {expected} is numbered {number}")
-        text = match.group(2).strip()
+        text = (match.group(2) or "").strip()
         if not text:
             return Reading(None, f"line {expected} is empty")
         if placeholders(text) != placeholders(sentence):
@@ -135,14 +135,14 @@ def read_reply(reply: str, sentences: Sequence[str]) -> Reading:
 def read_single(reply: str) -> tuple[str, bool]:
     """The best reading of a reply for one sentence, and whether it had the asked-for form.
 
-    The form is one line starting with ``1.``. Otherwise a leading ``1.`` is
-    dropped and the lines are joined with spaces.
+    The form is one line starting with ``1.``. Otherwise lines before a line
+    starting with ``1.`` (a preamble) are dropped, the number too, and the rest
+    is joined with spaces.
     """
     lines = [line.strip() for line in _clean(reply).split("\n") if line.strip()]
-    numbered = False
-    if lines:
-        match = _NUMBERED.fullmatch(lines[0])
+    for index, line in enumerate(lines):
+        match = _NUMBERED.fullmatch(line)
         if match is not None and int(match.group(1).translate(_DIGITS)) == 1:
-            lines[0] = match.group(2).strip()
-            numbered = True
-    return " ".join(line for line in lines if line), numbered and len(lines) == 1
+            rest = [(match.group(2) or "").strip(), *lines[index + 1 :]]
+            return " ".join(part for part in rest if part), index == 0 and len(lines) == 1
+    return " ".join(lines), False
