@@ -129,7 +129,7 @@ def _warn_license(model: Any) -> None:
 @click.option("--exclude", "exclude", multiple=True, metavar="GLOB", help="Leave out matching files (added to the file's exclusions).")
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), help="Folder for published articles.")
 @click.option("--model", metavar="NAME|DIR", help="A model named in models.lock or a local model folder.")
-@click.option("--engine", type=click.Choice(["auto", "ctranslate2", "transformers", "fake"]), help="Translation engine (fake: tests and benchmarks only).")
+@click.option("--engine", type=click.Choice(["auto", "ctranslate2", "transformers", "openai-compatible", "fake"]), help="Translation engine (openai-compatible: an LLM server, [llm] table; fake: tests and benchmarks only).")
 @click.option("--memory", type=click.Path(dir_okay=False, path_type=Path), help="Translation-memory file (default: .translate/memory.sqlite3 of the workspace).")
 @click.option("--force", is_flag=True, help="Redo every article, not only those that changed.")
 @click.option("--wait", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS", help="Wait this long for another sync of the workspace to finish.")
