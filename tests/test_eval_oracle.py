@@ -58,13 +58,20 @@ def test_default_post_processing_loses_only_by_character_order(tmp_path: Path) -
     [
         pytest.param(185, 188, "repeated sentence", "'He was staying in the team hotel", id="repeated-sentence"),
         pytest.param(353, 356, "segmentation", "line 355 became 2 sentences", id="reference-merges-two-sentences"),
-        pytest.param(801, 803, "joining", "joined with ' '", id="reference-joins-with-zwsp"),
+        pytest.param(801, 803, "joining", "only the white space between sentences differs", id="reference-joins-with-zwsp"),
     ],
 )
 def test_inherent_losses_are_named(tmp_path: Path, first: int, last: int, cause: str, detail: str) -> None:
     report = check_pipeline([_lines(first, last)], khmer=NO_POST, workdir=tmp_path)
     assert len(report.losses) == 1
     assert report.losses[0].cause == cause and detail in report.losses[0].detail
+
+
+@needs_flores
+def test_cause_is_found_past_the_white_space_between_sentences(tmp_path: Path) -> None:
+    """Line 836 has two spaces between its sentences; with ZWSP spacing the document differs by post-processing alone."""
+    report = check_pipeline([_lines(833, 836)], khmer=KhmerOptions(spacing="zwsp"), workdir=tmp_path)
+    assert [(loss.cause, loss.detail) for loss in report.losses] == [("post-processing", "spacing=zwsp in 6 of 6 sentences")]
 
 
 @needs_flores
