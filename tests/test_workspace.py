@@ -61,7 +61,7 @@ def test_pyproject_tool_translate_with_nested_tables(workdir: Path) -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[workspace]\nlanguages = "km"\nengine = "magic"\n', "engine must be one of auto, ctranslate2, transformers, fake"),
+        ('[workspace]\nlanguages = "km"\nengine = "magic"\n', "engine must be one of auto, ctranslate2, transformers, openai-compatible, fake"),
         ("[workspace]\nsource = []\n", "[workspace] has an unknown setting 'source'"),
         ("[workspace]\nlanguages = [1]\n", "[workspace] languages must be a list of strings"),
         ('[workspace]\nlanguages = ["km"\nengine = "fake"\n', "translate.toml:3: is not valid TOML"),
