@@ -14,7 +14,7 @@ asked again, down to single sentences, whose best reading is kept and marked
 ``malformed-reply``. Each translation then gets the quality flags of every
 backend (empty, repetition loop, implausible length ratio; hit-length-cap
 when the server stopped at ``max_tokens``), and flagged ones are asked again
-alone with a frequency penalty, as the other backends retry with a
+with a frequency penalty, as the other backends retry with a
 repetition penalty.
 """
 
