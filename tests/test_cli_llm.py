@@ -88,3 +88,26 @@ def test_sync_with_the_workspace_engine(workdir: Path) -> None:
     po = polib.pofile(str(workdir / "locales" / "km" / "LC_MESSAGES" / "flood.po"))
     assert po and all("mt:tiny-llm@sha256-0f3a" in e.tcomment and "endpoint:" in e.tcomment for e in po)
     assert (workdir / "out" / "flood.km.txt").read_text(encoding="utf-8").count("KM: ") == len(po)
+
+
+def test_separate_server_and_cli_processes(workdir: Path) -> None:
+    """The test server as its own process and ``python -m translate`` as another, over loopback."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    server = subprocess.Popen([sys.executable, str(ROOT / "tests" / "llmserver.py"), "0"], stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stderr is not None
+        url = server.stderr.readline().split()[1]
+        shutil.copyfile(DATA / "text" / "flood-warning.txt", workdir / "flood.txt")
+        command = [sys.executable, "-m", "translate", "run", "flood.txt", "--to", "km", "--backend", "openai-compatible", "--endpoint", url, "--model", "tiny-llm", "--memory", "tm.sqlite3"]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert "by the model in" in done.stderr
+        published = (workdir / "out" / "flood.km.txt").read_text(encoding="utf-8")
+        assert published.count("KM: ") == len(polib.pofile(str(workdir / "locales" / "km" / "LC_MESSAGES" / "flood.po")))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
