@@ -46,6 +46,7 @@ def test_read_reply(reply: str, lines: tuple[str, ...] | None, problem: str) -> 
         ("1. តម្លៃបាន\nកើនឡើង។", "តម្លៃបាន កើនឡើង។", False),
         ("តម្លៃបានកើនឡើង។", "តម្លៃបានកើនឡើង។", False),
         ("1.", "", True),
+        ("1. ក\x13\tខ\x01។", "ក ខ។", True),
     ],
 )
 def test_read_single(reply: str, text: str, well_formed: bool) -> None:

@@ -26,6 +26,8 @@ _NUMBERED = re.compile(r"([0-9០-៩]+)\s*[.)](?:\s+(.*))?")
 _THINKING = re.compile(r"<think>.*?</think>", re.DOTALL | re.IGNORECASE)
 _FENCE = re.compile(r"\A```[^\n]*\n(.*?)\n?```\Z", re.DOTALL)
 _SPACE = re.compile(r"\s+")
+#: Control characters no translation holds (a line end is kept: it separates the lines).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 @dataclass(frozen=True)
@@ -100,8 +102,8 @@ def _context(batch: Batch) -> str:
 
 
 def _clean(reply: str) -> str:
-    """The reply without reasoning blocks and without a code fence around it."""
-    text = _THINKING.sub("", reply).strip()
+    """The reply without reasoning blocks, control characters (a tab becomes a space) and a code fence around it."""
+    text = _CONTROL.sub("", _THINKING.sub("", reply).replace("\t", " ")).strip()
     fenced = _FENCE.match(text)
     return fenced.group(1).strip() if fenced else text
 
