@@ -27,7 +27,7 @@ def invoke(*args: str) -> Any:
 @pytest.mark.parametrize("command", ["mt", "run", "sync"])
 def test_backend_is_one_option_with_the_same_choices(command: str) -> None:
     text = invoke(command, "--help").output
-    assert "--backend [auto|ctranslate2|transformers]" in text
+    assert "--backend [auto|ctranslate2|transformers|openai-compatible]" in text
     assert "fake" not in text and "--engine" not in text
 
 

@@ -61,8 +61,8 @@ def test_pyproject_tool_translate_with_nested_tables(workdir: Path) -> None:
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ('[workspace]\nlanguages = "km"\nbackend = "magic"\n', "backend must be one of auto, ctranslate2, transformers, not 'magic'"),
-        ('[workspace]\nengine = "magic"\n', "backend must be one of auto, ctranslate2, transformers, not 'magic'"),
+        ('[workspace]\nlanguages = "km"\nbackend = "magic"\n', "backend must be one of auto, ctranslate2, transformers, openai-compatible, not 'magic'"),
+        ('[workspace]\nengine = "magic"\n', "backend must be one of auto, ctranslate2, transformers, openai-compatible, not 'magic'"),
         ('[workspace]\nengine = "auto"\nbackend = "auto"\n', "[workspace] has both engine and backend (keep backend (engine is its former name))"),
         ("[workspace]\nsource = []\n", "[workspace] has an unknown setting 'source'"),
         ("[workspace]\nlanguages = [1]\n", "[workspace] languages must be a list of strings"),

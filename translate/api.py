@@ -42,7 +42,7 @@ from translate.mt.memory import TranslationMemory, default_memory_path
 from translate.mt.models import ResolvedModel
 from translate.mt.service import CatalogResult, EngineSpec, MTRun, Progress
 from translate.mt.service import machine_translate as run_machine_translation
-from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
+from translate.mt.setup import MTSettings, choose_backend, llm_for, load_engine, resolve
 from translate.publish import PublishOptions, Withheld, localize, translate_blocks
 from translate.rules import PublishRules, check_rules
 from translate.terms import TermUse, collect_terms
@@ -411,7 +411,7 @@ def machine_translate(
     if on_model is not None:
         on_model(model)
     backend = choose_backend(request.settings, model)
-    spec = EngineSpec(backend, model, request.settings.decoding)
+    spec = EngineSpec(backend, model, request.settings.decoding, llm_for(request.settings, backend))
     paths = [Path(p) for p in paths]
     names, clashes = workspace.names(paths)
     articles = [(p, names[p]) for p in paths if p not in clashes]

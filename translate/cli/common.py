@@ -53,8 +53,8 @@ class HiddenChoice(click.Choice):
 
 
 #: The inference backends a user chooses from (``--backend`` of mt, run and sync; ``[workspace] backend``).
-BACKENDS = ("auto", "ctranslate2", "transformers")
-BACKEND_HELP = "Inference backend; auto = CTranslate2 when installed and the model is converted (translate models convert), else transformers."
+BACKENDS = ("auto", "ctranslate2", "transformers", "openai-compatible")
+BACKEND_HELP = "Inference backend; auto = CTranslate2 when installed and the model is converted (translate models convert), else transformers; openai-compatible = an LLM server (vLLM, llama.cpp, Ollama; [llm] table)."
 
 
 def fail(error: TranslateError) -> click.ClickException:

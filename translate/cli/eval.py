@@ -14,7 +14,8 @@ from translate.cli.mt import mt_options
 
 if TYPE_CHECKING:
     from translate.api import MTRequest
-    from translate.eval import DocumentReport, EvalReport
+    from translate.eval import Document, DocumentReport, EvalReport
+    from translate.eval.lossless import OracleReport
 
 
 @click.command("eval")
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 @click.option("--limit", type=click.IntRange(1), help="Score only the first N lines.")
 @click.option("--documents", "doc_size", type=click.IntRange(1), metavar="N", help="Document level: group every N consecutive lines into a document and compare the full pipeline with sentence-by-sentence input.")
 @click.option("--doc-ids", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Document level: a file with the document id of each line of --src (consecutive lines with the same id form a document).")
+@click.option("--oracle", is_flag=True, help="Check that the pipeline loses nothing: translate with the references themselves (no model) through extract, mt and publish, and report every document published differently, with the cause.")
 @click.option("--spm-model", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="SentencePiece model for spBLEU (e.g. a local copy of sacrebleu's flores200 model); default: sacrebleu's flores200, downloaded on first use.")
 @click.option("--hypotheses", type=click.Path(dir_okay=False, path_type=Path), help="Also write the translations here, one per line (document level: the pipeline's, one document per line).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
@@ -37,6 +39,7 @@ def eval_command(
     limit: int | None,
     doc_size: int | None,
     doc_ids: Path | None,
+    oracle: bool,
     spm_model: Path | None,
     hypotheses: Path | None,
     as_json: bool,
@@ -49,6 +52,12 @@ def eval_command(
     full pipeline (segmentation of each document, translation, Khmer
     post-processing) next to sentence-by-sentence input, scored on whole
     documents and, where segmentation recovers the lines, by sentence.
+
+    With --oracle no model is loaded: each sentence is "translated" into its
+    reference, and the documents (each line alone without --documents or
+    --doc-ids) go through extract, mt and publish. The published documents
+    should score as the sentence-level oracle does (100); every document that
+    does not is listed with its cause.
     """
     from translate.cli.mt import _check_license, _request
     from translate.errors import TranslateError
@@ -56,6 +65,13 @@ def eval_command(
     if doc_size is not None and doc_ids is not None:
         raise click.UsageError("give --documents N or --doc-ids FILE, not both")
     request = _request(options)
+    if oracle:
+        try:
+            checked = _check_pipeline(src, ref, to, limit, doc_size, doc_ids, spm_model, request)
+        except TranslateError as error:
+            raise fail(error) from error
+        _oracle_output(checked, hypotheses, as_json)
+        return
     _check_license(request)
     if doc_size is None and doc_ids is None:
         from translate.eval import evaluate
@@ -73,24 +89,71 @@ def eval_command(
     _document_output(documents, hypotheses, as_json)
 
 
-def _evaluate_documents(src: Path, ref: Path, to: str, limit: int | None, doc_size: int | None, doc_ids: Path | None, spm_model: Path | None, request: MTRequest) -> DocumentReport:
-    from translate.eval import (
-        evaluate_documents,
-        group_by_ids,
-        group_consecutive,
-        read_doc_ids,
-        read_test_set,
-    )
+def _documents(src: Path, ref: Path, limit: int | None, doc_size: int | None, doc_ids: Path | None) -> tuple[tuple[Document, ...], str]:
+    from translate.eval import group_by_ids, group_consecutive, read_doc_ids, read_test_set
 
     test_set = read_test_set(src, ref, limit)
     if doc_ids is not None:
-        documents = group_by_ids(test_set, read_doc_ids(doc_ids, test_set), doc_ids)
-        grouping = f"ids from {doc_ids}"
-    else:
-        assert doc_size is not None
-        documents = group_consecutive(test_set, doc_size)
-        grouping = f"{doc_size} consecutive lines"
+        return group_by_ids(test_set, read_doc_ids(doc_ids, test_set), doc_ids), f"ids from {doc_ids}"
+    size = doc_size or 1
+    return group_consecutive(test_set, size), "each line alone" if size == 1 else f"{size} consecutive lines"
+
+
+def _evaluate_documents(src: Path, ref: Path, to: str, limit: int | None, doc_size: int | None, doc_ids: Path | None, spm_model: Path | None, request: MTRequest) -> DocumentReport:
+    from translate.eval import evaluate_documents
+
+    documents, grouping = _documents(src, ref, limit, doc_size, doc_ids)
     return evaluate_documents(documents, request.settings, to=to, grouping=grouping, khmer=request.khmer, spm_model=spm_model)
+
+
+def _check_pipeline(src: Path, ref: Path, to: str, limit: int | None, doc_size: int | None, doc_ids: Path | None, spm_model: Path | None, request: MTRequest) -> OracleReport:
+    from translate.eval.lossless import check_pipeline
+
+    documents, grouping = _documents(src, ref, limit, doc_size, doc_ids)
+    return check_pipeline(documents, to=to, grouping=grouping, khmer=request.khmer, spm_model=spm_model)
+
+
+def _oracle_output(report: OracleReport, hypotheses: Path | None, as_json: bool) -> None:
+    _write_lines(hypotheses, report.published)
+    if as_json:
+        data = asdict(report)
+        data["mode"] = "oracle"
+        del data["published"]
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for line in render_oracle_report(report):
+        click.echo(line)
+
+
+def render_oracle_report(report: OracleReport) -> list[str]:
+    """The pipeline check as text: the two figures, the causes, every document below the oracle."""
+    names = [s.name for s in report.pipeline_scores]
+    segments = ", ".join(f"{count} {kind}" for kind, count in report.segments.items())
+    lines = [
+        f"oracle: the references as translations; post-processing: {report.post}",
+        f"test set: {report.sentences} lines in {report.documents} documents ({report.grouping}); segmentation: {segments}",
+        "",
+        f"{'':34}" + "".join(f" {name:>8}" for name in names),
+        f"{'sentence-level oracle':34}" + "".join(f" {s.score:8.2f}" for s in report.sentence_scores),
+    ]
+    if report.sentence_post_scores:
+        lines.append(f"{'sentence-level, post-processed':34}" + "".join(f" {s.score:8.2f}" for s in report.sentence_post_scores))
+    lines.append(f"{'pipeline, published documents':34}" + "".join(f" {s.score:8.2f}" for s in report.pipeline_scores))
+    lines.append("")
+    lines.append(f"{report.exact} of {report.documents} documents published exactly as their joined references")
+    if report.unknown:
+        lines.append(f"{report.unknown} sentences had no reference to answer with")
+    if report.causes:
+        lines.append("below the oracle: " + ", ".join(f"{count} {cause}" for cause, count in report.causes.items()))
+        lines.append("")
+        lines.append(f"{'document':>8} {'line':>5} {'chrF':>6}  cause: detail")
+        for loss in report.losses:
+            lines.append(f"{loss.document:>8} {loss.first_line:5d} {loss.chrf:6.2f}  {loss.cause}: {loss.detail}")
+    lines.append("")
+    lines.append("signatures:")
+    for result in report.pipeline_scores:
+        lines.append(f"  {result.name:7} {result.signature}")
+    return lines
 
 
 def _write_lines(path: Path | None, lines: tuple[str, ...]) -> None:

@@ -26,9 +26,10 @@ _COMPUTE_TYPES = ("auto", "int8", "int8_float32", "int8_float16", "int8_bfloat16
 def mt_options(func: F) -> F:
     """Options shared by ``mt`` and ``run``: model, backend, decoding settings, memory."""
     decorators = [
-        click.option("--model", metavar="NAME|DIR", help="A model named in models.lock (default: its default model) or a local model folder."),
+        click.option("--model", metavar="NAME|DIR", help="A model named in models.lock (default: its default model) or a local model folder; with --backend openai-compatible, the served model's name."),
         click.option("--commercial/--no-commercial", default=None, help="Commercial use: refuse models whose license forbids it (NLLB-200 is CC-BY-NC) and default to the best permitted one (default: [workspace] commercial of the --config file, else no)."),
         click.option("--backend", type=click.Choice(BACKENDS), default="auto", show_default=True, help=BACKEND_HELP),
+        click.option("--endpoint", metavar="URL", help="--backend openai-compatible: the server's API, e.g. http://localhost:8080/v1 (default: [llm] endpoint)."),
         click.option("--beam-size", type=click.IntRange(1, 16), help="Beam width (default 4)."),
         click.option("--max-input-tokens", type=click.IntRange(8), help="Longer sentences are split at clause boundaries first (default 200)."),
         click.option("--batch-tokens", type=click.IntRange(16), help="Token budget of one batch (default: 4096 on CPU, 32768 on a GPU)."),
@@ -38,7 +39,7 @@ def mt_options(func: F) -> F:
         click.option("--compute-type", type=click.Choice(_COMPUTE_TYPES), help="CTranslate2 compute type (default auto: int8 on CPU, int8_float16 on GPU)."),
         click.option("--restrict-vocabulary/--full-vocabulary", default=None, help="CTranslate2: limit outputs to the target script, punctuation, digits and the source's own tokens (default: restrict)."),
         click.option("--retry/--no-retry", default=None, help="Translate again outputs that loop or hit the length cap (default: retry)."),
-        click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file with a [decoding] table (default: ./translate.toml if present)."),
+        click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path), help="Configuration file with [decoding], [khmer] and [llm] tables (default: ./translate.toml if present)."),
         click.option("--lock", type=click.Path(dir_okay=False, path_type=Path), help="models.lock to use (default: ./models.lock, else the project's)."),
         click.option("--memory", type=click.Path(dir_okay=False, path_type=Path), help="Translation-memory file (default: ~/.cache/translate/memory.sqlite3, or $TRANSLATE_MEMORY)."),
         click.option("--glossary", "glossaries", multiple=True, type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Glossary (CSV source,target,note[,lang] or TBX): its terms are masked and replaced by their approved translations; repeatable. locales/<lang>/glossary.csv|.tbx are always used."),
@@ -54,6 +55,8 @@ def _request(options: dict[str, Any]) -> MTRequest:
     from translate.config import read_config_table
     from translate.errors import ConfigError
     from translate.mt.decoding import decoding_config
+    from translate.mt.llm.settings import BACKEND as LLM_BACKEND
+    from translate.mt.llm.settings import llm_settings
     from translate.mt.setup import MTSettings
     from translate.workspace.config import commercial_setting
 
@@ -62,15 +65,19 @@ def _request(options: dict[str, Any]) -> MTRequest:
     flags = {name: options.pop(name) for name in _DECODING_FLAGS}
     config_file = options.pop("config_file")
     commercial = options.pop("commercial")
+    backend, endpoint = options.pop("backend"), options.pop("endpoint")
+    if endpoint is not None and backend != LLM_BACKEND:
+        raise click.UsageError(f"--endpoint is for --backend {LLM_BACKEND}")
     try:
         decoding = decoding_config(read_config_table("decoding", config_file), flags)
         khmer = khmer_options(read_config_table("khmer", config_file))
+        llm = llm_settings(read_config_table("llm", config_file), {"endpoint": endpoint}) if backend == LLM_BACKEND else None
         if commercial is None:
             commercial = commercial_setting(read_config_table("workspace", config_file), config_file)
     except ConfigError as error:
         raise fail(error) from error
-    settings = MTSettings(model=options.pop("model"), backend=options.pop("backend"), decoding=decoding, lock=options.pop("lock"),
-                          progress=sys.stderr.isatty(), commercial=commercial)
+    settings = MTSettings(model=options.pop("model"), backend=backend, decoding=decoding, lock=options.pop("lock"),
+                          progress=sys.stderr.isatty(), commercial=commercial, llm=llm)
     return MTRequest(settings=settings, memory=options.pop("memory"), retranslate_machine=options.pop("retranslate_machine"), khmer=khmer, glossaries=tuple(options.pop("glossaries")))
 
 

@@ -3,7 +3,8 @@
 * :mod:`translate.eval.testset`: FLORES-200 / NTREX-128 files, grouping into documents;
 * :mod:`translate.eval.metrics`: the metrics and their signatures, spBLEU with a local SentencePiece model;
 * :mod:`translate.eval.sentences`: sentence-level evaluation (each line translated alone);
-* :mod:`translate.eval.documents`: document-level evaluation, the full pipeline next to sentence-by-sentence input.
+* :mod:`translate.eval.documents`: document-level evaluation, the full pipeline next to sentence-by-sentence input;
+* :mod:`translate.eval.oracle`, :mod:`translate.eval.lossless`: the pipeline run with the references as translations (``--oracle``).
 
 See ``docs/eval.md``.
 """
@@ -17,6 +18,7 @@ from translate.eval.documents import (
     evaluate_documents,
     segment_document,
 )
+from translate.eval.lossless import Loss, OracleReport, check_pipeline
 from translate.eval.metrics import LocalSPMTokenizer, Metrics, Score, metrics, score
 from translate.eval.sentences import EvalReport, evaluate
 from translate.eval.testset import (
@@ -34,11 +36,14 @@ __all__ = [
     "DocumentReport",
     "EvalReport",
     "LocalSPMTokenizer",
+    "Loss",
     "Metrics",
+    "OracleReport",
     "Row",
     "Score",
     "Segmentation",
     "TestSet",
+    "check_pipeline",
     "evaluate",
     "evaluate_documents",
     "group_by_ids",

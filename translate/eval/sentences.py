@@ -11,7 +11,7 @@ from translate.eval.metrics import Score, metrics, score
 from translate.eval.testset import read_test_set
 from translate.languages import Language, language
 from translate.mt.engine import Engine
-from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
+from translate.mt.setup import MTSettings, choose_backend, llm_for, load_engine, resolve
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def open_engine(settings: MTSettings, on_batch: Callable[[int], None] | None = N
     backend = choose_backend(settings, model)
     engine = load_engine(settings, model, backend)
     engine.on_batch = on_batch
-    return LoadedEngine(engine, f"{model.name}@{model.revision[:12]}", EngineSpec(backend, model, settings.decoding).settings)
+    return LoadedEngine(engine, f"{model.name}@{model.revision[:12]}", EngineSpec(backend, model, settings.decoding, llm_for(settings, backend)).settings)
 
 
 def translate_unique(engine: Engine, texts: Sequence[str], tgt: Language) -> dict[str, str]:

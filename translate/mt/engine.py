@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from translate.errors import ConfigError
 from translate.languages import Language
@@ -21,6 +21,7 @@ from translate.mt.types import Translation
 BACKENDS = {
     "transformers": "translate.mt.backends.transformers:TransformersEngine",
     "ctranslate2": "translate.mt.backends.ctranslate2:CTranslate2Engine",
+    "openai-compatible": "translate.mt.backends.openai_compatible:OpenAICompatibleEngine",
     "fake": "translate.mt.backends.fake:FakeEngine",
 }
 
@@ -41,8 +42,8 @@ class Engine(Protocol):
         ...
 
 
-def create_engine(backend: str, model: ResolvedModel, config: DecodingConfig | None = None) -> Engine:
-    """Load ``model`` with the named backend.
+def create_engine(backend: str, model: ResolvedModel, config: DecodingConfig | None = None, **options: Any) -> Engine:
+    """Load ``model`` with the named backend; ``options`` go to the backend (``llm`` settings of ``openai-compatible``).
 
     A locked model's files are checked against models.lock first (hashed on
     first use only, see :func:`translate.mt.models.verify_on_use`), whatever
@@ -59,5 +60,5 @@ def create_engine(backend: str, model: ResolvedModel, config: DecodingConfig | N
     verify_on_use(model)
     module_name, class_name = target.split(":")
     engine_class = getattr(importlib.import_module(module_name), class_name)
-    engine: Engine = engine_class(model, config or DecodingConfig())
+    engine: Engine = engine_class(model, config or DecodingConfig(), **options)
     return engine

@@ -22,8 +22,10 @@ from translate.errors import CatalogError, TranslateError
 from translate.glossary import Glossary, Term
 from translate.khmer import KhmerOptions
 from translate.languages import Language, language
+from translate.mt.context import Place, article_order, places, sentence_context
 from translate.mt.decoding import DecodingConfig
 from translate.mt.engine import Engine
+from translate.mt.llm.settings import LLMSettings
 from translate.mt.memory import (
     MachineKey,
     MachineRecord,
@@ -53,15 +55,22 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class EngineSpec:
-    """What identifies machine output: backend, model and decoding settings."""
+    """What identifies machine output: backend, model and decoding settings (and a server's prompt settings)."""
 
     backend: str
     model: ResolvedModel
     config: DecodingConfig
+    llm: LLMSettings | None = None
 
     @property
     def settings(self) -> str:
         """Backend and decoding signature: part of the translation-memory key and the provenance."""
+        return self.settings_for(None)
+
+    def settings_for(self, lang: Language | None) -> str:
+        """The signature of output in ``lang`` (an LLM's prompt template depends on the language)."""
+        if self.llm is not None:
+            return self.llm.signature(self.config, lang)
         signature = f"{self.backend}|{self.config.signature()}"
         if self.backend == "ctranslate2":
             from translate.mt.backends.ctranslate2 import CTranslate2Engine
@@ -173,6 +182,7 @@ def machine_translate(
         harvest_reviewed(locales, lang, memory)
         wanted: dict[Path, list[str]] = {}
         ready: list[tuple[Path, Path]] = []
+        orders: dict[str, list[str]] = {}
         for path, slug in articles:
             if (path, lang.code) in skip:
                 continue
@@ -184,13 +194,14 @@ def machine_translate(
                 check_owner(catalog, po_path, path, locales)
                 wanted[po_path] = pending(catalog, retranslate_machine=retranslate_machine)
                 ready.append((path, po_path))
+                orders[str(path)] = article_order(catalog)
             except TranslateError as error:
                 results.append(CatalogResult(path, lang.code, error=error))
         sentences = list(dict.fromkeys(s for msgids in wanted.values() for s in msgids))
         totals["sentences"] += len(sentences)
         terms = glossary.for_language(lang.gettext) if glossary else ()
-        settings = f"{spec.settings}|mask:{MASK_VERSION}" + (f"|gloss:{glossary.signature(lang.gettext)}" if glossary and terms else "")
-        suggestions = _suggest(sentences, terms, src, lang, spec.model, settings, lazy, memory, totals, progress)
+        settings = f"{spec.settings_for(lang)}|mask:{MASK_VERSION}" + (f"|gloss:{glossary.signature(lang.gettext)}" if glossary and terms else "")
+        suggestions = _suggest(sentences, terms, src, lang, spec.model, settings, lazy, memory, totals, progress, places(orders))
         for path, po_path in ready:
             results.append(_write(path, lang, po_path, suggestions, retranslate_machine, khmer, locales, known))
     errors = tuple(r.error for r in results if r.error is not None)
@@ -217,6 +228,7 @@ def _suggest(
     memory: TranslationMemory,
     totals: dict[str, int],
     progress: Progress | None,
+    around: dict[str, Place] | None = None,
 ) -> dict[str, Suggestion]:
     suggestions: dict[str, Suggestion] = {}
     provenance = Provenance(model.name, model.revision, settings, "")
@@ -247,7 +259,7 @@ def _suggest(
         engine = lazy.get()
         engine.on_batch = _batch_progress(progress, done, len(chunk), len(missing))
         model_texts = list(dict.fromkeys(masks[s].text for s in chunk))
-        by_text = dict(zip(model_texts, engine.translate(model_texts, src, tgt)))
+        by_text = dict(zip(model_texts, _translate(engine, model_texts, chunk, masks, around or {}, src, tgt)))
         results = [(source, _unmask(masks[source], by_text[masks[source].text])) for source in chunk]
         memory.put_machine(MachineRecord(keys[source], text, issues) for source, (text, issues) in results)
         for source, (text, issues) in results:
@@ -257,6 +269,19 @@ def _suggest(
         if progress is not None:
             progress(done, len(missing))
     return suggestions
+
+
+def _translate(engine: Engine, texts: list[str], chunk: list[str], masks: dict[str, Masked], around: dict[str, Place], src: Language, tgt: Language) -> list[Translation]:
+    """Translate the distinct masked ``texts``; an engine that takes context gets each one's place in its article."""
+    in_context = getattr(engine, "translate_in_context", None)
+    if in_context is None:
+        return engine.translate(texts, src, tgt)
+    first: dict[str, str] = {}
+    for source in chunk:
+        first.setdefault(masks[source].text, source)
+    contexts = [sentence_context(masks[first[text]], around.get(first[text])) for text in texts]
+    result: list[Translation] = in_context(texts, src, tgt, contexts)
+    return result
 
 
 def _unmask(masked: Masked, translation: Translation) -> tuple[str, tuple[Issue, ...]]:

@@ -10,6 +10,8 @@ from translate.errors import ConfigError, TranslateError
 from translate.mt.decoding import DecodingConfig
 from translate.mt.engine import Engine, create_engine
 from translate.mt.licensing import LicenseError, check_commercial
+from translate.mt.llm.settings import BACKEND as LLM_BACKEND
+from translate.mt.llm.settings import LLMSettings, api_key, remote_model
 from translate.mt.models import (
     ModelLock,
     ModelMissingError,
@@ -54,7 +56,8 @@ class MTSettings:
     Attributes:
         model: a models.lock name or a local model folder; ``None`` = the lock's default.
         backend: the engine backend; ``auto`` picks CTranslate2 when it is
-            installed and the model has a conversion, else transformers.
+            installed and the model has a conversion, else transformers;
+            ``openai-compatible`` asks a chat-completions server (``llm``).
         decoding: decoding settings.
         lock: models.lock to use (default: see :func:`find_lock`).
         models: where pulled models live (default: :func:`translate.mt.models.models_dir`).
@@ -63,6 +66,8 @@ class MTSettings:
         commercial: the translation is for commercial use: a model whose
             license forbids it is refused (see :mod:`translate.mt.licensing`)
             and the default is the best permitted locked model.
+        llm: server and prompt settings of the ``openai-compatible`` backend
+            (its ``model`` is the served model's name; ``model`` above wins when given).
     """
 
     model: str | None = None
@@ -73,6 +78,7 @@ class MTSettings:
     pull: bool = True
     progress: bool = False
     commercial: bool = False
+    llm: LLMSettings | None = None
 
 
 def resolve(settings: MTSettings) -> tuple[ResolvedModel, ModelLock | None]:
@@ -88,6 +94,8 @@ def resolve(settings: MTSettings) -> tuple[ResolvedModel, ModelLock | None]:
         ModelMissingError: not pulled and pulling is off.
         TranslateError: the lock is invalid, the model unknown, or the download failed.
     """
+    if settings.backend == LLM_BACKEND:
+        return remote_model(served(settings)), None
     spec = settings.model
     if spec is not None and looks_like_path(spec):
         model = resolve_model(spec, _empty_lock(), Path("."))
@@ -179,6 +187,23 @@ def choose_backend(settings: MTSettings, model: ResolvedModel) -> str:
     return "ctranslate2" if available_conversions(model, settings.models) else "transformers"
 
 
+def served(settings: MTSettings) -> LLMSettings:
+    """The ``openai-compatible`` settings, with ``model`` given by ``settings.model`` when set."""
+    from dataclasses import replace
+
+    llm = settings.llm or LLMSettings()
+    return replace(llm, model=settings.model) if settings.model else llm
+
+
+def llm_for(settings: MTSettings, backend: str) -> LLMSettings | None:
+    """The server settings that identify the output of ``backend`` (``None`` for a local model)."""
+    return served(settings) if backend == LLM_BACKEND else None
+
+
 def load_engine(settings: MTSettings, model: ResolvedModel, backend: str | None = None) -> Engine:
     """Load the model with the chosen backend."""
-    return create_engine(backend or choose_backend(settings, model), model, settings.decoding)
+    backend = backend or choose_backend(settings, model)
+    if backend == LLM_BACKEND:
+        llm = served(settings)
+        return create_engine(backend, model, settings.decoding, llm=llm, api_key=api_key(llm))
+    return create_engine(backend, model, settings.decoding)

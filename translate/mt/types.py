@@ -16,6 +16,7 @@ class Issue(StrEnum):
     EMPTY = "empty"  # the model produced nothing
     PLACEHOLDER = "placeholder"  # a masked URL, code or term was lost, duplicated or invented by the model
     MARKUP_NOT_PLACED = "markup-not-placed"  # a link or emphasis could not be placed in the translation
+    MALFORMED = "malformed-reply"  # a language model's reply did not have the asked-for form; its best reading is kept
 
 
 @dataclass(frozen=True)
@@ -37,3 +38,35 @@ class Translation:
     output_tokens: int = 0
     issues: tuple[Issue, ...] = ()
     retried: bool = False
+
+
+@dataclass(frozen=True)
+class TermNote:
+    """A glossary term masked in a sentence, for engines that can be told what a placeholder stands for.
+
+    Attributes:
+        placeholder: the placeholder in the masked sentence (``{2}``).
+        source: the English term.
+        target: its approved translation, which replaces the placeholder after translation.
+    """
+
+    placeholder: str
+    source: str
+    target: str
+
+
+@dataclass(frozen=True)
+class SentenceContext:
+    """Where a sentence stands in its article, for engines that translate with context.
+
+    Attributes:
+        document: the article it comes from (sentences of one article are batched together).
+        before: the sentences just before it in the article, nearest last, as a reader sees them.
+        after: the sentences just after it, nearest first.
+        terms: the glossary terms masked in it.
+    """
+
+    document: str = ""
+    before: tuple[str, ...] = ()
+    after: tuple[str, ...] = ()
+    terms: tuple[TermNote, ...] = ()

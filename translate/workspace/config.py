@@ -1,7 +1,7 @@
 """Workspace configuration: the ``[workspace]`` table and its neighbours.
 
 The settings live in ``translate.toml`` (tables ``[workspace]``, ``[markdown]``,
-``[decoding]``, ``[khmer]``, ``[publish]``, ``[labels.<lang>]``, ``[html]``) or, in a project that keeps
+``[decoding]``, ``[llm]``, ``[khmer]``, ``[publish]``, ``[labels.<lang>]``, ``[html]``) or, in a project that keeps
 its tools in ``pyproject.toml``, under ``[tool.translate]`` with the same
 tables nested (``[tool.translate.workspace]``, ``[tool.translate.decoding]``...).
 Paths in the file are relative to the folder that holds it. Command-line flags
@@ -32,7 +32,7 @@ from translate.errors import ConfigError
 STATE_DIR = ".translate"
 DEFAULT_SOURCES = ("articles/**/*.md", "articles/**/*.markdown", "articles/**/*.html", "articles/**/*.htm", "articles/**/*.txt")
 #: Inference backends a workspace may name (``fake``: the stand-in engine of tests and benchmarks, not listed in help).
-BACKENDS = ("auto", "ctranslate2", "transformers")
+BACKENDS = ("auto", "ctranslate2", "transformers", "openai-compatible")
 TEST_BACKENDS = ("fake",)
 #: Settings renamed, by their old name: the old name is still read.
 RENAMED = {"engine": "backend", "engine_options": "backend_options"}
@@ -57,8 +57,8 @@ class WorkspaceConfig:
             default, or with ``commercial`` the best permitted locked model).
         commercial: the newsroom publishes commercially: a model whose
             license forbids commercial use (NLLB-200, CC-BY-NC) is refused.
-        backend: ``auto``, ``ctranslate2`` or ``transformers`` (as ``translate mt
-            --backend``; ``fake`` for tests and benchmarks). Formerly ``engine``.
+        backend: ``auto``, ``ctranslate2``, ``transformers`` or ``openai-compatible``
+            (a chat-completions server, ``[llm]`` table), as ``translate mt --backend``; ``fake`` for tests and benchmarks). Formerly ``engine``.
         backend_options: options of the ``fake`` backend (``delay``: seconds per
             sentence). Formerly ``engine_options``.
         memory: the translation-memory file.
@@ -74,7 +74,7 @@ class WorkspaceConfig:
         checks: run the quality checks on every updated catalog.
         retranslate_machine: translate again machine suggestions nobody edited
             whose English changed (and use a new model's output for them).
-        tables: the other tables of the file (``markdown``, ``decoding``, ``khmer``, ``publish``, ``labels``, ``html``).
+        tables: the other tables of the file (``markdown``, ``decoding``, ``llm``, ``khmer``, ``publish``, ``labels``, ``html``).
     """
 
     root: Path
@@ -242,7 +242,7 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "retranslate_machine": bool,
 }
 _LISTS = ("sources", "exclude", "languages", "front_matter_keys", "editions", "glossaries")
-_TABLES = ("markdown", "decoding", "khmer", "publish", "labels", "html")
+_TABLES = ("markdown", "decoding", "llm", "khmer", "publish", "labels", "html")
 
 
 def commercial_setting(table: dict[str, Any], path: Path | None = None) -> bool:

@@ -16,6 +16,7 @@ from translate.khmer import KhmerOptions, khmer_options
 from translate.languages import Language
 from translate.mt.decoding import DecodingConfig, decoding_config
 from translate.mt.engine import Engine
+from translate.mt.llm.settings import LLMSettings, llm_settings
 from translate.mt.models import ResolvedModel
 from translate.mt.service import EngineSpec
 from translate.publish import PublishOptions, Untranslated
@@ -73,7 +74,7 @@ def _mt_settings(config: WorkspaceConfig, settings: DecodingConfig) -> Any:
 
     lock = config.root / "models.lock"
     return MTSettings(model=config.model, backend=config.backend, decoding=settings, lock=lock if lock.is_file() else None,
-                      commercial=config.commercial)
+                      commercial=config.commercial, llm=llm(config))
 
 
 def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None = None) -> EngineSetup:
@@ -89,14 +90,29 @@ def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None
 
         delay = dict(config.backend_options).get("delay", 0.0)
         return EngineSetup(EngineSpec("fake", FAKE_MODEL, settings), lambda: FakeEngine(FAKE_MODEL, settings, delay=delay), khmer)
-    from translate.mt.setup import choose_backend, load_engine, resolve
+    from translate.mt.setup import choose_backend, llm_for, load_engine, resolve
 
     mt_settings = _mt_settings(config, settings)
     model, _ = resolve(mt_settings)
     if on_model is not None:
         on_model(model)
     backend = choose_backend(mt_settings, model)
-    return EngineSetup(EngineSpec(backend, model, settings), lambda: load_engine(mt_settings, model, backend), khmer)
+    return EngineSetup(EngineSpec(backend, model, settings, llm_for(mt_settings, backend)), lambda: load_engine(mt_settings, model, backend), khmer)
+
+
+def llm(config: WorkspaceConfig) -> LLMSettings | None:
+    """The ``[llm]`` table, when the workspace's engine is ``openai-compatible``.
+
+    Raises:
+        ConfigError: an invalid setting (naming the configuration file).
+    """
+    if config.backend != "openai-compatible":
+        return None
+    try:
+        return llm_settings(config.table("llm"))
+    except ConfigError as error:
+        error.path = error.path or str(config.file or config.root)
+        raise
 
 
 @dataclass(frozen=True)
@@ -189,6 +205,7 @@ def validate(config: WorkspaceConfig, langs: Sequence[Language]) -> None:
             license forbids for commercial use).
     """
     settings = decoding(config)
+    llm(config)
     khmer_options(config.table("khmer"))
     publish_settings(config, langs)
     if config.commercial and config.backend != "fake":

@@ -79,7 +79,7 @@ beam_size = 4
 
 [khmer]
 # order = true
-# spacing = "zwsp"      # keep | zwsp | remove
+# spacing = "auto"      # auto (ZWSP between words of word-spaced output) | keep | zwsp | remove
 # full_stop = true
 # digits = false
 
