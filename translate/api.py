@@ -15,14 +15,17 @@ from pathlib import Path
 import polib
 
 from translate.article import Article
+from translate.catalog.annotate import Unconfirmed
 from translate.catalog.guard import KnownCatalogs
 from translate.catalog.header import catalog_metadata
 from translate.catalog.merge import MergeReport, merge
 from translate.catalog.owner import check_owner, claim, owner
 from translate.catalog.paths import catalog_path, find_catalogs, template_path
 from translate.catalog.stats import CatalogStats, catalog_stats
-from translate.catalog.store import read_catalog, render_catalog, update_catalog, write_atomic
+from translate.catalog.provenance import Records
+from translate.catalog.store import read_catalog, render_catalog, write_atomic
 from translate.catalog.template import build_template, same_entries
+from translate.catalog.tracked import update_tracked
 from translate.config import ReadOptions
 from translate.editions import Edition, EditionFormat, bilingual_path, edition_info, render_edition
 from translate.errors import BeingEditedError, CatalogError, InputError, OwnershipError, TranslateError
@@ -177,17 +180,17 @@ def _update_language(pot: polib.POFile, article: Path, workspace: Workspace, slu
     path = catalog_path(workspace.locales, slug, lang.gettext)
     reports: list[MergeReport] = []
 
-    def change(old: polib.POFile | None) -> polib.POFile:
+    def change(old: polib.POFile | None, _records: Records) -> tuple[polib.POFile, tuple[()]]:
         check_owner(old, path, article, workspace.locales)
         merged, report = merge(old, pot)
         merged.metadata = catalog_metadata(pot.metadata, old.metadata if old is not None else None, lang, now)
         if old is None:
             merged.header = f"{lang.english_name} translation of the article {slug}."
         reports.append(report)
-        return merged
+        return merged, ()
 
     try:
-        update = update_catalog(path, change, known=workspace.known)
+        update = update_tracked(path, change, known=workspace.known).update
     except TranslateError as error:
         return CatalogUpdate(lang=lang, path=path, report=None, written=False, error=error)
     return CatalogUpdate(lang=lang, path=path, report=reports[-1], written=update.written)
@@ -366,6 +369,9 @@ class MTRequest:
         khmer: post-processing of Khmer machine output (default: KhmerOptions()).
         glossaries: glossary files (CSV or TBX) used besides each language's own
             ``locales/<lang>/glossary.csv`` (see :mod:`translate.glossary`).
+        unconfirmed: what to do with machine suggestions that came back
+            without their fuzzy flag and unedited, as a CSV round trip leaves
+            them (default: report them; see :mod:`translate.catalog.annotate`).
     """
 
     settings: MTSettings = field(default_factory=lambda: MTSettings())
@@ -373,6 +379,7 @@ class MTRequest:
     retranslate_machine: bool = False
     khmer: KhmerOptions | None = None
     glossaries: tuple[Path, ...] = ()
+    unconfirmed: Unconfirmed = Unconfirmed.KEEP
 
 
 def machine_translate(
@@ -420,6 +427,7 @@ def machine_translate(
             glossary=glossary,
             known=workspace.known,
             skip=skip,
+            unconfirmed=request.unconfirmed,
         )
     if not clashes:
         return run
