@@ -119,9 +119,10 @@ def _is_legacy(line: str, kind: str, prefix: str) -> bool:
 
 
 def _restore_complete(value: str, msgid: str) -> bool:
-    """Whether a ``mt_restore`` value is a piece of the English as written (``kind: markup``)."""
-    _, _, markup = value.partition(": ")
-    return bool(markup) and all(part in msgid for part in markup.split("…"))
+    """Whether a ``mt_restore`` value names a whole piece of markup of the English (``kind: markup``)."""
+    from translate.mt.protect import unplaced_markup
+
+    return value in unplaced_markup(msgid, "")
 
 
 def legacy_record(entry: polib.POEntry) -> tuple[Record | None, str]:

@@ -150,7 +150,7 @@ class Record:
             data["matches"] = [[m.score, m.source, m.target] for m in self.matches]
         if self.source_catalog:
             data["catalog"] = self.source_catalog
-        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+        return json.dumps(data, ensure_ascii=False)
 
     @classmethod
     def from_json(cls, text: str) -> Record:
