@@ -21,7 +21,7 @@ import pytest
 
 import ttk
 from conftest import FROZEN_NOW, msgfmt_check
-from translate.api import Workspace, extract
+from translate.api import Workspace, extract, publish, status
 from translate.catalog.annotate import Unconfirmed
 from translate.catalog.provenance import Origin, State, read_records
 from translate.catalog.store import render_catalog
@@ -31,6 +31,7 @@ from translate.mt.decoding import DecodingConfig
 from translate.mt.memory import TranslationMemory
 from translate.mt.models import ResolvedModel
 from translate.mt.service import EngineSpec, MTRun, machine_translate
+from translate.publish import PublishOptions
 
 KM = language("km")
 MODEL = ResolvedModel(name="nllb-test", path=Path("."), family="nllb", revision="f8d333a098d1c1ea10c34e2bd9a4b3c6f5e1d2a7", license="MIT")
@@ -219,6 +220,10 @@ def test_csv_round_trip_is_detected_reported_and_restored(newsroom: Newsroom) ->
     assert newsroom.reviewed_in_memory() == {"Prices rose sharply in the capital.", "The hotel reported 60% occupancy in March."}
     assert all("CSV round trip" in newsroom.catalog().find(m).comment for m in machine_left)
     assert all("fuzzy" not in newsroom.catalog().find(m).flags for m in machine_left)  # reported, not rewritten
+    [row] = status([newsroom.article], [KM], Workspace(locales=newsroom.locales))
+    assert row.stats is not None and row.stats.translated == 2 and row.stats.fuzzy == len(machine_left)  # not counted as reviewed
+    [published] = publish([newsroom.article], KM, newsroom.root / "out", Workspace(locales=newsroom.locales), PublishOptions(include_fuzzy=False, checks=False))
+    assert published.error is None and published.translated == 2  # reviewed-only publishing leaves them out
     restored = newsroom.mt(Unconfirmed.RESTORE)
     assert restored.results[0].restored == len(machine_left) and not restored.results[0].unconfirmed
     after = newsroom.state()

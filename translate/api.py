@@ -15,14 +15,14 @@ from pathlib import Path
 import polib
 
 from translate.article import Article
-from translate.catalog.annotate import Unconfirmed
+from translate.catalog.annotate import Unconfirmed, as_reviewed
 from translate.catalog.guard import KnownCatalogs
 from translate.catalog.header import catalog_metadata
 from translate.catalog.merge import MergeReport, merge
 from translate.catalog.owner import check_owner, claim, owner
 from translate.catalog.paths import catalog_path, find_catalogs, template_path
 from translate.catalog.stats import CatalogStats, catalog_stats
-from translate.catalog.provenance import Records
+from translate.catalog.provenance import Records, read_records
 from translate.catalog.store import read_catalog, render_catalog, write_atomic
 from translate.catalog.template import build_template, same_entries
 from translate.catalog.tracked import update_tracked
@@ -302,6 +302,9 @@ def _catalog_to_publish(article: Article, lang: Language, workspace: Workspace) 
     Publishing only reads the catalog (waiting for a save in progress, see
     :func:`~translate.catalog.store.read_catalog`); a catalog without any entry
     for an article with sentences is taken for a save caught half done.
+    Machine suggestions that came back without their fuzzy flag and unedited
+    (a CSV round trip, see :mod:`translate.catalog.annotate`) are published as
+    the suggestions they are, not as reviewed translations.
 
     Raises:
         CatalogError: there is none, or it cannot be read.
@@ -323,7 +326,7 @@ def _catalog_to_publish(article: Article, lang: Language, workspace: Workspace) 
             path=po_path,
             hint=f"run the command again when it is saved, or run: translate extract {article.path} --to {lang.code}",
         )
-    return catalog
+    return as_reviewed(catalog, read_records(po_path))  # machine text that only lost its fuzzy flag is still a suggestion
 
 
 def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), workspace: Workspace | None = None) -> list[StatusRow]:
@@ -352,7 +355,7 @@ def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), wor
             assert catalog is not None
             if slug in slugs and slugs[slug].is_file():
                 check_owner(catalog, po_path, slugs[slug], workspace.locales)
-            rows.append(StatusRow(slug, lang, po_path, stats=catalog_stats(catalog)))
+            rows.append(StatusRow(slug, lang, po_path, stats=catalog_stats(as_reviewed(catalog, read_records(po_path)))))
         except TranslateError as error:
             rows.append(StatusRow(slug, lang, po_path, error=error))
     return rows

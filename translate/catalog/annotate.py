@@ -278,6 +278,19 @@ def refresh(catalog: polib.POFile, records: Records, *, unconfirmed: Unconfirmed
     )
 
 
+def as_reviewed(catalog: polib.POFile, records: Records) -> polib.POFile:
+    """The catalog as ``translate`` counts it: unconfirmed machine suggestions fuzzy (for publishing and counts; never written)."""
+    settled = refresh(catalog, records)
+    keys = unconfirmed_keys(settled.catalog, settled.records)
+    if not keys:
+        return catalog
+    result = copy.deepcopy(catalog)
+    for entry in result:
+        if (entry.msgctxt, entry.msgid) in keys and not entry.obsolete:
+            entry.flags.insert(0, "fuzzy")
+    return result
+
+
 def unconfirmed_keys(catalog: polib.POFile, records: Records) -> set[tuple[str | None, str]]:
     """Keys of the entries holding an unconfirmed machine suggestion (not to be counted as reviewed)."""
     found = set()
