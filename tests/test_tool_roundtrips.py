@@ -308,3 +308,22 @@ def test_everything_through_every_tool_comes_back(newsroom: Newsroom) -> None:
     newsroom.mt(Unconfirmed.RESTORE)
     assert newsroom.state() == before
     msgfmt_check(newsroom.po)
+
+
+def test_mt_command_reports_a_csv_round_trip_and_restores_on_request(newsroom: Newsroom, tiny_nllb_folder: Path) -> None:
+    from click.testing import CliRunner
+
+    from translate.cli import cli
+
+    csv = newsroom.root / "story.csv"
+    ttk.run("po2csv", newsroom.po, csv)
+    ttk.run("csv2po", csv, newsroom.po)
+    args = ["--locales", str(newsroom.locales), "mt", str(newsroom.article), "--to", "km", "--model", str(tiny_nllb_folder), "--memory", str(newsroom.memory)]
+    reported = CliRunner().invoke(cli, args, catch_exceptions=False)
+    assert reported.exit_code == 0, reported.output
+    assert f"{newsroom.po}: 6 machine suggestions came back as reviewed without an edit: probably through a CSV round trip" in reported.output
+    assert not any("fuzzy" in e.flags for e in newsroom.catalog())
+    restored = CliRunner().invoke(cli, [*args, "--unconfirmed", "restore-fuzzy"], catch_exceptions=False)
+    assert restored.exit_code == 0, restored.output
+    assert "came back as reviewed" not in restored.output and "6 marked fuzzy again" in restored.output
+    assert all("fuzzy" in e.flags for e in newsroom.catalog() if e.msgid)
