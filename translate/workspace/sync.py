@@ -418,6 +418,7 @@ def _publish(
                     outputs=tuple(published),
                     held=held,
                     withheld=withheld,
+                    unconfirmed=len(mt_result.unconfirmed) if mt_result else 0,
                 )
             )
         if any(not isinstance(e, BeingEditedError) for e in errors):
