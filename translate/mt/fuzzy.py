@@ -12,7 +12,7 @@ sentence would take seconds a query with 100,000 of them, so an index of
 words narrows the field first: the query's rarest words (at most
 :data:`RARE_WORDS`) name the stored sentences that share them; of those
 sharing the most, whose length allows the threshold at all, the
-:data:`SCORED` with the largest share of all words in common are scored. Build time, speed and how often the index
+:data:`SCORED` with the most words in common in the same order are scored. Build time, speed and how often the index
 finds what scoring everything would find are measured by
 ``benchmarks/tm_fuzzy.py`` (see ``benchmarks/README.md``).
 """
@@ -33,27 +33,34 @@ THRESHOLD = 75
 LIMIT = 3
 #: How many of the query's rarest words pick candidates.
 RARE_WORDS = 8
-#: How many candidates (most rare words shared) are ranked by the words they share.
-CANDIDATES = 40
+#: How many candidates (most rare words shared) are ranked by the words they share in order.
+CANDIDATES = 60
 #: How many of those (most words shared) are scored character by character.
-SCORED = 5
+SCORED = 10
 
 _WORD = re.compile(r"\w+")
 
 
-def _lcs(a: str, b: str) -> int:
-    """Length of the longest common subsequence of two strings (bit-parallel, Hyyrö 2004)."""
-    masks: dict[str, int] = {}
-    bit = 1
-    for char in a:
-        masks[char] = masks.get(char, 0) | bit
-        bit <<= 1
-    full = bit - 1
+def _lcs_masks(masks: dict[str, int], length: int, other: Iterable[str]) -> int:
+    """Length of the longest common subsequence of a sequence (as its symbols' position masks) and ``other``.
+
+    Bit-parallel (Allison and Dix 1986, Hyyrö 2004): one step of integer
+    arithmetic per symbol of ``other``.
+    """
+    full = (1 << length) - 1
     row = full
-    for char in b:
-        matched = row & masks.get(char, 0)
+    for symbol in other:
+        matched = row & masks.get(symbol, 0)
         row = ((row + matched) | (row - matched)) & full
-    return len(a) - row.bit_count()
+    return length - row.bit_count()
+
+
+def _lcs(a: str, b: str) -> int:
+    """Length of the longest common subsequence of two strings."""
+    masks: dict[str, int] = {}
+    for position, char in enumerate(a):
+        masks[char] = masks.get(char, 0) | (1 << position)
+    return _lcs_masks(masks, len(a), b)
 
 
 def similarity(a: str, b: str) -> float:
@@ -114,21 +121,25 @@ class FuzzyIndex:
         """Numbers of the stored sentences worth scoring for ``query``, most likely first.
 
         Those sharing the most of the query's rarest words, of a length that
-        allows the threshold, ranked by the share of all words they have in common.
+        allows the threshold, ranked by how many words they have in common in
+        the same order (the similarity of the word sequences).
         """
-        query_words = _words(query)
-        words = sorted((w for w in query_words if w in self._postings), key=lambda w: len(self._postings[w]))
+        query_words = _WORD.findall(query.lower())
+        words = sorted((w for w in set(query_words) if w in self._postings), key=lambda w: len(self._postings[w]))
         counts: Counter[int] = Counter()
         for word in words[:RARE_WORDS]:
             counts.update(self._postings[word])
         size = len(query)
         picked = [n for n, _ in counts.most_common(CANDIDATES) if self._length_allows(size, self._lengths[n])]
+        masks: dict[str, int] = {}
+        for position, word in enumerate(query_words):
+            masks[word] = masks.get(word, 0) | (1 << position)
 
-        def shared(number: int) -> float:
-            other = _words(self.entries[number].source)
-            return len(query_words & other) / (len(query_words) + len(other) or 1)
+        def in_order(number: int) -> float:
+            other = _WORD.findall(self.entries[number].source.lower())
+            return _lcs_masks(masks, len(query_words), other) / (len(query_words) + len(other) or 1)
 
-        return sorted(picked, key=lambda n: (-shared(n), n))
+        return sorted(picked, key=lambda n: (-in_order(n), abs(self._lengths[n] - size), n))
 
     def _score(self, query: str, numbers: Iterable[int]) -> tuple[Match, ...]:
         found: list[tuple[float, str, Match]] = []
