@@ -52,7 +52,7 @@ def make_catalog(root: Path) -> Path:
     po = polib.pofile(str(path))
     entries = [e for e in po if not e.obsolete]
     entries[0].flags.remove("fuzzy")
-    entries[0].tcomment = REVIEWED + "\n" + entries[0].tcomment
+    entries[0].tcomment = "\n".join(filter(None, [REVIEWED, entries[0].tcomment]))
     entries[1].msgstr = "ការបកប្រែដែលមនុស្សកែ"
     for entry in entries[-3:]:
         entry.msgstr, entry.flags, entry.tcomment = "", [], ""

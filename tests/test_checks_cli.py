@@ -168,24 +168,27 @@ def test_mt_records_failed_checks_on_machine_output_and_keeps_it_fuzzy() -> None
     result, report = fill(_catalog(), {"About 1200 companies were used.": _machine("ក្រុមហ៊ុន\u200bប្រហែល ១៣០០ ត្រូវ\u200bបាន\u200bប្រើ។")})
     entry = result.find("About 1200 companies were used.")
     assert "fuzzy" in entry.flags
-    assert "mt_check:numbers" in entry.tcomment.splitlines()
+    [record] = report.records
+    assert record.checks == ("numbers",) and not entry.tcomment
     assert report.machine == 1
 
 
 def test_mt_postprocesses_khmer_machine_output_and_digests_what_it_wrote() -> None:
-    result, _ = fill(_catalog(), {"The court met on Monday.": _machine("តុលាការ បាន ប្រជុំ នៅ ថ្ងៃ ច័ន្ទ.")})
+    result, report = fill(_catalog(), {"The court met on Monday.": _machine("តុលាការ បាន ប្រជុំ នៅ ថ្ងៃ ច័ន្ទ.")})
     entry = result.find("The court met on Monday.")
     assert entry.msgstr == "តុលាការ\u200bបាន\u200bប្រជុំ\u200bនៅ\u200bថ្ងៃ\u200bច័ន្ទ។"
-    assert not any(line.startswith("mt_check:") for line in entry.tcomment.splitlines())
-    assert Provenance.parse(entry.tcomment).digest == text_digest(entry.msgstr)
+    [record] = report.records
+    assert record.checks == ()
+    assert record.digest == record.provenance.digest == text_digest(entry.msgstr)
 
 
 def test_reviewed_suggestions_are_neither_rewritten_nor_checked() -> None:
     text = "តុលាការ បាន ប្រជុំ."
-    result, _ = fill(_catalog(), {"The court met on Monday.": Suggestion(text, Origin.REVIEWED, source_catalog="other")})
+    result, report = fill(_catalog(), {"The court met on Monday.": Suggestion(text, Origin.REVIEWED, source_catalog="other")})
     entry = result.find("The court met on Monday.")
     assert entry.msgstr == text
-    assert "mt_check" not in entry.tcomment
+    [record] = report.records
+    assert record.origin is Origin.REVIEWED and record.checks == () and record.provenance is None
 
 
 def test_glossary_terms_must_be_used(tmp_path: Path) -> None:

@@ -10,6 +10,8 @@ from click.testing import CliRunner
 
 from conftest import DATA, msgfmt_check
 from llmserver import ChatServer
+
+from translate.catalog.provenance import read_records
 from translate.cli import cli
 from translate.languages import language
 from translate.mt.llm.settings import LLMSettings
@@ -39,8 +41,10 @@ def test_run_translates_through_the_server_with_context_and_glossary(workdir: Pa
     po = polib.pofile(str(po_path))
     digest = LLMSettings().template_for(language("km")).digest
     assert all("fuzzy" in e.flags for e in po)
-    assert all("mt:tiny-llm@unpinned" in e.tcomment for e in po), po[0].tcomment
-    assert all(f"openai-compatible|endpoint:{server.url}|tpl:{digest}|" in e.tcomment for e in po)
+    records = read_records(po_path)
+    assert all("mt: tiny-llm@unpinned" in e.comment for e in po), po[0].comment
+    assert len(records) == len(po)
+    assert all(r.provenance is not None and f"openai-compatible|endpoint:{server.url}|tpl:{digest}|" in r.provenance.settings for r in records)
     said = po.find("The Mekong River Commission said it would meet again in May.")
     assert said is not None and said.msgstr == "KM: The គណៈកម្មការទន្លេមេគង្គ said it would meet again in May."
     prompts = [m["content"] for body in server.requests for m in body["messages"] if m["role"] == "user"]
@@ -87,7 +91,9 @@ def test_sync_with_the_workspace_engine(workdir: Path) -> None:
         assert result.exit_code == 0, result.output
         assert server.requests
     po = polib.pofile(str(workdir / "locales" / "km" / "LC_MESSAGES" / "flood.po"))
-    assert po and all("mt:tiny-llm@sha256-0f3a" in e.tcomment and "endpoint:" in e.tcomment for e in po)
+    records = read_records(workdir / "locales" / "km" / "LC_MESSAGES" / "flood.po")
+    assert po and all("mt: tiny-llm@sha256-0f3a" in e.comment for e in po)
+    assert len(records) == len(po) and all(r.provenance is not None and "endpoint:" in r.provenance.settings for r in records)
     assert (workdir / "out" / "flood.km.txt").is_file()  # "KM: <English>" is withheld by the checks: English published
 
 

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import DATA
+from translate.catalog.provenance import read_records
 from translate.cli import cli
 
 REVISION = "0123456789abcdef0123456789abcdef01234567"
@@ -68,7 +69,7 @@ def test_mt_uses_the_locked_default_and_warns_about_license(setup: Path, workdir
     assert result.exit_code == 0, result.output
     assert "warning: tiny-nllb is licensed CC-BY-NC-4.0: non-commercial use only" in result.output
     po = polib.pofile(str(workdir / "locales" / "km" / "LC_MESSAGES" / "wages.po"))
-    assert all(f"mt:tiny-nllb@{REVISION[:12]}" in e.tcomment for e in po)
+    assert all(f"mt: tiny-nllb@{REVISION[:12]}" in e.comment.splitlines() for e in po)
 
 
 def test_missing_model_says_what_to_run(setup: Path, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,7 +96,8 @@ def test_convert_then_auto_backend_uses_ctranslate2(setup: Path, workdir: Path) 
     result = _run("mt", "wages.txt", "--to", "km", "--memory", str(workdir / "tm.sqlite3"), "--beam-size", "1", "--threads", "1", "--compute-type", "float32")
     assert result.exit_code == 0, result.output
     po = polib.pofile(str(workdir / "locales" / "km" / "LC_MESSAGES" / "wages.po"))
-    assert all("mt_settings:ctranslate2|beam:1" in e.tcomment and "|ct:float32|vmap:v1" in e.tcomment for e in po)
+    records = list(read_records(workdir / "locales" / "km" / "LC_MESSAGES" / "wages.po"))
+    assert len(records) == len(po) and all(r.provenance.settings.startswith("ctranslate2|beam:1") and "|ct:float32|vmap:v1" in r.provenance.settings for r in records)
 
 
 def test_ctranslate2_without_conversion_says_what_to_run(setup: Path, workdir: Path) -> None:

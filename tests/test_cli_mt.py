@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from conftest import DATA, msgfmt_check
 from translate.cli import cli
 from translate.checks import error_failures
+from translate.catalog.provenance import read_records
 from translate.mt.pretranslate import machine_text_untouched
 
 
@@ -30,8 +31,9 @@ def test_run_translates_and_publishes(workdir: Path, tiny_nllb_folder: Path) -> 
     po_path = workdir / "locales" / "km" / "LC_MESSAGES" / "wages.po"
     msgfmt_check(po_path)
     po = polib.pofile(str(po_path))
-    assert all(e.msgstr and "fuzzy" in e.flags and machine_text_untouched(e) for e in po)
-    assert all("maxnew:0.5x+2" in e.tcomment and "beam:1" in e.tcomment for e in po)
+    records = read_records(po_path)
+    assert all(e.msgstr and "fuzzy" in e.flags and machine_text_untouched(e, records) for e in po)
+    assert all("maxnew:0.5x+2" in r.provenance.settings and "beam:1" in r.provenance.settings for r in records)
     published = (workdir / "out" / "wages.km.txt").read_bytes()
     # a random-weight model's output: what fails an error-level check is withheld (listed), the rest is published
     passing = [e for e in po if not error_failures(e.msgid, e.msgstr, "km")]

@@ -16,9 +16,11 @@ from lxml import etree
 
 from conftest import msgfmt_check
 from exchange_helpers import KM, REVIEWED, SCHEMAS, SLUG, blank, catalog_file, make_catalog, ttk, ttk_read
+from translate.catalog.provenance import read_records
 from translate.catalog.store import render_catalog
 from translate.cli import cli
 from translate.exchange.catalog_units import entry_state
+from translate.exchange.provenance import comment_text, read_notes
 from translate.exchange.service import XliffVersion, export_xliff, import_xliff, read_xliff
 from translate.exchange.units import ExchangeError, UnitState
 
@@ -42,13 +44,18 @@ def _schema(version: XliffVersion) -> etree.XMLSchema:
     return etree.XMLSchema(doc)
 
 
-def _states(po: polib.POFile) -> dict[str, UnitState]:
-    return {e.msgid: entry_state(e) for e in po if not e.obsolete}
+def _state(entry: polib.POEntry, locales: Path) -> UnitState:
+    """An entry's review state, read with its catalog's provenance sidecar."""
+    return entry_state(entry, read_records(catalog_file(locales)))
+
+
+def _states(po: polib.POFile, locales: Path) -> dict[str, UnitState]:
+    return {e.msgid: _state(e, locales) for e in po if not e.obsolete}
 
 
 def test_fixture_catalog_has_every_state(locales: Path) -> None:
     po = polib.pofile(str(catalog_file(locales)))
-    assert set(_states(po).values()) == set(UnitState)
+    assert set(_states(po, locales).values()) == set(UnitState)
     assert any(e.msgctxt for e in po) and any(e.previous_msgid for e in po)
 
 
@@ -99,7 +106,7 @@ def test_states_read_back_as_written(locales: Path, workdir: Path, version: Xlif
     export_xliff(locales, KM, out, version=version)
     [file] = read_xliff(out).files
     po = polib.pofile(str(catalog_file(locales)))
-    assert {u.source: u.state for u in file.units} == _states(po)
+    assert {u.source: u.state for u in file.units} == _states(po, locales)
     by_source = {u.source: u for u in file.units}
     reviewed = next(e for e in po if REVIEWED in e.tcomment)
     assert by_source[reviewed.msgid].comments == (REVIEWED,)
@@ -168,8 +175,8 @@ def _change_unit(out: Path, source: str, *, target: str | None = None, reviewed:
 def test_a_cat_tool_edit_replaces_text_the_catalog_still_holds(locales: Path, workdir: Path, version: XliffVersion) -> None:
     path = catalog_file(locales)
     po = polib.pofile(str(path))
-    machine = next(e for e in po if entry_state(e) is UnitState.MACHINE)
-    edited = next(e for e in po if entry_state(e) is UnitState.NEEDS_REVIEW and not e.previous_msgid)
+    machine = next(e for e in po if _state(e, locales) is UnitState.MACHINE)
+    edited = next(e for e in po if _state(e, locales) is UnitState.NEEDS_REVIEW and not e.previous_msgid)
     reviewed = next(e for e in po if REVIEWED in e.tcomment)
     out = workdir / "km.xlf"
     export_xliff(locales, KM, out, version=version)
@@ -180,9 +187,9 @@ def test_a_cat_tool_edit_replaces_text_the_catalog_still_holds(locales: Path, wo
     assert result.translated == 3 and not result.conflicts
     after = {e.msgid: e for e in polib.pofile(str(path))}
     assert after[machine.msgid].msgstr == "ពីកម្មវិធី CAT" and "fuzzy" in after[machine.msgid].flags
-    assert entry_state(after[machine.msgid]) is UnitState.NEEDS_REVIEW  # no longer the machine's own text
+    assert _state(after[machine.msgid], locales) is UnitState.NEEDS_REVIEW  # no longer the machine's own text
     assert after[edited.msgid].msgstr == "កែម្ដងទៀត"
-    assert after[reviewed.msgid].msgstr == "បានពិនិត្យម្ដងទៀត" and entry_state(after[reviewed.msgid]) is UnitState.REVIEWED
+    assert after[reviewed.msgid].msgstr == "បានពិនិត្យម្ដងទៀត" and _state(after[reviewed.msgid], locales) is UnitState.REVIEWED
     assert after[reviewed.msgid].tcomment.startswith(REVIEWED)
     msgfmt_check(path)
     # GNU gettext and Babel compile the imported catalog; the reviewed translation is in both .mo files.
@@ -203,7 +210,7 @@ def test_a_translator_edit_made_since_the_export_is_never_lost(locales: Path, wo
     out = workdir / "km.xlf"
     export_xliff(locales, KM, out, version=version)
     po = polib.pofile(str(path))
-    edited = next(e for e in po if entry_state(e) is UnitState.NEEDS_REVIEW and not e.previous_msgid)
+    edited = next(e for e in po if _state(e, locales) is UnitState.NEEDS_REVIEW and not e.previous_msgid)
     edited.msgstr = "ការកែពី Poedit"
     path.write_bytes(render_catalog(po))
     reviewed = next(e for e in po if REVIEWED in e.tcomment)
@@ -239,7 +246,7 @@ def test_a_file_for_other_english_is_refused_whole(locales: Path, workdir: Path,
     out = workdir / "km.xlf"
     export_xliff(locales, KM, out, version=version)
     po = [e for e in polib.pofile(str(path)) if not e.obsolete]
-    machine = next(e for e in po if entry_state(e) is UnitState.MACHINE)
+    machine = next(e for e in po if _state(e, locales) is UnitState.MACHINE)
     _change_unit(out, machine.msgid, target="ការបកប្រែថ្មី")
     victim = po[-4]
     line = _change_unit(out, victim.msgid, new_source="An English sentence nobody wrote.")
@@ -299,12 +306,14 @@ def test_translate_toolkit_xliff2po_reads_our_xliff12_as_the_catalog(locales: Pa
     ttk("xliff2po", out, workdir / "back.po")
     back = {e.msgid: e for e in polib.pofile(str(workdir / "back.po")) if e.msgid}
     ours = [e for e in polib.pofile(str(catalog_file(locales))) if not e.obsolete]
+    records = read_records(catalog_file(locales))
     assert len(back) == len(ours)
     for entry in ours:
         theirs = back[entry.msgid]  # xliff2po does not carry msgctxt; our msgids are unique here
         assert theirs.msgstr == entry.msgstr
         assert ("fuzzy" in theirs.flags) == ("fuzzy" in entry.flags and bool(entry.msgstr)), entry.msgid
-        assert theirs.tcomment == entry.tcomment  # provenance lines included
+        notes = read_notes(entry, records)
+        assert theirs.tcomment == comment_text(notes.comments, notes.provenance)  # the sidecar's provenance as note lines
         assert theirs.comment == entry.comment
         assert theirs.occurrences == entry.occurrences
     assert subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(workdir / "back.po")], capture_output=True).returncode == 0
@@ -316,7 +325,7 @@ def test_translate_toolkit_reads_our_xliff2(locales: Path, workdir: Path) -> Non
     units = ttk_read(out, "xliff2")
     po = [e for e in polib.pofile(str(catalog_file(locales))) if not e.obsolete]
     assert [(u["source"], u["target"]) for u in units] == [(e.msgid, e.msgstr) for e in po]
-    assert [u["approved"] for u in units] == [entry_state(e) is UnitState.REVIEWED for e in po]
+    assert [u["approved"] for u in units] == [_state(e, locales) is UnitState.REVIEWED for e in po]
 
 
 def test_translate_toolkit_reads_our_xliff12(locales: Path, workdir: Path) -> None:
@@ -324,7 +333,7 @@ def test_translate_toolkit_reads_our_xliff12(locales: Path, workdir: Path) -> No
     export_xliff(locales, KM, out, version=XliffVersion.V1_2)
     units = ttk_read(out, "xliff1")
     po = [e for e in polib.pofile(str(catalog_file(locales))) if not e.obsolete]
-    assert [(u["source"], u["target"], u["approved"]) for u in units] == [(e.msgid, e.msgstr, entry_state(e) is UnitState.REVIEWED) for e in po]
+    assert [(u["source"], u["target"], u["approved"]) for u in units] == [(e.msgid, e.msgstr, _state(e, locales) is UnitState.REVIEWED) for e in po]
     assert [u["locations"] for u in units] == [[f"{f}:{n}" for f, n in e.occurrences] for e in po]
 
 
@@ -344,17 +353,17 @@ def test_an_xliff_made_by_translate_toolkit_po2xliff_imports(locales: Path, work
         assert mine.msgstr == entry.msgstr
         assert ("fuzzy" in mine.flags) == ("fuzzy" in entry.flags and bool(entry.msgstr))
         assert mine.tcomment == entry.tcomment  # translator comments and provenance came through the toolkit
-        assert entry_state(mine) is entry_state(entry) or entry.previous_msgid
+        assert _state(mine, locales) is _state(entry, locales) or entry.previous_msgid
     msgfmt_check(path)
 
 
-def test_provenance_lines_split_from_and_join_back_into_a_translator_comment() -> None:
-    from translate.mt.pretranslate import ProvenanceLine, join_comment, split_comment
+def test_provenance_lines_split_from_and_join_back_into_a_translator_note() -> None:
+    from translate.exchange.provenance import ProvenanceLine, comment_text, split_notes
 
     comment = "Checked by Dara\nmt:nllb@f8d333a098d1\nmt_settings:transformers|beam:4\nmt_restore: link: [the report](https://example.org/r)\nsee also: mt is fine"
-    person, provenance = split_comment(comment)
-    assert person == ["Checked by Dara", "see also: mt is fine"]
+    person, provenance = split_notes(comment)
+    assert person == ("Checked by Dara", "see also: mt is fine")
     assert [p.kind for p in provenance] == ["mt", "mt_settings", "mt_restore"]
-    assert join_comment(person, provenance) == "Checked by Dara\nsee also: mt is fine\nmt:nllb@f8d333a098d1\nmt_settings:transformers|beam:4\nmt_restore: link: [the report](https://example.org/r)"
+    assert comment_text(person, provenance) == "Checked by Dara\nsee also: mt is fine\nmt:nllb@f8d333a098d1\nmt_settings:transformers|beam:4\nmt_restore: link: [the report](https://example.org/r)"
     with pytest.raises(ValueError):
-        join_comment([], [ProvenanceLine("not-ours", "x")])
+        comment_text([], [ProvenanceLine("not-ours", "x")])

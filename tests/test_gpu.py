@@ -75,7 +75,7 @@ def test_mt_command_on_the_gpu(tmp_path: Path, tiny_nllb_folder: Path) -> None:
     entries = [e for e in polib.pofile(str(locales / "km" / "LC_MESSAGES" / "story.po")) if e.msgid]
     assert len(entries) == 2 and all(e.msgstr and "fuzzy" in e.flags for e in entries)
     url_entry = next(e for e in entries if "https://" in e.msgid)
-    assert "https://example.org/floods" in url_entry.msgstr or "mt_restore: url: https://example.org/floods" in url_entry.tcomment
+    assert "https://example.org/floods" in url_entry.msgstr or "mt restore: url: https://example.org/floods" in url_entry.comment.splitlines()
 
 
 def test_ctranslate2_on_the_gpu_translates_or_says_why_not(tiny_nllb_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -224,8 +224,8 @@ def test_a_folder_named_like_a_locked_model_does_not_replace_it(models: Path, wo
 
     by_path = in_process("mt", "one.txt", *MT, "--model", "./tiny", *memory)
     assert by_path.exit_code == 0, by_path.output
-    comments = [e.tcomment for e in polib.pofile(str(workdir / "locales" / "km" / "LC_MESSAGES" / "one.po"))]
-    assert comments and all("mt:tiny@local-" in c for c in comments)
+    notes = [e.comment for e in polib.pofile(str(workdir / "locales" / "km" / "LC_MESSAGES" / "one.po"))]
+    assert notes and all("\nmt: tiny@local-" in c for c in notes)
 
     flip_last_byte(models / "model.safetensors")  # only the locked copy is altered
     by_name = translate(workdir, "mt", "two.txt", *MT, "--model", "tiny", *memory)

@@ -20,6 +20,7 @@ from conftest import FROZEN_NOW, msgfmt_check
 
 from translate.api import MTRequest, Workspace, extract
 from translate.api import machine_translate as api_machine_translate
+from translate.catalog.provenance import read_records
 from translate.glossary import Glossary, Term, read_glossary
 from translate.languages import Language, language
 from translate.mt.backends.fake import FakeEngine
@@ -126,16 +127,17 @@ def test_nothing_is_dropped_silently(workspace: tuple[Path, Path], tmp_path: Pat
     restored = flagged = 0
     for entry in catalog:
         assert "fuzzy" in entry.flags
-        to_restore = [line for line in entry.tcomment.splitlines() if line.startswith("mt_restore: ")]
+        notes = entry.comment.splitlines()
+        to_restore = [line for line in notes if line.startswith("mt restore: ")]
         for item in _markup_items(entry.msgid):
             if item in entry.msgstr:
                 restored += 1
             else:
-                assert any(item in line for line in to_restore), (entry.msgid, entry.msgstr, entry.tcomment)
+                assert any(item in line for line in to_restore), (entry.msgid, entry.msgstr, entry.comment)
                 flagged += 1
         if to_restore:
-            assert "mt_issues:" in entry.tcomment
-            assert "mt_check:" in entry.tcomment  # the markup or urls check failed too
+            assert any(line.startswith("mt issues: ") for line in notes)
+            assert any(line.startswith("mt checks failed: ") for line in notes)  # the markup or urls check failed too
     assert restored >= 4 and flagged >= 1  # the scrambler both keeps and loses placeholders
 
 
@@ -148,7 +150,7 @@ def test_links_are_carried_when_their_place_is_certain(workspace: tuple[Path, Pa
     named = by_id["Spokesman [Chin Malin](https://example.org/malin) said the ADHOC staff broke the law."]
     assert "[Chin Malin](https://example.org/malin)" in named.msgstr  # the name was kept verbatim
     post = by_id["The **National Assembly** met on Monday, officials told [the Post](https://www.phnompenhpost.com/national)."]
-    assert "mt_restore: link: [the Post](https://www.phnompenhpost.com/national)" in post.tcomment
+    assert "mt restore: link: [the Post](https://www.phnompenhpost.com/national)" in post.comment.splitlines()
 
 
 def test_glossary_terms_are_inserted_and_pass_the_check(workspace: tuple[Path, Path], tmp_path: Path) -> None:
@@ -210,10 +212,11 @@ def test_language_glossary_file_is_used_by_mt_through_the_api(tmp_path: Path, ti
     run = api_machine_translate([article], [KM], workspace, request)
     assert not run.errors and run.translated == 1
     [entry] = [e for e in polib.pofile(str(locales / "km" / "LC_MESSAGES" / "vote.po")) if e.msgid]
-    assert "gloss:" in entry.tcomment and "mask:" in entry.tcomment
+    [record] = read_records(locales / "km" / "LC_MESSAGES" / "vote.po")
+    assert record.provenance is not None and "gloss:" in record.provenance.settings and "mask:" in record.provenance.settings
     url_kept = "https://example.org/vote" in entry.msgstr
-    assert url_kept or "mt_restore: url: https://example.org/vote" in entry.tcomment
+    assert url_kept or "mt restore: url: https://example.org/vote" in entry.comment.splitlines()
     term_kept = "រដ្ឋសភា" in entry.msgstr
-    assert term_kept or "mt_issues:" in entry.tcomment
+    assert term_kept or record.issues
     masked = mask(entry.msgid, read_glossary(locales / "km" / "glossary.csv").for_language("km"))
     assert masked.text == "The {1} voted, see {2} for the list."

@@ -17,7 +17,8 @@ from translate.mt.backends.fake import FakeEngine
 from translate.mt.decoding import DecodingConfig
 from translate.mt.models import ResolvedModel
 from translate.mt.memory import TranslationMemory
-from translate.mt.pretranslate import Provenance, machine_text_untouched
+from translate.catalog.provenance import Origin, Records, read_records
+from translate.mt.pretranslate import machine_text_untouched, provenance_of
 from translate.mt.service import EngineSpec, machine_translate
 
 KM = language("km")
@@ -58,6 +59,9 @@ class Harness:
     def catalog(self, path: Path) -> polib.POFile:
         return polib.pofile(str(self.locales / "km" / "LC_MESSAGES" / f"{path.name.split('.', 1)[0]}.po"))
 
+    def records(self, path: Path) -> Records:
+        return read_records(self.locales / "km" / "LC_MESSAGES" / f"{path.name.split('.', 1)[0]}.po")
+
     def save(self, path: Path, po: polib.POFile) -> None:
         (self.locales / "km" / "LC_MESSAGES" / f"{path.name.split('.', 1)[0]}.po").write_bytes(render_catalog(po))
 
@@ -71,13 +75,15 @@ def test_fills_untranslated_as_fuzzy_with_provenance(harness: Harness) -> None:
     article = harness.article("rice.txt", DATA / "text" / "cambodia-rice-exports.txt")
     run = harness.mt(article)
     assert run.model_calls == 1 and run.translated == run.sentences > 5
-    po = harness.catalog(article)
+    po, records = harness.catalog(article), harness.records(article)
     for entry in po:
         assert entry.msgstr == f"[km] {entry.msgid}"
         assert "fuzzy" in entry.flags
-        provenance = Provenance.parse(entry.tcomment)
-        assert provenance is not None and provenance.model == "fake-model" and provenance.revision == MODEL.revision[:12]
-        assert "beam:4" in provenance.settings and machine_text_untouched(entry)
+        provenance = provenance_of(entry, records)
+        assert provenance is not None and provenance.model == "fake-model" and provenance.revision == MODEL.revision
+        assert "beam:4" in provenance.settings and machine_text_untouched(entry, records)
+        assert not entry.tcomment  # the translator's comment box stays theirs
+        assert "mt: fake-model@0123456789ab" in entry.comment.split("\n")  # shown as a note for translators
     msgfmt_check(harness.locales / "km" / "LC_MESSAGES" / "rice.po")
 
 
@@ -154,7 +160,9 @@ def test_reviewed_translation_from_another_catalog_is_reused(harness: Harness) -
     assert run.reviewed_hits == 1
     entry = harness.catalog(second).find("Schools will stay closed until the water recedes.")
     assert entry.msgstr == "សាលារៀននឹងបិទ។" and "fuzzy" not in entry.flags
-    assert "tm_reviewed:" in entry.tcomment and "floods.po" in entry.tcomment
+    assert "tm: reviewed translation from km/LC_MESSAGES/floods.po" in entry.comment.split("\n") and not entry.tcomment
+    record = harness.records(second).for_entry(entry)
+    assert record is not None and record.origin is Origin.REVIEWED and record.source_catalog == "km/LC_MESSAGES/floods.po"
     assert harness.engines[-1].sentences_seen == ["Schools reopen", "Parents are worried."]
 
 
@@ -168,9 +176,10 @@ def test_provenance_survives_merge_and_msgmerge(harness: Harness) -> None:
     po_path = harness.locales / "km" / "LC_MESSAGES" / "floods.po"
     out = harness.root / "msgmerged.po"
     subprocess.run(["msgmerge", "--quiet", "--previous", "-o", str(out), str(po_path), str(harness.locales / "templates" / "floods.pot")], check=True)
+    records = harness.records(article)
     for po in (ours, polib.pofile(str(out))):
         kept = po.find("He promised food and clean water.")
-        assert machine_text_untouched(kept)
+        assert machine_text_untouched(kept, records)
 
 
 def test_corrupt_catalog_is_reported_and_others_continue(harness: Harness) -> None:
@@ -195,4 +204,4 @@ def test_khmer_options_reach_machine_output(harness: Harness) -> None:
     machine_translate(articles, [KM], harness.locales, harness.spec, lambda: KhmerishEngine(MODEL, DecodingConfig()), harness.memory, khmer=KhmerOptions(digits=True))
     entry = next(e for e in harness.catalog(article) if "485,000" in e.msgid)
     assert "៤៨៥" in entry.msgstr and "485" not in entry.msgstr
-    assert machine_text_untouched(entry)
+    assert machine_text_untouched(entry, harness.records(article))

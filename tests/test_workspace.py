@@ -255,7 +255,7 @@ def test_real_model_loaded_once_for_all_articles_and_languages_and_only_new_sent
     assert not report.partial
     assert report.model_loads == 1 and report.translated == report.to_translate == 2 * 5  # per language: three titles, two shared body sentences
     po = polib.pofile(str(workdir / "locales" / "th" / "LC_MESSAGES" / "rice.po"))
-    assert all(e.msgstr and "fuzzy" in e.flags and "mt:tiny-nllb@local-" in e.tcomment for e in po)
+    assert all(e.msgstr and "fuzzy" in e.flags and "\nmt: tiny-nllb@local-" in e.comment for e in po)
     wages = workdir / "articles" / "wages.txt"
     wages.write_text(wages.read_text(encoding="utf-8") + "\nPrices in Takeo rose sharply.\n", encoding="utf-8")
     report = sync(load_config(), SyncOptions(now=FROZEN_NOW))

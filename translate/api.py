@@ -15,6 +15,7 @@ from pathlib import Path
 import polib
 
 from translate.article import Article
+from translate.catalog.annotate import Unconfirmed, as_reviewed
 from translate.catalog.guard import KnownCatalogs
 from translate.catalog.header import catalog_metadata
 from translate.catalog.merge import MergeReport, merge
@@ -22,8 +23,10 @@ from translate.catalog.names import catalog_names
 from translate.catalog.owner import catalog_root, check_owner, claim, owner
 from translate.catalog.paths import catalog_path, find_catalogs, template_path
 from translate.catalog.stats import CatalogStats, catalog_stats
-from translate.catalog.store import read_catalog, render_catalog, update_catalog, write_atomic
+from translate.catalog.provenance import Records, read_records
+from translate.catalog.store import read_catalog, render_catalog, write_atomic
 from translate.catalog.template import build_template, same_entries
+from translate.catalog.tracked import update_tracked
 from translate.config import ReadOptions
 from translate.editions import Edition, EditionFormat, bilingual_path, edition_info, render_edition
 from translate.errors import BeingEditedError, CatalogError, InputError, OwnershipError, TranslateError
@@ -183,17 +186,17 @@ def _update_language(pot: polib.POFile, article: Path, workspace: Workspace, slu
     path = catalog_path(workspace.locales, slug, lang.gettext)
     reports: list[MergeReport] = []
 
-    def change(old: polib.POFile | None) -> polib.POFile:
+    def change(old: polib.POFile | None, _records: Records) -> tuple[polib.POFile, tuple[()]]:
         check_owner(old, path, article, workspace.locales)
         merged, report = merge(old, pot)
         merged.metadata = catalog_metadata(pot.metadata, old.metadata if old is not None else None, lang, now)
         if old is None:
             merged.header = f"{lang.english_name} translation of the article {slug}."
         reports.append(report)
-        return merged
+        return merged, ()
 
     try:
-        update = update_catalog(path, change, known=workspace.known)
+        update = update_tracked(path, change, known=workspace.known).update
     except TranslateError as error:
         return CatalogUpdate(lang=lang, path=path, report=None, written=False, error=error)
     return CatalogUpdate(lang=lang, path=path, report=reports[-1], written=update.written)
@@ -307,6 +310,9 @@ def _catalog_to_publish(article: Article, lang: Language, workspace: Workspace) 
     Publishing only reads the catalog (waiting for a save in progress, see
     :func:`~translate.catalog.store.read_catalog`); a catalog without any entry
     for an article with sentences is taken for a save caught half done.
+    Machine suggestions that came back without their fuzzy flag and unedited
+    (a CSV round trip, see :mod:`translate.catalog.annotate`) are published as
+    the suggestions they are, not as reviewed translations.
 
     Raises:
         CatalogError: there is none, or it cannot be read.
@@ -328,7 +334,7 @@ def _catalog_to_publish(article: Article, lang: Language, workspace: Workspace) 
             path=po_path,
             hint=f"run the command again when it is saved, or run: translate extract {article.path} --to {lang.code}",
         )
-    return catalog
+    return as_reviewed(catalog, read_records(po_path))  # machine text that only lost its fuzzy flag is still a suggestion
 
 
 def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), workspace: Workspace | None = None) -> list[StatusRow]:
@@ -358,7 +364,7 @@ def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), wor
             assert catalog is not None
             if slug in slugs and slugs[slug].is_file():
                 check_owner(catalog, po_path, slugs[slug], workspace.locales)
-            rows.append(StatusRow(slug, lang, po_path, stats=catalog_stats(catalog)))
+            rows.append(StatusRow(slug, lang, po_path, stats=catalog_stats(as_reviewed(catalog, read_records(po_path)))))
         except TranslateError as error:
             rows.append(StatusRow(slug, lang, po_path, error=error))
     return rows
@@ -375,6 +381,9 @@ class MTRequest:
         khmer: post-processing of Khmer machine output (default: KhmerOptions()).
         glossaries: glossary files (CSV or TBX) used besides each language's own
             ``locales/<lang>/glossary.csv`` (see :mod:`translate.glossary`).
+        unconfirmed: what to do with machine suggestions that came back
+            without their fuzzy flag and unedited, as a CSV round trip leaves
+            them (default: report them; see :mod:`translate.catalog.annotate`).
     """
 
     settings: MTSettings = field(default_factory=lambda: MTSettings())
@@ -382,6 +391,7 @@ class MTRequest:
     retranslate_machine: bool = False
     khmer: KhmerOptions | None = None
     glossaries: tuple[Path, ...] = ()
+    unconfirmed: Unconfirmed = Unconfirmed.KEEP
 
 
 def machine_translate(
@@ -429,6 +439,7 @@ def machine_translate(
             glossary=glossary,
             known=workspace.known,
             skip=skip,
+            unconfirmed=request.unconfirmed,
         )
     if not clashes:
         return run

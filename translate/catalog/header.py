@@ -33,11 +33,16 @@ def template_metadata(slug: str, created: datetime) -> dict[str, str]:
     }
 
 
+#: Header values of a blank catalog, as xgettext (and tools that copy it) write them.
+_INITIAL_VALUES = frozenset({"YEAR-MO-DA HO:MI+ZONE", "FULL NAME <EMAIL@ADDRESS>", "LANGUAGE <LL@li.org>"})
+
+
 def catalog_metadata(template: dict[str, str], old: dict[str, str] | None, lang: Language, now: datetime) -> dict[str, str]:
     """Header of a language's ``.po``: the template's, the translators' own fields kept.
 
     Fields a translator or editor sets (Last-Translator, Language-Team,
-    PO-Revision-Date, any ``X-`` field) survive an update; the language
+    PO-Revision-Date, any ``X-`` field) survive an update, unless they still
+    hold the initial values of a blank catalog; the language
     fields are always set from Babel's locale data, and the article the
     catalog belongs to (``X-Translate-Article``) from the template.
     """
@@ -47,6 +52,8 @@ def catalog_metadata(template: dict[str, str], old: dict[str, str] | None, lang:
     metadata["Language-Team"] = f"{lang.english_name} <{lang.code}@translate.invalid>"
     if old:
         for key, value in old.items():
+            if value.strip() in _INITIAL_VALUES:
+                continue  # a tool's blank header (csv2po without a template writes one)
             if key in ("PO-Revision-Date", "Last-Translator", "Language-Team") or (key.startswith("X-") and key not in ("X-Generator", ARTICLE_FIELD)):
                 metadata[key] = value
     metadata["Language"] = lang.gettext

@@ -1,8 +1,10 @@
 """Update a language's catalog from a new template, as ``msgmerge --previous`` does.
 
 * A sentence that is still in the article keeps its translation, flags and
-  translator comments, wherever it moved; its references and extracted
-  comments come from the new template.
+  translator comments, wherever it moved; its references, extracted
+  comments and format flags (``no-python-format``…) come from the new
+  template, as with ``msgmerge`` (so a ``python-format`` that ``pybabel
+  update`` guessed for ``60% occupancy`` goes).
 * A new sentence close to an old translated one (an edit) gets the old
   translation, the ``fuzzy`` flag and the old text as ``#| msgid``.
 * Any other new sentence is added untranslated.
@@ -28,6 +30,11 @@ from translate.catalog.template import new_catalog
 FUZZY_THRESHOLD = 0.6
 
 Key = tuple[str | None, str]
+
+
+def is_format_flag(flag: str) -> bool:
+    """Whether a flag says which format a string is (``c-format``, ``no-python-format``…): the template's to decide."""
+    return flag.endswith("-format")
 
 
 def key_of(entry: polib.POEntry) -> Key:
@@ -72,7 +79,7 @@ def _carry_over(new: polib.POEntry, old: polib.POEntry) -> polib.POEntry:
     merged.occurrences = list(new.occurrences)
     merged.msgstr = old.msgstr
     merged.msgstr_plural = dict(old.msgstr_plural)
-    merged.flags = list(old.flags)
+    merged.flags = [f for f in old.flags if not is_format_flag(f)] + [f for f in new.flags if is_format_flag(f)]
     merged.tcomment = old.tcomment
     merged.previous_msgid = old.previous_msgid
     merged.previous_msgctxt = old.previous_msgctxt

@@ -147,6 +147,7 @@ def update_catalog(
     *,
     attempts: int = 5,
     known: KnownCatalogs | None = None,
+    before_write: Callable[[polib.POFile], None] | None = None,
 ) -> Update:
     """Apply ``change`` to the catalog at ``path`` and write the result safely.
 
@@ -160,6 +161,9 @@ def update_catalog(
         known: what catalogs held when last read in good order (default: only
             the reads of this call); a catalog that looks cut short compared
             with it is not written.
+        before_write: called with the new catalog right before it replaces the
+            file (to write what belongs with it, such as its provenance
+            sidecar, first); not called when nothing is written.
 
     Raises:
         BeingEditedError: the catalog is being saved by another program, or
@@ -184,6 +188,8 @@ def update_catalog(
                 path=path,
                 hint="run the command again when it is saved",
             )
+        if before_write is not None:
+            before_write(updated)
         try:
             write_atomic(path, data, expected=seen)
         except ConflictError as error:

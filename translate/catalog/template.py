@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
+import string
 from datetime import datetime, timezone
 from pathlib import Path
 
 import polib
+from babel.messages.catalog import PYTHON_FORMAT
 
 from translate.article import Article, Block, BlockKind
 from translate.catalog.header import template_metadata
@@ -34,6 +37,37 @@ def block_note(block: Block) -> str:
     return note
 
 
+#: A printf directive as GNU gettext reads ``c-format`` strings (``%%`` aside).
+_C_FORMAT = re.compile(r"%(?:\d+\$)?[-+ #0'I]*(?:\*|\d+)?(?:\.(?:\*|\d+))?(?:hh|h|ll|l|L|q|j|z|Z|t)?[diouxXeEfFgGaAcspnm]")
+
+
+def _brace_format(text: str) -> bool:
+    """Whether ``text`` parses as a ``str.format`` string with a replacement field."""
+    try:
+        return any(field is not None for _, field, _, _ in string.Formatter().parse(text))
+    except ValueError:
+        return False
+
+
+def format_flags(msgid: str) -> list[str]:
+    """The ``no-*-format`` flags of a sentence that format-guessing tools could take for a format string.
+
+    Sentences are prose, never format strings, but ``60% occupancy`` reads as
+    the directive ``% o`` to Babel (which marks it ``python-format`` on
+    ``pybabel update``) and to a C-format check, and ``{0}`` as a
+    ``python-brace-format`` field. As xgettext does for a string it is told is
+    not a format string, such entries say so; ``msgmerge`` carries these flags
+    from the template, and ``msgfmt -c`` and editors that check with it
+    (Poedit) then check no format.
+    """
+    flags = []
+    if "%" in msgid and (_C_FORMAT.search(msgid) or PYTHON_FORMAT.search(msgid)):
+        flags += ["no-c-format", "no-python-format"]
+    if "{" in msgid and _brace_format(msgid):
+        flags.append("no-python-brace-format")
+    return flags
+
+
 def new_catalog() -> polib.POFile:
     """An empty catalog with the project's wrapping and no duplicate check (entries are keyed here)."""
     return polib.POFile(wrapwidth=WRAP_WIDTH, check_for_duplicates=False)
@@ -58,7 +92,7 @@ def build_template(article: Article, *, created: datetime | None = None, base: P
         key = (block.context, segment.msgid)
         entry = entries.get(key)
         if entry is None:
-            entry = polib.POEntry(msgid=segment.msgid, msgstr="", msgctxt=block.context, occurrences=[])
+            entry = polib.POEntry(msgid=segment.msgid, msgstr="", msgctxt=block.context, occurrences=[], flags=format_flags(segment.msgid))
             entries[key] = entry
             notes[key] = []
             pot.append(entry)
@@ -76,6 +110,6 @@ def build_template(article: Article, *, created: datetime | None = None, base: P
 def same_entries(a: polib.POFile, b: polib.POFile) -> bool:
     """Whether two templates have the same entries, references and comments (headers aside)."""
     def shape(po: polib.POFile) -> list[tuple[object, ...]]:
-        return [(e.msgctxt, e.msgid, tuple(e.occurrences), e.comment, e.obsolete) for e in po]
+        return [(e.msgctxt, e.msgid, tuple(e.occurrences), e.comment, tuple(e.flags), e.obsolete) for e in po]
 
     return shape(a) == shape(b)

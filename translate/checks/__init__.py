@@ -3,7 +3,7 @@
 A check looks at one ``(source, target, lang)`` pair and returns the
 :class:`Failure` s it finds (usually none or one). Checks are registered with
 :func:`register` under a short name that also names them on the command line,
-in ``translate check`` reports and in ``# mt_check:`` comments on machine
+in ``translate check`` reports and in the provenance records of machine
 output; :func:`run_checks` runs them all. The checks live in
 :mod:`translate.checks.standard` (numbers, links, markup, untranslated text,
 loops, length, sentence ends), :mod:`translate.checks.typography` (brackets,

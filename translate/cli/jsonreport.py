@@ -95,6 +95,8 @@ def mt_json(run: Any) -> dict[str, Any]:
                 "machine": result.machine,
                 "reused": result.reviewed,
                 "flagged": result.flagged,
+                "restored": getattr(result, "restored", 0),
+                "unconfirmed": list(getattr(result, "unconfirmed", ())),
                 "written": result.written,
                 "error": error_json(result.error),
             }

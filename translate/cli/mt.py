@@ -144,14 +144,34 @@ def _summary(run: MTRun) -> str:
     )
 
 
+_UNCONFIRMED = {"report": "keep", "restore-fuzzy": "restore", "accept": "accept"}
+
+
+def report_unconfirmed(catalog: Any, msgids: tuple[str, ...]) -> None:
+    """Say that machine suggestions came back non-fuzzy and unedited, and what to do about it."""
+    if msgids:
+        click.echo(
+            f"{catalog}: {len(msgids)} machine suggestions came back as reviewed without an edit: probably through a CSV round trip;"
+            " not counted as reviewed (translate mt --unconfirmed restore-fuzzy marks them fuzzy again, --unconfirmed accept counts them as reviewed)",
+            err=True,
+        )
+
+
 @click.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--to", "to", required=True, metavar="LANGS", help="Target languages, comma-separated BCP-47 codes (km or km,th).")
+@click.option(
+    "--unconfirmed",
+    type=click.Choice(list(_UNCONFIRMED)),
+    default="report",
+    show_default=True,
+    help="Machine suggestions that lost their fuzzy flag unedited together with every other (a CSV round trip): report them, mark them fuzzy again, or count them as reviewed.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report (JSON) on stdout instead of one line per catalog.")
 @mt_options
 @read_options
 @click.pass_obj
-def mt(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool, **options: Any) -> None:
+def mt(obj: Context, articles: tuple[Path, ...], to: str, unconfirmed: str, as_json: bool, **options: Any) -> None:
     """Machine-translate the untranslated sentences of articles' catalogs.
 
     Suggestions are written as fuzzy entries with their provenance (model,
@@ -160,9 +180,16 @@ def mt(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool, **optio
     translations of the same sentence in other catalogs are reused first,
     and a translation memory makes a re-run translate nothing twice.
     """
+    from dataclasses import replace
+
+    from translate.catalog.annotate import Unconfirmed
+
     langs = parse_langs(to, obj.locales)
-    request = _request(options)
+    request = replace(_request(options), unconfirmed=Unconfirmed(_UNCONFIRMED[unconfirmed]))
     run = _translate(obj, articles, langs, request, workspace_from(obj, **options))
+    for result in run.results:
+        if result.error is None:
+            report_unconfirmed(result.catalog, result.unconfirmed)
     if as_json:
         from translate.cli.jsonreport import echo_json, mt_json, problems_json
 
@@ -170,7 +197,8 @@ def mt(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool, **optio
     elif not obj.quiet:
         for result in run.results:
             if result.error is None:
-                click.echo(f"{result.catalog}: {result.machine} machine, {result.reviewed} reviewed reused, {result.flagged} flagged")
+                restored = f", {result.restored} marked fuzzy again" if result.restored else ""
+                click.echo(f"{result.catalog}: {result.machine} machine, {result.reviewed} reviewed reused, {result.flagged} flagged{restored}")
     if not obj.quiet:
         click.echo(_summary(run), err=True)
     report_errors(list(run.errors))

@@ -200,15 +200,14 @@ def _run_pipeline(documents: Sequence[Document], target: Language, engine: Oracl
 
 
 def _issues(locales: Path, target: Language) -> dict[str, tuple[str, ...]]:
-    """msgid -> the machine-output issues recorded in the catalogs."""
-    import polib
+    """msgid -> the machine-output issues recorded in the catalogs' provenance sidecars."""
+    from translate.catalog.provenance import read_records
 
     found: dict[str, tuple[str, ...]] = {}
     for po_path in sorted((locales / target.gettext / "LC_MESSAGES").glob("*.po")):
-        for entry in polib.pofile(str(po_path)):
-            for line in entry.tcomment.splitlines():
-                if line.startswith("mt_issues:"):
-                    found[entry.msgid] = tuple(line.removeprefix("mt_issues:").split(","))
+        for record in read_records(po_path):
+            if record.issues:
+                found[record.msgid] = tuple(record.issues)
     return found
 
 

@@ -15,11 +15,13 @@ import copy
 import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 
 import polib
 
+from translate.catalog.provenance import Record, Records, State
 from translate.catalog.stats import is_translated
-from translate.exchange.provenance import comment_text, read_notes
+from translate.exchange.provenance import read_notes
 from translate.exchange.units import CatalogImport, CatalogUnits, Conflict, ExchangeError, Reference, Unit, UnitState
 from translate.mt.pretranslate import text_digest
 
@@ -32,8 +34,8 @@ def unit_id(context: str | None, source: str) -> str:
     return "u" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
 
 
-def entry_state(entry: polib.POEntry) -> UnitState:
-    """The review state of a catalog entry.
+def entry_state(entry: polib.POEntry, records: Records | None = None) -> UnitState:
+    """The review state of a catalog entry (``records``: its catalog's provenance sidecar).
 
     Fuzzy machine output nobody edited is ``MACHINE``, unless the English
     changed since (``#| msgid``): then it translates other English and needs review.
@@ -42,7 +44,7 @@ def entry_state(entry: polib.POEntry) -> UnitState:
         return UnitState.NEW
     if "fuzzy" not in entry.flags:
         return UnitState.REVIEWED
-    if entry.previous_msgid is None and read_notes(entry).machine_untouched:
+    if entry.previous_msgid is None and read_notes(entry, records).machine_untouched:
         return UnitState.MACHINE
     return UnitState.NEEDS_REVIEW
 
@@ -51,14 +53,14 @@ def _reference(file: str, line: str) -> Reference:
     return Reference(file, str(line) if line else "")
 
 
-def entry_unit(entry: polib.POEntry) -> Unit:
-    """The exchange unit of one catalog entry."""
-    notes = read_notes(entry)
+def entry_unit(entry: polib.POEntry, records: Records | None = None) -> Unit:
+    """The exchange unit of one catalog entry (``records``: its catalog's provenance sidecar)."""
+    notes = read_notes(entry, records)
     return Unit(
         id=unit_id(entry.msgctxt, entry.msgid),
         source=entry.msgid,
         target=entry.msgstr,
-        state=entry_state(entry),
+        state=entry_state(entry, records),
         context=entry.msgctxt,
         comments=notes.comments,
         provenance=notes.provenance,
@@ -70,8 +72,8 @@ def entry_unit(entry: polib.POEntry) -> Unit:
     )
 
 
-def catalog_units(catalog: polib.POFile, original: str) -> CatalogUnits:
-    """The units of a catalog's current entries (obsolete and plural entries are left out)."""
+def catalog_units(catalog: polib.POFile, original: str, records: Records | None = None) -> CatalogUnits:
+    """The units of a catalog's current entries (obsolete and plural entries are left out; ``records``: its sidecar)."""
     units = []
     for entry in catalog:
         if entry.obsolete:
@@ -79,7 +81,7 @@ def catalog_units(catalog: polib.POFile, original: str) -> CatalogUnits:
         if entry.msgid_plural:
             log.warning("%s: plural entry %r left out of the export", original, entry.msgid)
             continue
-        units.append(entry_unit(entry))
+        units.append(entry_unit(entry, records))
     return CatalogUnits(original, tuple(units))
 
 
@@ -124,12 +126,12 @@ def _short(text: str, width: int = 60) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _merge_comments(entry: polib.POEntry, unit: Unit, *, take_provenance: bool) -> None:
-    notes = read_notes(entry)
-    comments = list(notes.comments)
-    comments += [line for line in unit.comments if line not in comments]
-    provenance = unit.provenance if take_provenance and unit.provenance else notes.provenance
-    entry.tcomment = comment_text(comments, provenance)
+def _merge_comments(entry: polib.POEntry, unit: Unit) -> None:
+    """Add the unit's translator comment lines the entry lacks (provenance stays in the sidecar)."""
+    lines = (entry.tcomment or "").splitlines()
+    added = [line for line in unit.comments if line not in lines]
+    if added:
+        entry.tcomment = "\n".join(lines + added)
 
 
 def _set_state(entry: polib.POEntry, state: UnitState, previous: str | None) -> None:
@@ -143,7 +145,7 @@ def _set_state(entry: polib.POEntry, state: UnitState, previous: str | None) -> 
         entry.previous_msgid = previous
 
 
-def _decide(entry: polib.POEntry, unit: Unit) -> str:
+def _decide(entry: polib.POEntry, unit: Unit, records: Records | None) -> str:
     """``take``, ``same`` or the reason for a conflict."""
     if entry.msgstr == unit.target:
         return "same"
@@ -156,41 +158,50 @@ def _decide(entry: polib.POEntry, unit: Unit) -> str:
         if unit.state is not UnitState.REVIEWED:
             return "the catalog has a reviewed translation and the file's is not reviewed"
         return "the catalog's reviewed translation changed since the file was made"
-    if unchanged or read_notes(entry).machine_untouched:
+    if unchanged or read_notes(entry, records).machine_untouched:
         return "take"
     return "a person edited the catalog's translation since the file was made"
 
 
-def apply_units(catalog: polib.POFile, pairs: Sequence[tuple[Unit, polib.POEntry]], name: str) -> tuple[polib.POFile, CatalogImport]:
+def apply_units(
+    catalog: polib.POFile, pairs: Sequence[tuple[Unit, polib.POEntry]], name: str, records: Records | None = None
+) -> tuple[polib.POFile, CatalogImport, list[Record]]:
     """A copy of ``catalog`` with the units' translations, states and comments applied.
 
     ``pairs`` come from :func:`match_units` on this same catalog (entries are
-    looked up again in the copy by msgctxt and msgid).
+    looked up again in the copy by msgctxt and msgid); ``records`` are its
+    provenance sidecar. Also returns the records whose machine text the file
+    approved unchanged: a deliberate review, not a flag lost in a round trip.
     """
     result = copy.deepcopy(catalog)
     index = {(e.msgctxt, e.msgid): e for e in result if not e.obsolete}
     translated = reviewed = unchanged = 0
     conflicts: list[Conflict] = []
+    approved: list[Record] = []
     for unit, original in pairs:
         entry = index[(original.msgctxt, original.msgid)]
         if not unit.target:
             unchanged += 1
             continue
-        decision = _decide(entry, unit)
+        decision = _decide(entry, unit, records)
         was_reviewed = is_translated(entry) and "fuzzy" not in entry.flags
         if decision == "take":
             entry.msgstr = unit.target
             _set_state(entry, unit.state, unit.previous_source)
-            _merge_comments(entry, unit, take_provenance=True)
+            _merge_comments(entry, unit)
             translated += 1
         elif decision == "same":
             if unit.state is UnitState.REVIEWED and "fuzzy" in entry.flags:
                 _set_state(entry, UnitState.REVIEWED, None)
-            _merge_comments(entry, unit, take_provenance=False)
+            _merge_comments(entry, unit)
             unchanged += not (unit.state is UnitState.REVIEWED and not was_reviewed)
         else:
             conflicts.append(Conflict(unit.line, unit.source, decision))
             continue
-        reviewed += unit.state is UnitState.REVIEWED and not was_reviewed
-    return result, CatalogImport(name, translated, reviewed, unchanged, tuple(conflicts))
+        if unit.state is UnitState.REVIEWED and not was_reviewed:
+            reviewed += 1
+            record = records.for_entry(entry) if records is not None else None
+            if record is not None and record.state is not State.ACCEPTED:
+                approved.append(replace(record, state=State.ACCEPTED))
+    return result, CatalogImport(name, translated, reviewed, unchanged, tuple(conflicts)), approved
 

@@ -18,7 +18,9 @@ from pathlib import Path
 import polib
 
 from translate.catalog.paths import catalog_path, find_catalogs
-from translate.catalog.store import read_catalog, update_catalog, write_atomic
+from translate.catalog.provenance import Record, Records, read_records
+from translate.catalog.store import read_catalog, write_atomic
+from translate.catalog.tracked import update_tracked
 from translate.errors import TranslateError
 from translate.exchange import tmx, xliff2, xliff12, xmlio
 from translate.exchange.catalog_units import apply_units, catalog_units, match_units
@@ -71,11 +73,12 @@ def xliff_bundle(locales: Path, lang: Language, articles: Sequence[str | Path] =
             catalog, _ = read_catalog(path)
             if catalog is None:
                 raise ExchangeError(f"has no {lang.english_name} catalog ({path})", path=article, hint=f"run: translate extract {article} --to {lang.code}")
+            records = read_records(path)
         except TranslateError as error:
             errors.append(error)
             continue
         original = path.relative_to(locales).as_posix() if path.is_relative_to(locales) else path.name
-        files.append(catalog_units(catalog, original))
+        files.append(catalog_units(catalog, original, records))
         read.append(path)
     return Bundle(ENGLISH, lang.code, tuple(files)), tuple(read), tuple(errors)
 
@@ -161,14 +164,14 @@ def import_xliff(path: Path, locales: Path) -> list[CatalogImport]:
 def _import_catalog(xliff: Path, po_path: Path, file: CatalogUnits) -> CatalogImport:
     reports: list[CatalogImport] = []
 
-    def change(current: polib.POFile | None) -> polib.POFile:
+    def change(current: polib.POFile | None, records: Records) -> tuple[polib.POFile, list[Record]]:
         if current is None:
             raise ExchangeError(f"{po_path} was deleted during the import", path=xliff, line=file.line)
-        updated, report = apply_units(current, match_units(current, file, str(xliff), str(po_path)), str(po_path))
+        updated, report, approved = apply_units(current, match_units(current, file, str(xliff), str(po_path)), str(po_path), records)
         reports.append(report)
-        return updated
+        return updated, approved
 
-    outcome = update_catalog(po_path, change)
+    outcome = update_tracked(po_path, change).update
     report = reports[-1]
     log.info("%s: %d translations from %s, %d conflicts", po_path, report.translated, xliff, len(report.conflicts))
     return CatalogImport(report.catalog, report.translated, report.reviewed, report.unchanged, report.conflicts, outcome.written)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from translate.errors import TranslateError
-from translate.mt.pretranslate import ProvenanceLine
+from translate.exchange.provenance import ProvenanceLine
 
 #: The source language of every catalog.
 ENGLISH = "en"

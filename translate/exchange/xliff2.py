@@ -19,7 +19,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from translate.exchange.units import Bundle, CatalogUnits, Reference, Unit, UnitState
 from translate.exchange.xmlio import XML_SPACE, Document, serialize, text_of
-from translate.mt.pretranslate import ProvenanceLine
+from translate.exchange.provenance import ProvenanceLine
 
 NS = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"

@@ -389,6 +389,13 @@ class TranslationMemory:
             ).fetchall()
         for source, s, t, model, revision, settings, target, issues, created in rows:
             yield MachineRecord(MachineKey(source, s, t, model, revision, settings), target, _parse_issues(issues), _parse_stamp(created))
+    def reviewed_pairs(self, src: str, tgt: str) -> Iterator[tuple[str, str]]:
+        """Every stored ``(source, target)`` reviewed pair of a language pair, oldest first (the latest wins in a dict)."""
+        with self._guard("read"):
+            rows = self._conn.execute(
+                "SELECT source, target FROM reviewed WHERE src = ? AND tgt = ? ORDER BY updated, id", (src, tgt)
+            ).fetchall()
+        yield from rows
 
     def conflicts(self, src: str | None = None, tgt: str | None = None) -> list[Conflict]:
         """Sentences with more than one distinct reviewed translation, optionally for one pair."""

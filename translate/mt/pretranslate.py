@@ -1,105 +1,53 @@
 """Pre-translate catalog entries: which entries to fill, and filling them safely.
 
-Machine output goes in as ``#, fuzzy`` with its provenance in translator
-comments, which survive ``msgmerge`` and our own updates. Each line is one
-word with no hyphen after its short prefix, so no PO writer wraps it::
+Machine output goes in as ``#, fuzzy``; where it came from (model, revision,
+decoding settings, the digest of the text as written, issues, failed checks,
+markup to put back, similar reviewed translations) is a record in the
+catalog's provenance sidecar (:mod:`translate.catalog.provenance`), which no PO
+tool rewrites, and translators see it as extracted comments
+(:mod:`translate.catalog.annotate`)::
 
-    # mt:nllb-200-distilled-600m@f8d333a098d1
-    # mt_settings:transformers|beam:4|maxnew:3x+10|maxin:200|lp:1|rp:1|nrng:0|retry:yes
-    # mt_sha256:1a2b3c4d5e6f
-    # mt_issues:repetition,hit-length-cap
-    # mt_check:numbers,urls
-    # mt_restore: link: [the report](https://example.org/report)
+    #. paragraph
+    #. mt: nllb-200-distilled-600m@f8d333a098d1
+    #. mt issues: markup-not-placed
+    #. mt checks failed: markup
+    #. mt restore: link: [the report](https://example.org/report)
+    #. tm 82%: The report was published on Monday. → …
 
-The digest is that of the machine text itself, so an entry whose msgstr no
-longer matches it was edited by a person and is never replaced. Reviewed
-(non-fuzzy) entries are never touched. Reviewed human translations of the same
-sentence found in other catalogs are reused first, as a gettext compendium
-would be, and say so (``# tm_reviewed:<catalog>``).
+An entry whose msgstr no longer has the recorded digest was edited by a person
+and is never replaced. Reviewed (non-fuzzy) entries are never touched.
+Reviewed human translations of the same sentence found in other catalogs are
+reused first, as a gettext compendium would be, and recorded as such.
 
 Machine output in Khmer is post-processed (:func:`translate.khmer.postprocess`:
 character order, spacing, full stop) before it is written, and the quality
-checks (:mod:`translate.checks`) run on it: the names of those that fail go in
-``# mt_check:``, where a translator sees them in Poedit. Markup of the English
-that the machine translation lacks (a link or emphasis whose place in the
-translation is not certain, a URL the model lost) is listed, one
-``# mt_restore:`` line each, exactly as written in the English, for the
-translator to put back.
+checks (:mod:`translate.checks`) run on it: the names of those that fail are
+recorded with it. Markup of the English that the machine translation lacks (a
+link or emphasis whose place in the translation is not certain, a URL the model
+lost) is listed exactly as written in the English, for the translator to put
+back.
+
+Catalogs written by older versions carry the same facts in translator
+comments (``# mt:…``); they are read here until the next update moves them.
 """
 
 from __future__ import annotations
 
 import copy
-import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import polib
 
+from translate.catalog.annotate import legacy_record
+from translate.catalog.provenance import Match, Origin, Provenance, Record, Records, State, entry_provenance, text_digest
 from translate.catalog.stats import is_translated
 from translate.mt.protect import unplaced_markup
 from translate.mt.types import Issue
 
 if TYPE_CHECKING:
     from translate.khmer import KhmerOptions
-
-_MT = "mt:"
-_MT_SETTINGS = "mt_settings:"
-_MT_DIGEST = "mt_sha256:"
-_MT_ISSUES = "mt_issues:"
-_MT_CHECK = "mt_check:"
-_MT_RESTORE = "mt_restore:"
-_TM = "tm_reviewed:"
-_OURS = (_MT, _MT_SETTINGS, _MT_DIGEST, _MT_ISSUES, _MT_CHECK, _MT_RESTORE, _TM)
-
-
-def text_digest(text: str) -> str:
-    """A short digest of a translation, to tell later whether someone edited it."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where a machine translation came from.
-
-    Attributes:
-        model: model name.
-        revision: model revision (commit).
-        settings: backend and decoding-settings signature.
-        digest: :func:`text_digest` of the machine text as written.
-    """
-
-    model: str
-    revision: str
-    settings: str
-    digest: str
-
-    def lines(self) -> list[str]:
-        """The comment lines that record it (each a single word)."""
-        return [f"{_MT}{self.model}@{self.revision[:12]}", f"{_MT_SETTINGS}{self.settings}", f"{_MT_DIGEST}{self.digest}"]
-
-    @classmethod
-    def parse(cls, comment: str) -> Provenance | None:
-        """The provenance recorded in a translator comment, if any."""
-        found: dict[str, str] = {}
-        for line in comment.splitlines():
-            line = line.strip()
-            for prefix in (_MT, _MT_SETTINGS, _MT_DIGEST):
-                if line.startswith(prefix) and " " not in line:
-                    found[prefix] = line[len(prefix) :]
-        if len(found) != 3 or "@" not in found[_MT]:
-            return None
-        model, revision = found[_MT].rsplit("@", 1)
-        return cls(model, revision, found[_MT_SETTINGS], found[_MT_DIGEST])
-
-
-class Origin(StrEnum):
-    """Where a suggestion comes from."""
-
-    MACHINE = "machine"
-    REVIEWED = "reviewed"
 
 
 @dataclass(frozen=True)
@@ -121,22 +69,40 @@ class Suggestion:
     source_catalog: str = ""
 
 
-def recorded_checks(entry: polib.POEntry) -> list[str]:
-    """The names of the checks machine output failed when it was written (``# mt_check:numbers,urls``)."""
-    for line in (entry.tcomment or "").splitlines():
-        line = line.strip()
-        if line.startswith(_MT_CHECK):
-            return [name.strip() for name in line[len(_MT_CHECK) :].split(",") if name.strip()]
-    return []
+def record_of(entry: polib.POEntry, records: Records | None = None) -> Record | None:
+    """The record of the suggestion an entry still holds untouched: from the sidecar, else from legacy comments."""
+    record = records.for_entry(entry) if records is not None else None
+    if record is None:
+        legacy, _ = legacy_record(entry)
+        if legacy is not None and legacy.digest == text_digest(entry.msgstr or ""):
+            record = legacy
+    return record
 
 
-def machine_text_untouched(entry: polib.POEntry) -> bool:
+def provenance_of(entry: polib.POEntry, records: Records | None = None) -> Provenance | None:
+    """The provenance of the machine text an entry still holds untouched, if any.
+
+    ``records`` are the catalog's (:func:`translate.catalog.provenance.read_records`);
+    catalogs of older versions are read from their translator comments.
+    """
+    if records is not None and (found := entry_provenance(entry, records)) is not None:
+        return found
+    record = record_of(entry)
+    return record.provenance if record is not None and record.origin is Origin.MACHINE else None
+
+
+def recorded_checks(entry: polib.POEntry, records: Records | None = None) -> list[str]:
+    """The names of the checks the entry's machine text failed when it was written."""
+    record = record_of(entry, records)
+    return list(record.checks) if record is not None else []
+
+
+def machine_text_untouched(entry: polib.POEntry, records: Records | None = None) -> bool:
     """Whether the entry's msgstr is still exactly what a machine wrote."""
-    provenance = Provenance.parse(entry.tcomment or "")
-    return provenance is not None and provenance.digest == text_digest(entry.msgstr)
+    return provenance_of(entry, records) is not None
 
 
-def needs_translation(entry: polib.POEntry, *, retranslate_machine: bool = False) -> bool:
+def needs_translation(entry: polib.POEntry, *, retranslate_machine: bool = False, records: Records | None = None) -> bool:
     """Whether ``mt`` should fill this entry.
 
     Untranslated entries are filled; with ``retranslate_machine``, so are fuzzy
@@ -147,63 +113,16 @@ def needs_translation(entry: polib.POEntry, *, retranslate_machine: bool = False
         return False
     if not is_translated(entry):
         return True
-    return retranslate_machine and "fuzzy" in entry.flags and machine_text_untouched(entry)
+    return retranslate_machine and "fuzzy" in entry.flags and machine_text_untouched(entry, records)
 
 
-def pending(catalog: polib.POFile, *, retranslate_machine: bool = False) -> list[str]:
+def pending(catalog: polib.POFile, *, retranslate_machine: bool = False, records: Records | None = None) -> list[str]:
     """The distinct msgids of a catalog that need a translation, in catalog order."""
     seen: dict[str, None] = {}
     for entry in catalog:
-        if needs_translation(entry, retranslate_machine=retranslate_machine):
+        if needs_translation(entry, retranslate_machine=retranslate_machine, records=records):
             seen.setdefault(entry.msgid, None)
     return list(seen)
-
-
-def _comment(existing: str, ours: Iterable[str]) -> str:
-    kept = [line for line in (existing or "").splitlines() if not line.strip().startswith(_OURS)]
-    return "\n".join(kept + list(ours))
-
-
-@dataclass(frozen=True)
-class ProvenanceLine:
-    """One line of provenance this module writes in a translator comment.
-
-    Attributes:
-        kind: the line's prefix without its colon: ``mt``, ``mt_settings``,
-            ``mt_sha256``, ``mt_issues``, ``mt_check``, ``mt_restore`` or ``tm_reviewed``.
-        value: the rest of the line, exactly as written.
-    """
-
-    kind: str
-    value: str
-
-    def text(self) -> str:
-        """The comment line."""
-        return f"{self.kind}:{self.value}"
-
-
-def split_comment(comment: str | None) -> tuple[list[str], list[ProvenanceLine]]:
-    """A translator comment split into the lines a person wrote and the provenance lines written here."""
-    person: list[str] = []
-    provenance: list[ProvenanceLine] = []
-    for line in (comment or "").splitlines():
-        prefix = next((p for p in _OURS if line.strip().startswith(p)), None)
-        if prefix is None:
-            person.append(line)
-        else:
-            provenance.append(ProvenanceLine(prefix[:-1], line.strip()[len(prefix) :]))
-    return person, provenance
-
-
-def join_comment(person: Iterable[str], provenance: Iterable[ProvenanceLine]) -> str:
-    """The translator comment made of a person's lines and provenance lines (the inverse of :func:`split_comment`)."""
-    known = {prefix[:-1] for prefix in _OURS}
-    lines = list(person)
-    for item in provenance:
-        if item.kind not in known or "\n" in item.value:
-            raise ValueError(f"not a provenance line: {item!r}")
-        lines.append(item.text())
-    return "\n".join(lines)
 
 
 def _machine_text(source: str, text: str, lang: str, khmer: KhmerOptions | None) -> tuple[str, list[str]]:
@@ -219,7 +138,14 @@ def _machine_text(source: str, text: str, lang: str, khmer: KhmerOptions | None)
     return text, list(dict.fromkeys(failure.check for failure in run_checks(source, text, lang)))
 
 
-def _apply(entry: polib.POEntry, suggestion: Suggestion, lang: str = "", khmer: KhmerOptions | None = None) -> None:
+def _apply(
+    entry: polib.POEntry,
+    suggestion: Suggestion,
+    lang: str = "",
+    khmer: KhmerOptions | None = None,
+    matches: tuple[Match, ...] = (),
+) -> Record:
+    """Write a suggestion into an entry; returns its record."""
     failed: list[str] = []
     text = suggestion.text
     if suggestion.origin is Origin.MACHINE:
@@ -227,30 +153,39 @@ def _apply(entry: polib.POEntry, suggestion: Suggestion, lang: str = "", khmer: 
     entry.msgstr = text
     entry.previous_msgid = None
     entry.previous_msgctxt = None
+    key = (entry.msgctxt, entry.msgid)
     if suggestion.origin is Origin.REVIEWED:
         entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
-        entry.tcomment = _comment(entry.tcomment, [f"{_TM}{suggestion.source_catalog}"])
-        return
+        return Record(*key, origin=Origin.REVIEWED, digest=text_digest(text), source_catalog=suggestion.source_catalog)
     if "fuzzy" not in entry.flags:
         entry.flags.insert(0, "fuzzy")
     assert suggestion.provenance is not None
-    provenance = Provenance(suggestion.provenance.model, suggestion.provenance.revision, suggestion.provenance.settings, text_digest(text))
-    lines = provenance.lines()
-    if suggestion.issues:
-        lines.append(_MT_ISSUES + ",".join(suggestion.issues))
-    if failed:
-        lines.append(_MT_CHECK + ",".join(failed))
-    lines.extend(f"{_MT_RESTORE} {item}" for item in unplaced_markup(entry.msgid, text))
-    entry.tcomment = _comment(entry.tcomment, lines)
+    digest = text_digest(text)
+    return Record(
+        *key,
+        origin=Origin.MACHINE,
+        digest=digest,
+        state=State.SUGGESTED,
+        provenance=Provenance(suggestion.provenance.model, suggestion.provenance.revision, suggestion.provenance.settings, digest),
+        issues=tuple(str(issue) for issue in suggestion.issues),
+        checks=tuple(failed),
+        restore=tuple(unplaced_markup(entry.msgid, text)),
+        matches=tuple(matches),
+    )
 
 
 @dataclass(frozen=True)
 class FillReport:
-    """What :func:`fill` wrote."""
+    """What :func:`fill` wrote.
+
+    Attributes:
+        records: the provenance of every entry written (for the catalog's sidecar).
+    """
 
     machine: int
     reviewed: int
     flagged: int
+    records: tuple[Record, ...] = field(default=(), compare=False)
 
 
 def fill(
@@ -260,36 +195,72 @@ def fill(
     retranslate_machine: bool = False,
     lang: str | None = None,
     khmer: KhmerOptions | None = None,
+    records: Records | None = None,
+    matches: Mapping[str, tuple[Match, ...]] | None = None,
 ) -> tuple[polib.POFile, FillReport]:
     """A copy of ``catalog`` with suggestions written into the entries that need them.
 
     Pure: applied again to a catalog a translator saved in the meantime, it
-    fills only what still needs filling there.
+    fills only what still needs filling there. The catalog itself gets only
+    the text and the ``fuzzy`` flag; the provenance of each entry written is in
+    the report's ``records`` (see :func:`translate.catalog.annotate.refresh` for
+    the notes translators see).
 
     Args:
         lang: the catalog's language, for post-processing and checking machine
             output; by default its ``Language`` header (none: neither is done).
         khmer: how Khmer machine output is post-processed (default: :class:`KhmerOptions` defaults).
+        records: the catalog's provenance records, to tell untouched machine text.
+        matches: reviewed translations of similar sentences, by msgid, recorded with machine output.
     """
     if lang is None:
         lang = catalog.metadata.get("Language", "")
+    matches = matches or {}
     result = copy.deepcopy(catalog)
     machine = reviewed = flagged = 0
+    written: list[Record] = []
     for entry in result:
         suggestion = suggestions.get(entry.msgid)
-        if suggestion is None or not needs_translation(entry, retranslate_machine=retranslate_machine):
+        if suggestion is None or not needs_translation(entry, retranslate_machine=retranslate_machine, records=records):
             continue
-        _apply(entry, suggestion, lang, khmer)
+        record, comment = legacy_record(entry)
+        if record is not None:
+            entry.tcomment = comment  # the old provenance no longer describes the text
+        written.append(_apply(entry, suggestion, lang, khmer, matches.get(entry.msgid, ())))
         if suggestion.origin is Origin.REVIEWED:
             reviewed += 1
         else:
             machine += 1
             flagged += bool(suggestion.issues)
-    return result, FillReport(machine=machine, reviewed=reviewed, flagged=flagged)
+    return result, FillReport(machine=machine, reviewed=reviewed, flagged=flagged, records=tuple(written))
 
 
-def reviewed_translations(catalog: polib.POFile) -> Iterable[tuple[str, str]]:
-    """``(msgid, msgstr)`` of the catalog's reviewed entries (translated, not fuzzy)."""
+def reviewed_translations(catalog: polib.POFile, records: Records | None = None) -> Iterable[tuple[str, str]]:
+    """``(msgid, msgstr)`` of the catalog's reviewed entries (translated, not fuzzy).
+
+    Untouched machine text that lost its fuzzy flag with every other one (see
+    :class:`translate.catalog.provenance.State`) is not reviewed.
+    """
     for entry in catalog:
         if not entry.obsolete and not entry.msgid_plural and is_translated(entry) and "fuzzy" not in entry.flags:
+            record = records.for_entry(entry) if records is not None else None
+            if record is not None and record.origin is Origin.MACHINE and record.state is State.UNCONFIRMED:
+                continue
             yield entry.msgid, entry.msgstr
+
+
+__all__ = [
+    "FillReport",
+    "Origin",
+    "Provenance",
+    "Suggestion",
+    "fill",
+    "machine_text_untouched",
+    "needs_translation",
+    "pending",
+    "provenance_of",
+    "record_of",
+    "recorded_checks",
+    "reviewed_translations",
+    "text_digest",
+]

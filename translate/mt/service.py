@@ -14,10 +14,13 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from translate.catalog.annotate import Unconfirmed, refresh
 from translate.catalog.guard import KnownCatalogs
 from translate.catalog.owner import check_owner, claim, owner
 from translate.catalog.paths import catalog_path, find_catalogs
-from translate.catalog.store import read_catalog, update_catalog
+from translate.catalog.provenance import Match, read_records
+from translate.catalog.store import read_catalog
+from translate.catalog.tracked import update_tracked
 from translate.errors import CatalogError, TranslateError
 from translate.glossary import Glossary, Term
 from translate.khmer import KhmerOptions
@@ -26,6 +29,7 @@ from translate.mt.context import Place, article_order, places, sentence_context
 from translate.mt.decoding import DecodingConfig
 from translate.mt.engine import Engine
 from translate.mt.llm.settings import LLMSettings
+from translate.mt.fuzzy import FuzzyIndex
 from translate.mt.memory import (
     MachineKey,
     MachineRecord,
@@ -91,6 +95,9 @@ class CatalogResult:
     flagged: int = 0
     written: bool = False
     error: TranslateError | None = None
+    unconfirmed: tuple[str, ...] = ()
+    migrated: int = 0
+    restored: int = 0
 
 
 @dataclass(frozen=True)
@@ -115,12 +122,17 @@ def harvest_reviewed(locales: Path, lang: Language, memory: TranslationMemory) -
             continue
         try:
             catalog, _ = read_catalog(po_path)
+            provenance = read_records(po_path)
         except CatalogError:
             continue  # reported when that article itself is processed
         if catalog is None:
             continue
+        settled = refresh(catalog, provenance)  # machine text that lost its fuzzy flag unedited is not reviewed
         origin = po_path.relative_to(locales).as_posix() if po_path.is_relative_to(locales) else str(po_path)
-        records.extend(ReviewedRecord(msgid, ENGLISH, lang.code, msgstr, origin) for msgid, msgstr in reviewed_translations(catalog))
+        records.extend(
+            ReviewedRecord(msgid, ENGLISH, lang.code, msgstr, origin)
+            for msgid, msgstr in reviewed_translations(settled.catalog, settled.records)
+        )
     memory.put_reviewed(records)
     return len(records)
 
@@ -154,6 +166,8 @@ def machine_translate(
     glossary: Glossary | None = None,
     known: KnownCatalogs | None = None,
     skip: Collection[tuple[Path, str]] = (),
+    unconfirmed: Unconfirmed = Unconfirmed.KEEP,
+    fuzzy_matches: bool = True,
 ) -> MTRun:
     """Fill the catalogs of ``articles`` (``(path, slug)`` pairs) in each language.
 
@@ -171,6 +185,10 @@ def machine_translate(
             :mod:`translate.catalog.guard`); a catalog that looks cut short is not written.
         skip: ``(article path, language code)`` pairs to leave out (their
             catalogs could not be brought up to date).
+        unconfirmed: what to do with machine suggestions that came back
+            without their fuzzy flag and unedited (see :mod:`translate.catalog.annotate`).
+        fuzzy_matches: record the closest reviewed translations of similar
+            sentences (:mod:`translate.mt.fuzzy`) with each machine suggestion.
     """
     known = known if known is not None else KnownCatalogs()
     started = time.perf_counter()
@@ -192,7 +210,7 @@ def machine_translate(
                 if catalog is None:
                     raise CatalogError(f"has no {lang.english_name} catalog ({po_path})", path=path, hint=f"run: translate extract {path} --to {lang.code}")
                 check_owner(catalog, po_path, path, locales)
-                wanted[po_path] = pending(catalog, retranslate_machine=retranslate_machine)
+                wanted[po_path] = pending(catalog, retranslate_machine=retranslate_machine, records=read_records(po_path))
                 ready.append((path, po_path))
                 orders[str(path)] = article_order(catalog)
             except TranslateError as error:
@@ -202,8 +220,10 @@ def machine_translate(
         terms = glossary.for_language(lang.gettext) if glossary else ()
         settings = f"{spec.settings_for(lang)}|mask:{MASK_VERSION}" + (f"|gloss:{glossary.signature(lang.gettext)}" if glossary and terms else "")
         suggestions = _suggest(sentences, terms, src, lang, spec.model, settings, lazy, memory, totals, progress, places(orders))
+        matches = _matches(suggestions, src, lang, memory) if fuzzy_matches else {}
         for path, po_path in ready:
-            results.append(_write(path, lang, po_path, suggestions, retranslate_machine, khmer, locales, known))
+            written = _write(path, lang, po_path, suggestions, retranslate_machine, khmer, locales, known, matches, unconfirmed)
+            results.append(written)
     errors = tuple(r.error for r in results if r.error is not None)
     return MTRun(
         results=tuple(results),
@@ -282,6 +302,16 @@ def _translate(engine: Engine, texts: list[str], chunk: list[str], masks: dict[s
     contexts = [sentence_context(masks[first[text]], around.get(first[text])) for text in texts]
     result: list[Translation] = in_context(texts, src, tgt, contexts)
     return result
+def _matches(suggestions: dict[str, Suggestion], src: Language, tgt: Language, memory: TranslationMemory) -> dict[str, tuple[Match, ...]]:
+    """Reviewed translations of sentences similar to those given machine suggestions (the index is built only if needed)."""
+    wanted = [source for source, suggestion in suggestions.items() if suggestion.origin is Origin.MACHINE]
+    if not wanted:
+        return {}
+    index = FuzzyIndex(memory.reviewed_pairs(src.code, tgt.code))
+    if not len(index):
+        return {}
+    found = {source: index.lookup(source) for source in wanted}
+    return {source: matches for source, matches in found.items() if matches}
 
 
 def _unmask(masked: Masked, translation: Translation) -> tuple[str, tuple[Issue, ...]]:
@@ -313,22 +343,32 @@ def _write(
     khmer: KhmerOptions | None,
     locales: Path,
     known: KnownCatalogs,
+    matches: dict[str, tuple[Match, ...]],
+    unconfirmed: Unconfirmed,
 ) -> CatalogResult:
     reports = []
 
-    def change(catalog):  # type: ignore[no-untyped-def]
+    def change(catalog, records):  # type: ignore[no-untyped-def]
         if catalog is None:
             raise CatalogError("disappeared during machine translation", path=po_path, hint="run translate extract again")
         check_owner(catalog, po_path, path, locales)
-        filled, report = fill(catalog, suggestions, retranslate_machine=retranslate_machine, lang=lang.code, khmer=khmer)
+        settled = refresh(catalog, records, unconfirmed=unconfirmed)  # legacy comments moved, states known before filling
+        filled, report = fill(
+            settled.catalog, suggestions, retranslate_machine=retranslate_machine, lang=lang.code, khmer=khmer,
+            records=settled.records, matches=matches,
+        )
         if owner(filled) is None:
             claim(filled, path, locales)
-        reports.append(report)
-        return filled
+        reports.append((report, settled))
+        return filled, [*settled.records, *report.records]
 
     try:
-        update = update_catalog(po_path, change, known=known)
+        tracked = update_tracked(po_path, change, known=known)
     except TranslateError as error:
         return CatalogResult(path, lang.code, catalog=po_path, error=error)
-    report = reports[-1]
-    return CatalogResult(path, lang.code, catalog=po_path, machine=report.machine, reviewed=report.reviewed, flagged=report.flagged, written=update.written)
+    report, settled = reports[-1]
+    return CatalogResult(
+        path, lang.code, catalog=po_path, machine=report.machine, reviewed=report.reviewed, flagged=report.flagged,
+        written=tracked.update.written, unconfirmed=tracked.refreshed.unconfirmed, migrated=settled.migrated,
+        restored=settled.restored,
+    )

@@ -37,6 +37,8 @@ class LanguageOutcome:
         withheld: translations kept out of the published files because they
             fail an error-level check (their sentences went out in English, or
             per the ``untranslated`` policy).
+        unconfirmed: machine suggestions that came back without their fuzzy
+            flag and unedited (a CSV round trip): not counted as reviewed.
     """
 
     lang: str
@@ -50,6 +52,7 @@ class LanguageOutcome:
     outputs: tuple[Path, ...] = ()
     held: str | None = None
     withheld: tuple[Withheld, ...] = ()
+    unconfirmed: int = 0
 
 
 @dataclass(frozen=True)
@@ -119,6 +122,7 @@ class SyncReport:
                     "withheld": sum(len(o.withheld) for o in outs),
                     "check_errors": sum(o.check_errors for o in outs),
                     "check_warnings": sum(o.check_warnings for o in outs),
+                    "unconfirmed": sum(o.unconfirmed for o in outs),
                     "failed": sum(1 for a in self.articles if a.outcome is Outcome.FAILED),
                 }
             )
@@ -180,6 +184,7 @@ def report_json(report: SyncReport) -> dict[str, Any]:
                         "outputs": [p.as_posix() for p in lo.outputs],
                         "held": lo.held,
                         "withheld": [_withheld_json(w) for w in lo.withheld],
+                        "unconfirmed": lo.unconfirmed,
                     }
                     for lo in a.languages
                 ],
@@ -217,6 +222,12 @@ def summary_lines(report: SyncReport) -> list[str]:
                  str(row["withheld"]), str(row["check_errors"]), str(row["check_warnings"])]
             )
         lines.extend(format_table(table))
+        for row in report.language_totals():
+            if row["unconfirmed"]:
+                lines.append(
+                    f"{row['language']}: {row['unconfirmed']} machine suggestions came back as reviewed without an edit: probably through a CSV round trip;"
+                    " not counted as reviewed (translate mt --unconfirmed restore-fuzzy marks them fuzzy again)"
+                )
     if report.to_translate:
         lines.append(
             f"sentences to translate: {report.to_translate} ({report.reviewed_hits} reviewed elsewhere, {report.memory_hits} from memory, "

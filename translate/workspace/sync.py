@@ -426,6 +426,7 @@ def _publish(
                     outputs=tuple(published),
                     held=held,
                     withheld=withheld,
+                    unconfirmed=len(mt_result.unconfirmed) if mt_result else 0,
                 )
             )
         if any(not isinstance(e, BeingEditedError) for e in errors):
@@ -450,14 +451,16 @@ def _save(state: SyncState, pending: dict[str, Record], timer: _Timer) -> None:
 
 def _check(config: WorkspaceConfig, po: Path, lang: Language) -> tuple[int, int]:
     """Errors and warnings of the quality checks on one catalog (reported, never fatal)."""
+    from translate.catalog.provenance import read_records
     from translate.catalog.store import read_catalog
     from translate.workspace.checks import check_counts
 
     try:
         catalog, _ = read_catalog(config.path(po))
+        records = read_records(config.path(po))
     except TranslateError:
         return 0, 0  # publishing reports it
-    return check_counts(catalog, lang.code) if catalog is not None else (0, 0)
+    return check_counts(catalog, lang.code, records) if catalog is not None else (0, 0)
 
 
 __all__ = ["SyncOptions", "SyncProgress", "sync"]
