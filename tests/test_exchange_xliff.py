@@ -367,3 +367,30 @@ def test_provenance_lines_split_from_and_join_back_into_a_translator_note() -> N
     assert comment_text(person, provenance) == "Checked by Dara\nsee also: mt is fine\nmt:nllb@f8d333a098d1\nmt_settings:transformers|beam:4\nmt_restore: link: [the report](https://example.org/r)"
     with pytest.raises(ValueError):
         comment_text([], [ProvenanceLine("not-ours", "x")])
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_machine_text_approved_in_the_file_is_recorded_as_accepted(locales: Path, workdir: Path, version: XliffVersion) -> None:
+    """Approving every machine unit at once in a CAT tool is a review, not flags lost in a CSV round trip."""
+    from translate.catalog.annotate import unconfirmed_keys
+    from translate.catalog.provenance import State
+
+    path = catalog_file(locales)
+    po = polib.pofile(str(path))
+    machine = [e for e in po if not e.obsolete and _state(e, locales) is UnitState.MACHINE]
+    assert len(machine) >= 2
+    out = workdir / "km.xlf"
+    export_xliff(locales, KM, out, version=version)
+    fuzzy = [e for e in po if not e.obsolete and e.msgstr and "fuzzy" in e.flags]
+    for entry in fuzzy:  # every fuzzy unit approved: the catalog is left without a fuzzy flag
+        _change_unit(out, entry.msgid, reviewed=True)
+    [result] = import_xliff(out, locales)
+    assert result.reviewed == len(fuzzy) and not result.conflicts
+    assert not any("fuzzy" in e.flags for e in polib.pofile(str(path)) if not e.obsolete and e.msgstr)
+    after = polib.pofile(str(path))
+    records = read_records(path)
+    for entry in machine:
+        mine = next(e for e in after if e.msgid == entry.msgid and e.msgctxt == entry.msgctxt)
+        assert "fuzzy" not in mine.flags and mine.msgstr == entry.msgstr
+        assert records.for_entry(mine).state is State.ACCEPTED
+    assert not unconfirmed_keys(after, records)
