@@ -99,13 +99,15 @@ def front_matter_date(article: Article) -> date | None:
     """The ``date`` of a Markdown article's YAML front matter, if it has a readable one."""
     import yaml
 
+    from translate.formats.frontmatter import YAML_LOADER
+
     if article.format != "markdown" or not article.source.startswith("---\n"):
         return None
     end = article.source.find("\n---", 3)
     if end == -1:
         return None
     try:
-        data = yaml.safe_load(article.source[4:end])
+        data = yaml.load(article.source[4:end], Loader=YAML_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError:
         return None
     value = data.get("date") if isinstance(data, dict) else None
