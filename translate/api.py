@@ -7,6 +7,8 @@ every problem at once. The command line is a thin layer over these.
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -14,12 +16,12 @@ from pathlib import Path
 
 import polib
 
-from translate.article import Article
+from translate.article import Article, article_slug
 from translate.catalog.header import catalog_metadata
 from translate.catalog.merge import MergeReport, merge
 from translate.catalog.paths import catalog_path, find_catalogs, template_path
 from translate.catalog.stats import CatalogStats, catalog_stats
-from translate.catalog.store import read_catalog, render_catalog, update_catalog, write_atomic
+from translate.catalog.store import read_catalog, render_catalog, snapshot, update_catalog, write_atomic
 from translate.catalog.template import build_template, same_entries
 from translate.config import ReadOptions
 from translate.editions import Edition, EditionFormat, bilingual_path, edition_info, render_edition
@@ -30,12 +32,14 @@ from translate.khmer import KhmerOptions
 from translate.load import load_article
 from translate.mt.memory import TranslationMemory, default_memory_path
 from translate.mt.models import ResolvedModel
-from translate.mt.service import EngineSpec, MTRun, Progress
+from translate.mt.service import CatalogResult, EngineSpec, MTRun, Progress
 from translate.mt.service import machine_translate as run_machine_translation
 from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
 from translate.publish import PublishOptions, localize, output_path, translate_blocks
 from translate.rules import PublishRules, check_rules
 from translate.terms import TermUse, collect_terms
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,11 @@ def _unique_slugs(paths: Sequence[Path]) -> dict[Path, TranslateError]:
     owners: dict[str, Path] = {}
     errors: dict[Path, TranslateError] = {}
     for path in paths:
-        slug = path.name.split(".", 1)[0]
+        try:
+            slug = article_slug(path)
+        except InputError as error:
+            errors[path] = error
+            continue
         owner = owners.setdefault(slug, path)
         if owner != path:
             errors[path] = InputError(
@@ -128,10 +136,19 @@ def _unique_slugs(paths: Sequence[Path]) -> dict[Path, TranslateError]:
 
 
 def _updated_template(article: Article, locales: Path, now: datetime, base: Path | None) -> tuple[polib.POFile, Path]:
-    """Build the article's template; rewrite the file only when its entries changed."""
+    """Build the article's template; rewrite the file only when its entries changed.
+
+    The template is made from the article alone, so one that cannot be read
+    (a bad hand edit, a merge conflict) is written again, with a warning.
+    """
     path = template_path(locales, article.slug)
     pot = build_template(article, created=now, base=base)
-    old, seen = read_catalog(path)
+    try:
+        old, seen = read_catalog(path)
+    except CatalogError as error:
+        where = f"{error.path}:{error.line}" if error.line is not None else str(error.path)
+        log.warning("%s: %s; the template is made again from the article", where, error.message)
+        old, seen = None, snapshot(path)
     if old is not None and same_entries(old, pot):
         return old, path
     write_atomic(path, render_catalog(pot), expected=seen)
@@ -268,7 +285,7 @@ def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), wor
     """
     workspace = workspace or Workspace()
     wanted = {lang.gettext for lang in langs}
-    slugs = {Path(p).name.split(".", 1)[0] for p in paths}
+    slugs = {Path(p).name.split(".", 1)[0] for p in paths}  # a name starting with a dot matches no catalog
     rows = []
     for lang, po_path in find_catalogs(workspace.locales):
         slug = po_path.stem
@@ -329,9 +346,15 @@ def machine_translate(
         on_model(model)
     backend = choose_backend(request.settings, model)
     spec = EngineSpec(backend, model, request.settings.decoding)
-    articles = [(Path(p), Path(p).name.split(".", 1)[0]) for p in paths]
+    articles: list[tuple[Path, str]] = []
+    unnamed: list[CatalogResult] = []
+    for path in map(Path, paths):
+        try:
+            articles.append((path, article_slug(path)))
+        except InputError as error:
+            unnamed.extend(CatalogResult(path, lang.code, error=error) for lang in langs)
     with TranslationMemory(request.memory or default_memory_path()) as memory:
-        return run_machine_translation(
+        run = run_machine_translation(
             articles,
             langs,
             workspace.locales,
@@ -343,6 +366,9 @@ def machine_translate(
             khmer=request.khmer,
             glossary=glossary,
         )
+    if not unnamed:
+        return run
+    return dataclasses.replace(run, results=(*unnamed, *run.results), errors=(*(r.error for r in unnamed if r.error), *run.errors))
 
 
 def find_terms_in(
@@ -366,8 +392,8 @@ def find_terms_in(
     catalogs: dict[str, polib.POFile | None] = {}
     errors: list[TranslateError] = []
     for path in map(Path, paths):
-        slug = path.name.split(".", 1)[0]
         try:
+            slug = article_slug(path)
             articles[slug] = workspace.load(path)
             catalogs[slug], _ = read_catalog(catalog_path(workspace.locales, slug, lang.gettext))
         except TranslateError as error:

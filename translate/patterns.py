@@ -19,3 +19,9 @@ TEMPLATE_TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 PLACEHOLDER = re.compile(r"%(?:\([\w.]+\))?[sdifr]|\{\d*\}|\{[A-Za-z_]\w*\}")
 #: A letter of any script.
 LETTER = re.compile(r"[^\W\d_]")
+#: Text that shows nothing (match it whole): white space, zero-width and bidi
+#: format characters, byte-order marks, variation selectors, soft hyphens.
+BLANK = re.compile(
+    "[\\s\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]*+"
+)

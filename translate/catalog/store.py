@@ -83,7 +83,7 @@ def parse_catalog(data: bytes, path: Path) -> polib.POFile:
             hint="fix it (msgfmt -c shows the problem) or restore it from version control",
         )
     try:
-        return polib.pofile(text, wrapwidth=WRAP_WIDTH, check_for_duplicates=False)
+        po = polib.pofile(text, wrapwidth=WRAP_WIDTH, check_for_duplicates=False)
     except (OSError, ValueError) as error:
         found = _POLIB_LINE.search(str(error))
         raise CatalogError(
@@ -92,6 +92,39 @@ def parse_catalog(data: bytes, path: Path) -> polib.POFile:
             line=int(found.group(1)) if found else None,
             hint="fix it (msgfmt -c shows the problem) or restore it from version control",
         ) from error
+    _refuse_duplicates(po, text, path)
+    return po
+
+
+def _refuse_duplicates(po: polib.POFile, text: str, path: Path) -> None:
+    """Refuse two active entries with one msgctxt and msgid, as msgfmt does.
+
+    A hand edit or a bad merge can leave them; taking either translation would
+    silently drop the other, so the translator is asked to choose.
+    """
+    seen: dict[tuple[str | None, str], polib.POEntry] = {}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        first = seen.setdefault((entry.msgctxt, entry.msgid), entry)
+        if first is not entry:
+            lines = text.split("\n")
+            before, after = _msgid_line(lines, first.linenum), _msgid_line(lines, entry.linenum)
+            shown = entry.msgid if len(entry.msgid) <= 40 else entry.msgid[:39] + "…"
+            raise CatalogError(
+                f"has the msgid {shown!r} twice, at lines {before} and {after}",
+                path=path,
+                line=after,
+                hint="merge the two entries into one, keeping the translation you want",
+            )
+
+
+def _msgid_line(lines: list[str], start: int) -> int:
+    """The line of an entry's ``msgctxt`` or ``msgid`` keyword; polib counts from its first comment."""
+    for number in range(max(start, 1), len(lines) + 1):
+        if lines[number - 1].startswith(("msgctxt", "msgid")):
+            return number
+    return start
 
 
 def read_catalog(path: Path) -> tuple[polib.POFile | None, Snapshot]:

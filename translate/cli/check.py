@@ -34,8 +34,10 @@ def check(obj: Context, articles: tuple[Path, ...], to: str, glossaries: tuple[P
     from translate.glossary import load_glossary
 
     langs = [lang.gettext for lang in parse_langs(to)] if to else []
-    slugs = [article.name.split(".", 1)[0] for article in articles]
+    from translate.article import article_slug
+
     try:
+        slugs = [article_slug(article) for article in articles]
         glossary_langs = langs or sorted({lang for lang, _ in find_catalogs(obj.locales)})
         glossary = load_glossary(obj.locales, glossary_langs, glossaries)
         report = check_catalogs(obj.locales, slugs, langs, glossary.terms)

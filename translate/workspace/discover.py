@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from translate.article import article_slug
 from translate.errors import InputError
 from translate.workspace.config import STATE_DIR, WorkspaceConfig
 
@@ -68,7 +69,8 @@ def discover(config: WorkspaceConfig) -> tuple[list[Source], list[InputError]]:
 
     Files under the locales, output and ``.translate`` folders are never
     articles. Two articles with the same slug would share catalogs: both are
-    reported and left out.
+    reported and left out, as is a file whose name starts with a dot (it has
+    no slug).
     """
     root = config.root
     skip = [p for p in (config.path(config.locales), config.path(config.output), root / STATE_DIR)]
@@ -81,9 +83,13 @@ def discover(config: WorkspaceConfig) -> tuple[list[Source], list[InputError]]:
             if not matches(relative.as_posix(), config.exclude):
                 found.add(relative)
     owners: dict[str, list[Path]] = {}
+    errors: list[InputError] = []
     for relative in sorted(found):
-        owners.setdefault(relative.name.split(".", 1)[0], []).append(relative)
-    sources, errors = [], []
+        try:
+            owners.setdefault(article_slug(relative), []).append(relative)
+        except InputError as error:
+            errors.append(error)
+    sources = []
     for slug, paths in sorted(owners.items()):
         if len(paths) == 1:
             sources.append(Source(paths[0], slug))
