@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from translate.article import article_slug
-from translate.errors import InputError
+from translate.config import PYPROJECT
+from translate.errors import ConfigError, InputError
 from translate.workspace.config import STATE_DIR, WorkspaceConfig
+
+_TABLE_HEADER = re.compile(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+_DEFAULTS = {"output": "out", "locales": "locales"}
 
 
 @dataclass(frozen=True)
@@ -64,14 +69,88 @@ def matches(relative: str, globs: Iterable[str]) -> bool:
     return False
 
 
+_GLOB_CHARS = frozenset("*?[")
+
+
+def source_folder(config: WorkspaceConfig, glob: str) -> Path:
+    """The folder a source glob looks in: its leading parts without wildcards (``articles/**/*.md`` -> ``articles``)."""
+    parts = Path(glob).parts
+    fixed = []
+    for part in parts[:-1]:
+        if _GLOB_CHARS & set(part):
+            break
+        fixed.append(part)
+    return config.path(Path(*fixed)) if fixed else config.root
+
+
+def setting_line(file: Path, key: str, value: Path) -> int | None:
+    """The line of ``key = "value"`` in the workspace table of a configuration file; ``None`` when not written there."""
+    table = "tool.translate.workspace" if file.name == PYPROJECT else "workspace"
+    setting = re.compile(rf"\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+    current = ""
+    try:
+        lines = file.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines, start=1):
+        header = _TABLE_HEADER.match(line)
+        if header:
+            current = re.sub(r"\s+", "", header.group(1))
+        elif current == table and setting.match(line):
+            try:
+                written = tomllib.loads(line.strip()).popitem()[1]
+            except (tomllib.TOMLDecodeError, KeyError):
+                return None
+            return number if isinstance(written, str) and Path(written) == value else None
+    return None
+
+
+def check_folders(config: WorkspaceConfig) -> None:
+    """Refuse ``output`` and ``locales`` folders that would hide the articles or each other.
+
+    Discovery skips everything under them, so ``output = "."`` or
+    ``locales = "articles"`` would leave a workspace with no articles, and
+    published files among the catalogs (or catalogs among them) would be
+    mistaken for each other. A source folder that holds them is fine: they are
+    skipped inside it.
+
+    Raises:
+        ConfigError: naming the configuration file and the line of the setting to change.
+    """
+    folders = {"output": config.path(config.output).resolve(), "locales": config.path(config.locales).resolve()}
+
+    def fail(key: str, message: str, hint: str) -> ConfigError:
+        value = getattr(config, key)
+        line = setting_line(config.file, key, value) if config.file is not None else None
+        setting = f"[workspace] {key} = {str(value)!r}" if line is not None else f"{key} folder {str(value)!r}"
+        return ConfigError(f"{setting} {message}", path=config.file or config.root, line=line, hint=hint)
+
+    for key, folder in folders.items():
+        for glob in config.sources:
+            source = source_folder(config, glob).resolve()
+            if source == folder or source.is_relative_to(folder):
+                what = "is the folder" if source == folder else "holds the folder"
+                raise fail(key, f"{what} of the articles ({glob!r}), so every article would be skipped", f"give {key} a folder of its own, e.g. {_DEFAULTS[key]!r}")
+    hint = "give output and locales a folder each, e.g. 'out' and 'locales'"
+    output, locales = folders["output"], folders["locales"]
+    if output == locales:
+        raise fail("output", "is also the locales folder", hint)
+    if output.is_relative_to(locales):
+        raise fail("output", f"is inside the locales folder {str(config.locales)!r}", hint)
+    if locales.is_relative_to(output):
+        raise fail("locales", f"is inside the output folder {str(config.output)!r}", hint)
+
+
 def discover(config: WorkspaceConfig) -> tuple[list[Source], list[InputError]]:
     """The articles of the workspace, sorted by path, and the errors found on the way.
 
     Files under the locales, output and ``.translate`` folders are never
-    articles. Two articles with the same slug would share catalogs: both are
+    articles (and those folders may not hold the sources: see
+    :func:`check_folders`). Two articles with the same slug would share catalogs: both are
     reported and left out, as is a file whose name starts with a dot (it has
     no slug).
     """
+    check_folders(config)
     root = config.root
     skip = [p for p in (config.path(config.locales), config.path(config.output), root / STATE_DIR)]
     found: set[Path] = set()
