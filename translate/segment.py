@@ -53,7 +53,7 @@ _SPACE = re.compile(r"\s*+")
 _CONTINUING = frozenset(",;:" + _TERMINALS + "”’»)]}")  # never open a sentence
 _BLANK_LINE = re.compile(r"\n[^\S\n]*+\n")
 _LETTERS = re.compile(r"[^\W\d_]++")
-_CAMEL = re.compile(r"[a-z]++[A-Z]")
+_CAMEL = re.compile(r"(?<![a-z])[a-z]++[A-Z]")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _LIST_NUMBER = re.compile(r"\d{1,3}|[A-Za-z]")
 # What sentencex sees instead of the text, character for character: quotes and

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from translate.article import Span
+from translate.patterns import Finder
 
 #: Liquid tags whose body, up to ``{% end<name> %}``, is code or a comment.
 LIQUID_CODE_TAGS = ("raw", "comment", "highlight", "codeblock")
@@ -82,31 +83,6 @@ class Attribute:
     name: str
     value: Span
     escaped: bool
-
-
-class Finder:
-    """The next match of a pattern at or after a position, with the last answer remembered.
-
-    Queries made in increasing order of position cost one pass over the text
-    in total, whether the pattern is found or not.
-    """
-
-    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
-        self._text = text
-        self._pattern = pattern
-        self._searched_from = len(text) + 1
-        self._match: re.Match[str] | None = None
-
-    def next(self, position: int) -> re.Match[str] | None:
-        """The first match starting at or after ``position``."""
-        if self._searched_from <= position:
-            if self._match is None:
-                return None
-            if self._match.start() >= position:
-                return self._match
-        self._searched_from = position
-        self._match = self._pattern.search(self._text, position)
-        return self._match
 
 
 def find_tags(text: str) -> list[Tag]:

@@ -30,11 +30,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from translate.mt.scan import EMPHASIS, STRONG, PairFound, PairSyntax, opaque, pairs
 from translate.mt.types import Issue
 from translate.patterns import HTML_TAG, LETTER, PLACEHOLDER, URL
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from translate.glossary import Term
 
@@ -45,22 +46,15 @@ VERSION = "1"
 _BASE = 0xF0000
 _PRIVATE = re.compile("[\U000f0000-\U000ffffd]")
 
-_OPAQUE = re.compile(
-    r"(?P<shortcode>\{\{[<%].*?[%>]\}\})"
-    r"|(?P<liquid>\{\{.*?\}\}|\{%.*?%\})"
-    r"|(?P<code>(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)|<(?P<codetag>code|kbd|samp|var)(?:\s[^<>]*)?>.*?</(?P=codetag)\s*>)"
-    r"|(?P<comment><!--.*?-->)"
-    r"|(?P<image>!\[[^\[\]]*\]\([^()\s]*(?:\s+\"[^\"]*\")?\))"
-    r"|(?P<autolink><(?:https?://|mailto:)[^<>\s]+>)",
-    re.DOTALL | re.IGNORECASE,
-)
 _LINK = re.compile(
-    r"\[(?P<inner>[^\[\]]*)\](?P<dest>\((?:<[^<>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\)|\[[^\[\]]+\])"
+    r"\[(?P<inner>[^\[\]]*+)\](?P<dest>\((?:<[^<>]*+>|[^()\s]*+(?:\([^()\s]*+\)[^()\s]*+)*+)(?:\s++(?:\"[^\"]*+\"|'[^']*+'|\([^()]*+\)))?\)|\[[^\[\]]++\])"
 )
 _INLINE_TAGS = "a|abbr|b|bdi|bdo|cite|del|dfn|em|i|ins|mark|q|s|small|span|strong|sub|sup|time|u"
-_HTML_PAIR = re.compile(rf"(?P<open><(?P<tag>{_INLINE_TAGS})(?:\s[^<>]*)?>)(?P<inner>(?:(?!</?(?P=tag)[\s>/]).)*?)(?P<close></(?P=tag)\s*>)", re.DOTALL | re.IGNORECASE)
-_STRONG = re.compile(r"(?P<open>\*\*|(?<![\w_])__|~~)(?=\S)(?P<inner>.+?)(?<=\S)(?P<close>(?P=open))(?![\w_])")
-_EMPHASIS = re.compile(r"(?P<open>(?<![\w*])\*|(?<![\w_])_)(?=[^\s*_])(?P<inner>.+?)(?<=[^\s*_])(?P<close>(?P=open))(?![\w*_])")
+# The body stops at the next tag of the same name, so an unclosed tag is read up to there only.
+_HTML_PAIR = re.compile(rf"(?P<open><(?P<tag>{_INLINE_TAGS})(?:\s[^<>]*+)?>)(?P<inner>(?:(?!</?(?P=tag)[\s>/]).)*?)(?P<close></(?P=tag)\s*+>)", re.DOTALL | re.IGNORECASE)
+#: Nested pairs are masked innermost first, one level per pass, up to this depth;
+#: markup nested deeper is left to the model as it is.
+_MAX_NESTING = 32
 _KEPT_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#0*3[489]|#0*6[02]|#x0*2[26]|#x0*3[ce]);", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 #: What models make of ``{12}``: spaces inside, Khmer or full-width digits and braces.
@@ -201,7 +195,7 @@ def mask(source: str, terms: Sequence[Term] = ()) -> Masked:
     if _PRIVATE.search(source):
         return Masked(source, source, work=source)  # cannot happen in real text; translate as is
     build = _Builder()
-    work = _OPAQUE.sub(lambda m: build.atom(_opaque_kind(m), m.group()), source)
+    work = _replace(source, ((found.start, found.end, build.atom(found.kind, source[found.start : found.end])) for found in opaque(source)))
     work = _mask_pairs(work, build)
     work = URL.sub(lambda m: build.atom("email" if "@" in m.group() and "://" not in m.group() else "url", m.group()), work)
     work = HTML_TAG.sub(lambda m: build.atom("html", m.group()), work)
@@ -223,9 +217,26 @@ def _in_reading_order(work: str, atoms: list[Atom]) -> tuple[str, tuple[Atom, ..
     return work, tuple(atoms[old] for old in order)
 
 
-def _opaque_kind(match: re.Match[str]) -> str:
-    kind = match.lastgroup or "code"
-    return "code" if kind in ("ticks", "codetag") else kind
+def _replace(text: str, replacements: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with the ``(start, end, new text)`` ranges, in order and not overlapping, replaced."""
+    pieces = []
+    last = 0
+    for start, end, new in replacements:
+        pieces.append(text[last:start])
+        pieces.append(new)
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _html_pairs(work: str) -> Iterator[tuple[PairFound, str]]:
+    for match in _HTML_PAIR.finditer(work):
+        kind = "link" if match.group("tag").lower() == "a" else "emphasis"
+        yield PairFound(match.start(), match.end("open"), match.start("close"), match.end()), kind
+
+
+def _markdown_pairs(syntax: PairSyntax) -> Callable[[str], Iterator[tuple[PairFound, str]]]:
+    return lambda work: ((found, "emphasis") for found in pairs(work, syntax))
 
 
 def _mask_pairs(work: str, build: _Builder) -> str:
@@ -233,20 +244,18 @@ def _mask_pairs(work: str, build: _Builder) -> str:
         start, end = build.pair("link", "[", "]" + match.group("dest"))
         return start + match.group("inner") + end
 
-    def element(match: re.Match[str]) -> str:
-        kind = "link" if match.group("tag").lower() == "a" else "emphasis"
-        start, end = build.pair(kind, match.group("open"), match.group("close"))
-        return start + match.group("inner") + end
-
-    def emphasis(match: re.Match[str]) -> str:
-        start, end = build.pair("emphasis", match.group("open"), match.group("close"))
-        return start + match.group("inner") + end
+    def replacement(text: str, found: PairFound, kind: str) -> tuple[int, int, str]:
+        start, end = build.pair(kind, text[found.start : found.inner_start], text[found.inner_end : found.end])
+        return found.start, found.end, start + text[found.inner_start : found.inner_end] + end
 
     work = _LINK.sub(link, work)
-    for pattern, replace in ((_HTML_PAIR, element), (_STRONG, emphasis), (_EMPHASIS, emphasis)):
+    for finder in (_html_pairs, _markdown_pairs(STRONG), _markdown_pairs(EMPHASIS)):
         # Innermost first: repeat until nothing changes (<b><i>x</i></b>, **a *b* c**).
-        while (new := pattern.sub(replace, work)) != work:
-            work = new
+        for _ in range(_MAX_NESTING):
+            found = list(finder(work))
+            if not found:
+                break
+            work = _replace(work, (replacement(work, pair, kind) for pair, kind in found))
     return work
 
 
