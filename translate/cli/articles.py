@@ -31,16 +31,17 @@ def extract(obj: Context, articles: tuple[Path, ...], to: str, **read: Any) -> N
     (edited sentences become fuzzy, removed ones obsolete).
     """
     from translate.api import extract as run_extract
+    from translate.errors import printable
 
     langs = parse_langs(to) if to.strip() else ()
     results = run_extract(articles, langs, workspace_from(obj, **read))
     for result in results:
         if result.error is None and not obj.quiet:
-            click.echo(f"{result.path}: {result.sentences} sentences -> {result.template}")
+            click.echo(printable(f"{result.path}: {result.sentences} sentences -> {result.template}"))
             for update in result.catalogs:
                 r = update.report
                 state = "updated" if update.written else "unchanged"
-                click.echo(f"  {update.path}: {state} (kept {r.kept}, fuzzy {r.fuzzy}, new {r.added}, obsolete {r.obsoleted})")
+                click.echo(printable(f"  {update.path}: {state} (kept {r.kept}, fuzzy {r.fuzzy}, new {r.added}, obsolete {r.obsoleted})"))
     report_errors([r.error for r in results if r.error is not None])
 
 
@@ -82,7 +83,7 @@ def publish(
     """Publish localized or bilingual articles from their catalogs."""
     from translate.api import publish as run_publish
     from translate.editions import Edition, EditionFormat
-    from translate.errors import TranslateError
+    from translate.errors import TranslateError, printable
     from translate.labels import read_label_overrides
     from translate.publish import PublishOptions, Untranslated
     from translate.rules import read_rules, read_switch
@@ -122,7 +123,7 @@ def publish(
             if result.error is not None:
                 errors.append(result.error)
             elif not obj.quiet:
-                click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated, {result.reviewed} reviewed)")
+                click.echo(printable(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated, {result.reviewed} reviewed)"))
     report_errors(errors)
 
 

@@ -30,7 +30,7 @@ LIQUID_INCLUDE_TAGS = ("include", "include_relative", "include_cached")
 _OPENERS = re.compile(r"\{\{[<%]?|\{%|\{:|\$\$")
 _CLOSERS = {"{{<": ">}}", "{{%": "%}}", "{{": "}}", "{%": "%}", "{:": "}", "$$": "$$"}
 _LIQUID_NAME = re.compile(r"\{%-?\s*(\w+)(?:\s+([^\s%]+))?")
-_SHORTCODE_NAME = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)")
+_SHORTCODE_NAME = re.compile(r"\{\{([<%])\s*+(/?)\s*+([\w./-]+)")
 _ATTRIBUTE = re.compile(
     r"""(?<![\w-])([A-Za-z_][\w-]*+)\s*+=\s*+"""
     r"""(?:"([^"\\]*+(?:\\.[^"\\]*+)*+)"|'([^'\\]*+(?:\\.[^'\\]*+)*+)'|`([^`]*+)`)""",
