@@ -58,13 +58,16 @@ _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _LIST_NUMBER = re.compile(r"\d{1,3}|[A-Za-z]")
 # What sentencex sees instead of the text, character for character: quotes and
 # brackets (which it pairs up and never splits between, so a quoted paragraph of
-# several sentences would stay in one piece) and whitespace other than " " and
-# "\n" (sentencex 1.0 panics on "A\u00a0.") become spaces; lone surrogates, which
-# cannot cross into Rust, become U+FFFD.
+# several sentences would stay in one piece; and it looks for the closer of
+# every unclosed opener to the end of the text, so a long run of them costs the
+# square of its length) and whitespace other than " " and "\n" (sentencex 1.0
+# panics on "A\u00a0.") become spaces; lone surrogates, which cannot cross
+# into Rust, become U+FFFD.
 _MASKED = re.compile(
-    "[\"“”«»()\\[\\]{}\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    "[\"“”«»„‚‛‹›《》「」『』〈〉＂（）｢｣()\\[\\]{}\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 )
-_SINGLE_QUOTE = re.compile(r"[‘’](?:(?<![^\W\d_][‘’])|(?![^\W\d_]))")  # not the apostrophe in "country’s"
+# Single quotes and backticks too, but not the apostrophe in "country’s" or "don't".
+_SINGLE_QUOTE = re.compile(r"[‘’'`](?:(?<![^\W\d_][‘’'`])|(?![^\W\d_]))")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 _TOKEN_LOOKBACK = 40

@@ -42,8 +42,11 @@ if TYPE_CHECKING:
 #: Version of the masking rules: part of the machine-output signature.
 VERSION = "1"
 
-#: Working characters: one per atom, two per pair (Unicode plane-15 private use).
+#: Working characters: one per atom, two per pair (Unicode plane-15 private use):
+#: atoms from the bottom of the plane, then the markers of placed pairs, pairs from the top.
 _BASE = 0xF0000
+_MAX_ATOMS = 0x7000
+_MAX_PAIRS = 0x1000
 _PRIVATE = re.compile("[\U000f0000-\U000ffffd]")
 
 _LINK = re.compile(
@@ -52,6 +55,10 @@ _LINK = re.compile(
 _INLINE_TAGS = "a|abbr|b|bdi|bdo|cite|del|dfn|em|i|ins|mark|q|s|small|span|strong|sub|sup|time|u"
 # The body stops at the next tag of the same name, so an unclosed tag is read up to there only.
 _HTML_PAIR = re.compile(rf"(?P<open><(?P<tag>{_INLINE_TAGS})(?:\s[^<>]*+)?>)(?P<inner>(?:(?!</?(?P=tag)[\s>/]).)*?)(?P<close></(?P=tag)\s*+>)", re.DOTALL | re.IGNORECASE)
+#: A placeholder as :func:`restore` writes every form of it the model made.
+_CANONICAL_PLACEHOLDER = re.compile(r"\{(\d+)\}")
+#: Links and emphasis are placed by finding their text in the translation, up to this many in a sentence.
+_MAX_PLACED = 100
 #: Nested pairs are masked innermost first, one level per pass, up to this depth;
 #: markup nested deeper is left to the model as it is.
 _MAX_NESTING = 32
@@ -151,6 +158,10 @@ def _placed_marker(pair_index: int) -> str:
     return chr(_BASE + 0x7000 + pair_index)
 
 
+class _TooMuchMarkup(Exception):
+    """More atoms or pairs than the working characters can number."""
+
+
 class _Builder:
     """Collects atoms and pairs while the sentence is rewritten into its working form."""
 
@@ -161,11 +172,15 @@ class _Builder:
         self.top = 0xFFFFD
 
     def atom(self, kind: str, source: str, restore: str | None = None) -> str:
+        if len(self.atoms) >= _MAX_ATOMS:
+            raise _TooMuchMarkup
         self.atoms.append(Atom(kind, source, source if restore is None else restore))
         return _atom_char(len(self.atoms) - 1)
 
     def pair(self, kind: str, open_: str, close: str) -> tuple[str, str]:
         # Markup may hold atoms found earlier (a Liquid tag in a link's URL): they belong to the markup.
+        if len(self.pairs) >= _MAX_PAIRS:
+            raise _TooMuchMarkup
         self.pairs.append(Pair(kind, self.source_of(open_), self.source_of(close)))
         index = len(self.pairs) - 1
         return chr(self.top - 2 * index), chr(self.top - 2 * index - 1)
@@ -194,6 +209,13 @@ def mask(source: str, terms: Sequence[Term] = ()) -> Masked:
     """
     if _PRIVATE.search(source):
         return Masked(source, source, work=source)  # cannot happen in real text; translate as is
+    try:
+        return _mask(source, terms)
+    except _TooMuchMarkup:
+        return Masked(source, source, work=source)  # thousands of pieces of markup: not a sentence; translate as is
+
+
+def _mask(source: str, terms: Sequence[Term]) -> Masked:
     build = _Builder()
     work = _replace(source, ((found.start, found.end, build.atom(found.kind, source[found.start : found.end])) for found in opaque(source)))
     work = _mask_pairs(work, build)
@@ -354,9 +376,9 @@ def restore(masked: Masked, output: str) -> Restored:
     # Links and emphasis whose text the translation kept verbatim: place them there.
     placed: dict[str, str] = {}
     consumed: set[str] = set()  # atoms inside placed pairs: restored with them
-    for index, start, end in _top_level_pairs(masked.work):
+    for number, (index, start, end) in enumerate(_top_level_pairs(masked.work)):
         inner = _model_text(masked.work[start + 1 : end - 1])
-        if re.search(r"\w|\{", inner) and text.count(inner) == 1:
+        if number < _MAX_PLACED and re.search(r"\w|\{", inner) and text.count(inner) == 1:
             marker = _placed_marker(index)
             text = text.replace(inner, marker)
             placed[marker] = _expand(masked, masked.work[start:end])
@@ -365,18 +387,12 @@ def restore(masked: Masked, output: str) -> Restored:
             issues.append(Issue.MARKUP_NOT_PLACED)
             to_restore.append(f"{masked.pairs[index].kind}: {_expand(masked, masked.work[start:end], as_written=True)}")
     # Atoms: exactly one placeholder each.
+    text, counts = _put_atoms_back(masked, text)
     for number, atom in enumerate(masked.atoms, start=1):
-        placeholder = "{" + str(number) + "}"
-        occurrences = text.count(placeholder)
-        if occurrences == 0:
-            if _atom_char(number - 1) not in consumed:
-                issues.append(Issue.PLACEHOLDER)
-                to_restore.append(f"{atom.kind}: {atom.source}")
-            continue
-        first = text.index(placeholder) + len(placeholder)
-        text = text[:first] + re.sub(r" ?" + re.escape(placeholder), "", text[first:])
-        text = text.replace(placeholder, atom.restore, 1)
-        if occurrences > 1:
+        if counts.get(number, 0) == 0 and _atom_char(number - 1) not in consumed:
+            issues.append(Issue.PLACEHOLDER)
+            to_restore.append(f"{atom.kind}: {atom.source}")
+        elif counts.get(number, 0) > 1:
             issues.append(Issue.PLACEHOLDER)
     if _OUTPUT_PLACEHOLDER.search(text) and not _OUTPUT_PLACEHOLDER.search(masked.source):
         text = re.sub(" ?" + _OUTPUT_PLACEHOLDER.pattern, "", text)  # placeholders the model invented
@@ -387,6 +403,33 @@ def restore(masked: Masked, output: str) -> Restored:
         text = _wrap(text, masked.pairs[index], trailing)
     text = re.sub(r"  +", " ", text) if "  " not in masked.source else text
     return Restored(text, tuple(dict.fromkeys(issues)), tuple(to_restore))
+
+
+def _put_atoms_back(masked: Masked, text: str) -> tuple[str, dict[int, int]]:
+    """Each atom's first placeholder replaced by the atom, the others (and a space before each) removed.
+
+    One pass over the text, so text put back is never read again as a
+    placeholder. Returns the text and how often each atom's placeholder was there.
+    """
+    counts: dict[int, int] = {}
+    first_end: dict[int, int] = {}
+    pieces = []
+    last = 0
+    for match in _CANONICAL_PLACEHOLDER.finditer(text):
+        number = int(match.group(1))
+        if not 1 <= number <= len(masked.atoms):
+            continue
+        counts[number] = counts.get(number, 0) + 1
+        start = match.start()
+        if number not in first_end:
+            first_end[number] = match.end()
+            pieces += [text[last:start], masked.atoms[number - 1].restore]
+        else:
+            space_before = start > last and start - 1 >= first_end[number] and text[start - 1] == " "
+            pieces.append(text[last : start - 1 if space_before else start])
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces), counts
 
 
 def _wrap(text: str, pair: Pair, trailing: str) -> str:
