@@ -48,6 +48,7 @@ _BASE = 0xF0000
 _MAX_ATOMS = 0x7000
 _MAX_PAIRS = 0x1000
 _PRIVATE = re.compile("[\U000f0000-\U000ffffd]")
+_ATOM = re.compile("[\U000f0000-\U000f7fff]")
 
 _LINK = re.compile(
     r"\[(?P<inner>[^\[\]]*+)\](?P<dest>\((?:<[^<>]*+>|[^()\s]*+(?:\([^()\s]*+\)[^()\s]*+)*+)(?:\s++(?:\"[^\"]*+\"|'[^']*+'|\([^()]*+\)))?\)|\[[^\[\]]++\])"
@@ -61,7 +62,7 @@ _CANONICAL_PLACEHOLDER = re.compile(r"\{(\d+)\}")
 _MAX_PLACED = 100
 #: Nested pairs are masked innermost first, one level per pass, up to this depth;
 #: markup nested deeper is left to the model as it is.
-_MAX_NESTING = 32
+_MAX_NESTING = 4
 _KEPT_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#0*3[489]|#0*6[02]|#x0*2[26]|#x0*3[ce]);", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 #: What models make of ``{12}``: spaces inside, Khmer or full-width digits and braces.
@@ -187,7 +188,7 @@ class _Builder:
 
     def source_of(self, text: str) -> str:
         """``text`` with the atom characters in it replaced by their source."""
-        return "".join(self.atoms[ord(c) - _BASE].source if _PRIVATE.match(c) and _is_atom(c) else c for c in text)
+        return _ATOM.sub(lambda m: self.atoms[ord(m.group()) - _BASE].source, text)
 
 
 def _pair_index(char: str) -> tuple[int, bool]:
@@ -233,9 +234,9 @@ def _mask(source: str, terms: Sequence[Term]) -> Masked:
 
 def _in_reading_order(work: str, atoms: list[Atom]) -> tuple[str, tuple[Atom, ...]]:
     """Renumber atoms in the order they appear, so the model sees ``{1}``, ``{2}``, ``{3}`` …"""
-    order = [ord(c) - _BASE for c in work if _PRIVATE.match(c) and _is_atom(c)]
+    order = [ord(c) - _BASE for c in _ATOM.findall(work)]
     renumber = {old: new for new, old in enumerate(order)}
-    work = "".join(_atom_char(renumber[ord(c) - _BASE]) if _PRIVATE.match(c) and _is_atom(c) else c for c in work)
+    work = _ATOM.sub(lambda m: _atom_char(renumber[ord(m.group()) - _BASE]), work)
     return work, tuple(atoms[old] for old in order)
 
 
@@ -316,30 +317,22 @@ def _unwrap(work: str) -> tuple[str, tuple[tuple[int, str], ...]]:
 
 def _model_text(work: str) -> str:
     """The working form as the model sees it: atoms as ``{n}``, pair markers removed."""
-    out = []
-    for char in work:
-        if _PRIVATE.match(char):
-            if _is_atom(char):
-                out.append("{" + str(ord(char) - _BASE + 1) + "}")
-        else:
-            out.append(char)
-    return "".join(out)
+    return _PRIVATE.sub(lambda m: "{" + str(ord(m.group()) - _BASE + 1) + "}" if _is_atom(m.group()) else "", work)
 
 
 def _expand(masked: Masked, text: str, *, as_written: bool = False) -> str:
     """Working characters replaced by what they stand for: in a translation, or (``as_written``) in the English."""
-    out = []
-    for char in text:
-        if not _PRIVATE.match(char):
-            out.append(char)
-        elif _is_atom(char):
+
+    def expand(match: re.Match[str]) -> str:
+        char = match.group()
+        if _is_atom(char):
             atom = masked.atoms[ord(char) - _BASE]
-            out.append(atom.source if as_written else atom.restore)
-        else:
-            index, is_open = _pair_index(char)
-            pair = masked.pairs[index]
-            out.append(pair.open if is_open else pair.close)
-    return "".join(out)
+            return atom.source if as_written else atom.restore
+        index, is_open = _pair_index(char)
+        pair = masked.pairs[index]
+        return pair.open if is_open else pair.close
+
+    return _PRIVATE.sub(expand, text)
 
 
 def _top_level_pairs(work: str) -> list[tuple[int, int, int]]:
