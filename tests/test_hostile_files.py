@@ -126,7 +126,8 @@ def test_references_escape_what_a_reference_line_cannot_hold(workdir: Path) -> N
 @pytest.mark.parametrize("name", [".md", "..md", ".draft.md"])
 def test_a_name_starting_with_a_dot_has_no_slug(workdir: Path, name: str) -> None:
     (workdir / name).write_text("# Title\n\n" + BODY, encoding="utf-8")
-    for command in (["extract", name, "--to", "km"], ["extract", name, "--format", "markdown", "--to", "km"], ["publish", name, "--to", "km"]):
+    commands = (["extract", name, "--to", "km"], ["extract", name, "--format", "markdown", "--to", "km"], ["publish", name, "--to", "km"], ["check", name])
+    for command in commands:
         result = run(*command)
         assert result.exit_code == 1
         one_error(result.output, f"{name}: has nothing before its first dot to name its catalogs", "rename it, e.g. to story.md")

@@ -7,10 +7,9 @@ every problem at once. The command line is a thin layer over these.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -368,7 +367,7 @@ def machine_translate(
         )
     if not unnamed:
         return run
-    return dataclasses.replace(run, results=(*unnamed, *run.results), errors=(*(r.error for r in unnamed if r.error), *run.errors))
+    return replace(run, results=(*unnamed, *run.results), errors=(*(r.error for r in unnamed if r.error), *run.errors))
 
 
 def find_terms_in(
