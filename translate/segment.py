@@ -66,8 +66,11 @@ _LIST_NUMBER = re.compile(r"\d{1,3}|[A-Za-z]")
 _MASKED = re.compile(
     "[\"“”«»„‚‛‹›《》「」『』〈〉＂（）｢｣()\\[\\]{}\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 )
-# Single quotes and backticks too, but not the apostrophe in "country’s" or "don't".
+# Single quotes and backticks too, but not the apostrophe in "country’s" or "don't";
+# and the openers of HTML comments and processing instructions, whose end sentencex
+# also looks for from each of them.
 _SINGLE_QUOTE = re.compile(r"[‘’'`](?:(?<![^\W\d_][‘’'`])|(?![^\W\d_]))")
+_HTML_OPENER = re.compile(r"<!--|<\?")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 _TOKEN_LOOKBACK = 40
@@ -214,6 +217,8 @@ def _library_cuts(text: str) -> set[int] | None:
 def _mask(text: str) -> str:
     """What sentencex sees instead of `text`: the same length, so offsets hold."""
     masked = _SINGLE_QUOTE.sub(" ", _MASKED.sub(" ", text))
+    if "<" in masked:
+        masked = _HTML_OPENER.sub(lambda match: " " * len(match.group()), masked)
     return _SURROGATE.sub("\ufffd", masked) if _SURROGATE.search(masked) else masked
 
 
