@@ -732,3 +732,23 @@ def test_errors_anywhere_in_front_matter_are_found(source: str, line: int, words
     with pytest.raises(InputError) as raised:
         parse_text(source)
     assert words in raised.value.message and raised.value.line == line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("title: T\ndate: 2026-11-26\n", __import__("datetime").date(2026, 11, 26)),
+        ("date: 2026-11-26 09:30:00\n", __import__("datetime").datetime(2026, 11, 26, 9, 30)),
+        ('date: "26 November"\n', "26 November"),
+        ("other: 1\n", None),
+        ("date: [2026]\n", None),
+        ("date: [unclosed\n", None),
+        ("- a list\n", None),
+        ("", None),
+    ],
+    ids=["date", "datetime", "string", "missing", "not-a-scalar", "invalid", "not-a-mapping", "empty"],
+)
+def test_top_level_scalar(text: str, expected: object) -> None:
+    from translate.formats.frontmatter import top_level_scalar
+
+    assert top_level_scalar(text, "date") == expected

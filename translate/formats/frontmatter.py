@@ -142,6 +142,22 @@ def _read_yaml(inside: _Text, line_count: int, options: ReadOptions, path: str) 
     return FrontMatter(tuple(blocks), marker, line_count, "title" in keys)
 
 
+def top_level_scalar(text: str, key: str) -> object:
+    """The value of a top-level scalar of YAML ``text`` (a date, a number, a string); ``None`` when there is none.
+
+    Only that value is built, so a front matter of megabytes costs one pass
+    of the parser, and text that is not valid YAML gives ``None``.
+    """
+    try:
+        entries = _top_level(_Text(text, 0, 1, len(text)), "", frozenset({key}))
+    except InputError:
+        return None
+    node = next((node for name, node in entries or () if name == key), None)
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    return yaml.constructor.SafeConstructor().construct_object(node)
+
+
 def _events(inside: _Text, path: str) -> Iterator[yaml.Event]:
     """YAML parse events of the front matter, refusing aliases and deep nesting."""
     try:
