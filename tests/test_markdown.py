@@ -701,3 +701,67 @@ def test_toml_language_goes_before_the_first_table() -> None:
     parsed = parse_text(source)
     rendered = render(source, parsed.blocks, lambda block: None, marker=parsed.marker, lang="km")
     assert front_matter(rendered) == {"title": "T", "lang": "km", "params": {"subtitle": "S"}}
+
+
+def _composed_values(source: str, keys: tuple[str, ...]) -> list[tuple[str, str, str]]:
+    """(key, value, source text) of the translatable string values, found by composing the whole YAML tree."""
+    inside = source.split("---\n", 2)[1]
+    offset = len("---\n")
+    found = []
+    for key_node, value_node in yaml.compose(inside, Loader=yaml.SafeLoader).value:
+        if key_node.value not in keys:
+            continue
+        items = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for item in items:
+            if isinstance(item, yaml.ScalarNode) and item.tag == "tag:yaml.org,2002:str":
+                token = inside[item.start_mark.index : item.end_mark.index].rstrip()
+                found.append((key_node.value, item.value, source[offset + item.start_mark.index :][: len(token)]))
+    return found
+
+
+def test_large_front_matter_reads_the_values_of_its_keys() -> None:
+    filler = [f"key{index}: value {index}, with words\nlist{index}: [a, {{b: c}}]" for index in range(5000)]
+    wanted = (
+        'title: "The \\"title\\" 🎉"\nlang: en\nsummary: [Plain one, \'Quoted: two\', 42, {nested: map}, [deep]]\n'
+        "description: |\n  Literal block,\n  two lines.\ncaption: 2026-11-26\nsubtitle: ~\n? [complex, key]\n: value\n"
+    )
+    source = "---\n" + "\n".join(filler[:2500]) + "\n" + wanted + "\n".join(filler[2500:]) + "\n---\n\nBody.\n"
+    parsed = parse_text(source)
+    blocks = [(b.context, b.text, source[b.pieces[0].start : b.pieces[0].end]) for b in parsed.blocks if b.kind is BlockKind.FRONT_MATTER]
+    assert blocks == _composed_values(source, ReadOptions().front_matter_keys)
+    assert [text for _, text, _ in blocks] == ['The "title" 🎉', "Plain one", "Quoted: two", "Literal block,\ntwo lines.\n"]
+    assert parsed.marker is not None and source[parsed.marker.span.start : parsed.marker.span.end] == "en"
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "words"),
+    [
+        pytest.param("---\ntitle: a\n--- b\n---\n", 3, "more than one document", id="two-documents"),
+        pytest.param("---\n? [a, *x]\n: b\n---\n", 2, "aliases", id="alias-in-skipped-key"),
+        pytest.param("---\nother: {a: [b, c}\n---\n", 2, "not valid YAML", id="error-in-skipped-value"),
+    ],
+)
+def test_errors_anywhere_in_front_matter_are_found(source: str, line: int, words: str) -> None:
+    with pytest.raises(InputError) as raised:
+        parse_text(source)
+    assert words in raised.value.message and raised.value.line == line
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("title: T\ndate: 2026-11-26\n", __import__("datetime").date(2026, 11, 26)),
+        ("date: 2026-11-26 09:30:00\n", __import__("datetime").datetime(2026, 11, 26, 9, 30)),
+        ('date: "26 November"\n', "26 November"),
+        ("other: 1\n", None),
+        ("date: [2026]\n", None),
+        ("date: [unclosed\n", None),
+        ("- a list\n", None),
+        ("", None),
+    ],
+    ids=["date", "datetime", "string", "missing", "not-a-scalar", "invalid", "not-a-mapping", "empty"],
+)
+def test_top_level_scalar(text: str, expected: object) -> None:
+    from translate.formats.frontmatter import top_level_scalar
+
+    assert top_level_scalar(text, "date") == expected

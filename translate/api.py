@@ -7,6 +7,7 @@ every problem at once. The command line is a thin layer over these.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -24,7 +25,7 @@ from translate.catalog.owner import catalog_root, check_owner, claim, owner
 from translate.catalog.paths import catalog_path, find_catalogs, template_path
 from translate.catalog.stats import CatalogStats, catalog_stats
 from translate.catalog.provenance import Records, read_records
-from translate.catalog.store import read_catalog, render_catalog, write_atomic
+from translate.catalog.store import read_catalog, render_catalog, snapshot, write_atomic
 from translate.catalog.template import build_template, same_entries
 from translate.catalog.tracked import update_tracked
 from translate.config import ReadOptions
@@ -49,6 +50,8 @@ from translate.mt.setup import MTSettings, choose_backend, llm_for, load_engine,
 from translate.publish import PublishOptions, Withheld, localize, translate_blocks
 from translate.rules import PublishRules, check_rules
 from translate.terms import TermUse, collect_terms
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -168,13 +171,21 @@ class StatusRow:
 def _updated_template(article: Article, locales: Path, now: datetime, base: Path | None) -> tuple[polib.POFile, Path]:
     """Build the article's template; rewrite the file only when its entries or its article changed.
 
+    The template is made from the article alone, so one that cannot be read
+    (a bad hand edit, a merge conflict) is written again, with a warning.
+
     Raises:
         OwnershipError: the template belongs to another article.
     """
     path = template_path(locales, article.slug)
     pot = build_template(article, created=now, base=base if base is not None else catalog_root(locales))
     claim(pot, article.path, locales)
-    old, seen = read_catalog(path)
+    try:
+        old, seen = read_catalog(path)
+    except CatalogError as error:
+        where = f"{error.path}:{error.line}" if error.line is not None else str(error.path)
+        log.warning("%s: %s; the template is made again from the article", where, error.message)
+        old, seen = None, snapshot(path)
     check_owner(old, path, article.path, locales)
     if old is not None and same_entries(old, pot) and owner(old) == owner(pot):
         return old, path

@@ -17,8 +17,41 @@ from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
+from translate.errors import InputError
+from translate.patterns import BLANK
 
+#: What a catalog name cannot hold: control characters, line and paragraph
+#: separators, and the lone surrogates that stand for bytes that are not UTF-8.
+#: What a catalog name may not hold: line breaks, control characters, bytes that are not UTF-8.
+UNNAMEABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def article_slug(path: Path) -> str:
+    """An article's catalog name: its file name before the first dot (``a/story.en.md`` -> ``story``).
+
+    Raises:
+        InputError: the name starts with a dot (``.md``, ``..md``, ``.draft.md``),
+            so nothing names the article's catalogs, or the slug holds a line
+            break, a control character or bytes that are not UTF-8, which
+            catalog headers and ``#:`` lines cannot hold.
+    """
+    slug = path.name.split(".", 1)[0]
+    if not slug:
+        raise InputError(
+            "has nothing before its first dot to name its catalogs",
+            path=path,
+            hint="rename it, e.g. to story.md: the file name before the first dot names the article's catalogs",
+        )
+    odd = UNNAMEABLE.search(slug)
+    if odd is not None:
+        what = "a byte that is not UTF-8" if "\ud800" <= odd.group() <= "\udfff" else "a line break or control character"
+        raise InputError(
+            f"has {what} in its name, which cannot name its catalogs",
+            path=path,
+            hint="rename it: catalog file names and headers take printable UTF-8 text",
+        )
+    return slug
 
 
 def normalize_space(text: str) -> str:
@@ -217,12 +250,13 @@ class Article:
         path: the file it was read from.
         format: the reader that parsed it (``text``, ``markdown``, ``html``).
         source: the decoded text with line ends normalised to ``"\\n"`` when
-            the file used CRLF throughout.
+            the file used CRLF or CR throughout.
         blocks: translatable blocks in source order.
         marker: where the language is stated, if the format has a place for it.
         encoding: the file's encoding, used again when publishing.
         bom: whether the file started with a byte-order mark.
-        newline: ``"\\r\\n"`` when the file used CRLF throughout, else ``"\\n"``.
+        newline: ``"\\r\\n"`` when the file used CRLF throughout, ``"\\r"`` when it
+            used CR alone throughout (old Mac files), else ``"\\n"``.
         catalog: the catalog name chosen for it when its file name alone does not
             name it (see :mod:`translate.catalog.names`); ``None``: the file name.
     """
@@ -240,9 +274,9 @@ class Article:
     @property
     def slug(self) -> str:
         """The article's catalog name: its file name without language and extension
-        (``a/story.en.md`` -> ``story``) unless :attr:`catalog` says otherwise
-        (``post/angkor/index.md`` -> ``post-angkor``)."""
-        return self.catalog or self.path.name.split(".", 1)[0]
+        (``a/story.en.md`` -> ``story``, see :func:`article_slug`) unless :attr:`catalog`
+        says otherwise (``post/angkor/index.md`` -> ``post-angkor``)."""
+        return self.catalog or article_slug(self.path)
 
     @cached_property
     def line_starts(self) -> tuple[int, ...]:
@@ -259,12 +293,16 @@ class Article:
         return bisect.bisect_right(self.line_starts, offset)
 
     def segments(self) -> Iterator[Segment]:
-        """The article's sentences in source order (dates of bylines are not sentences)."""
+        """The article's sentences in source order.
+
+        Dates of bylines are not sentences, nor is text that shows nothing
+        (white space, zero-width and format characters only).
+        """
         for index, block in enumerate(self.blocks):
             if block.kind is BlockKind.DATE:
                 continue
             for span in block.sentences:
                 msgid = normalize_space(block.text[span.start : span.end])
-                if msgid:
+                if not BLANK.fullmatch(msgid):
                     line = self.line_of(block.source_offset(span.start))
                     yield Segment(msgid=msgid, block=index, span=span, line=line)

@@ -47,8 +47,12 @@ _WRAPPING_START = re.compile(r"<([A-Za-z][\w-]*)\b[^<>]*>\s*$")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.*\S)\1")
 _TAG = re.compile(r"<[^<>]*>|&[#\w]+;")
 _BYLINE_MAX = 160
-_TIME_ELEMENT = re.compile(r"<time\b[^<>]*?\bdatetime\s*=\s*(['\"]?)([^'\"<>\s]+)\1[^<>]*>\s*([^<>]*?)\s*</time\s*>", re.IGNORECASE)
-_TIME_BEFORE = re.compile(r"<time\b[^<>]*?\bdatetime\s*=\s*(['\"]?)([^'\"<>\s]+)\1[^<>]*>\s*$", re.IGNORECASE)
+# A <time> start tag with a datetime attribute; the lookahead makes sure the tag
+# ends before anything else is tried, so an unclosed one is read once.
+_TIME_TAG = r"<time\b(?=[^<>]*+>)[^<>]*?\bdatetime\s*+=\s*+(['\"]?)([^'\"<>\s]++)\1[^<>]*+>"
+#: ... and its text (white space around it left out) and end tag.
+_TIME_ELEMENT = re.compile(_TIME_TAG + r"\s*+((?:\s*+[^<>\s]++)*+)\s*+</time\s*+>", re.IGNORECASE)
+_TIME_BEFORE = re.compile(_TIME_TAG + r"\s*+$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

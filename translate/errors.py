@@ -7,7 +7,17 @@ line: ``path:line: message (hint)``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
+
+#: Characters that would break the one-line form of a message: control
+#: characters, line separators and lone surrogates (bytes of a file name that are not UTF-8).
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with line breaks, control characters and undecodable bytes written as escapes (``\\n``, ``\\xe9``)."""
+    return _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1].replace("\\udc", "\\x"), text)
 
 
 class TranslateError(Exception):
@@ -34,7 +44,7 @@ class TranslateError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            where = self.path + (f":{self.line}" if self.line is not None else "") + ": "
+            where = printable(self.path) + (f":{self.line}" if self.line is not None else "") + ": "
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}{self.message}{hint}"
 

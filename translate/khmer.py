@@ -40,6 +40,7 @@ from enum import IntEnum
 from typing import Any
 
 from translate.errors import ConfigError
+from translate.patterns import EMAIL, TEMPLATE_TAG
 
 ZWSP = "\u200b"
 KHAN = "\u17d4"  # ។ ends a sentence
@@ -141,7 +142,9 @@ _SPACE_BETWEEN_KHMER = re.compile(f"(?<={_KHMER})[ \u00a0]+(?={_KHMER})")
 #: A Latin full stop ending Khmer text (after a Khmer letter, before closing quotes and brackets).
 _FINAL_STOP = re.compile(f"({_KHMER}[\"'”’»)\\]]*)\\s*\\.(?=[\"'”’»)\\]]*\\s*$)")
 #: Text never rewritten: URLs, e-mails, markup, template tags.
-_PROTECTED = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\{\{.*?\}\}|\{%.*?%\}|<[^<>]+>|`[^`]*`|\]\([^)]*\)", re.DOTALL)
+_PROTECTED = re.compile(
+    rf"(?:https?://|www\.)\S++|{EMAIL}|{TEMPLATE_TAG.pattern}|<[^<>]++>|`[^`]*+`|\]\((?:[^)\]]|\](?!\())*+\)"
+)
 _ASCII_NUMBER = re.compile(r"(?<![A-Za-z0-9_./:@-])\d+(?:[.,]\d+)*(?![A-Za-z0-9_/@-])")
 _TO_KHMER_DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import os
+import stat
 from pathlib import Path
 from typing import Protocol
 
-from translate.article import Article, Block, Parsed
+from translate.article import Article, Block, Parsed, article_slug
 from translate.config import ReadOptions
 from translate.errors import InputError
 from translate.textfile import decode
@@ -24,6 +26,13 @@ FORMATS_BY_EXTENSION = {
     ".xhtml": "html",
 }
 FORMATS = ("text", "markdown", "html")
+_SPECIAL_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
 
 class Reader(Protocol):
@@ -50,6 +59,46 @@ def reader(fmt: str) -> Reader:
     module = importlib.import_module(f"translate.formats.{fmt}")
     parse: Reader = module.parse
     return parse
+
+
+def _kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, for messages; ``None`` for a regular file."""
+    for test, kind in _SPECIAL_FILES:
+        if test(mode):
+            return kind
+    return None if stat.S_ISREG(mode) else "not a file"
+
+
+def read_article_bytes(path: Path) -> bytes:
+    """The bytes of an article file.
+
+    Only regular files (or links to them) are read: a named pipe would block
+    the command until something writes to it, and a device such as
+    ``/dev/zero`` never ends. The file is checked before it is opened, opened
+    without blocking, and checked again on the open descriptor.
+
+    Raises:
+        InputError: the file is missing, a folder, not a regular file, or cannot be read.
+    """
+    try:
+        kind = _kind(path.stat().st_mode)
+        if kind is None:
+            fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+            with os.fdopen(fd, "rb") as handle:
+                kind = _kind(os.fstat(handle.fileno()).st_mode)
+                if kind is None:
+                    return handle.read()
+    except FileNotFoundError as error:
+        raise InputError("no such file", path=path, hint="check the path") from error
+    except OSError as error:
+        raise InputError(f"cannot be read: {error.strerror}", path=path) from error
+    if kind == "a folder":
+        raise InputError("is a folder, not an article", path=path, hint="pass article files, e.g. articles/*.md")
+    raise InputError(
+        f"is not a regular file ({kind})",
+        path=path,
+        hint="pass the article file itself: named pipes, devices and sockets are not read",
+    )
 
 
 def segment_blocks(blocks: tuple[Block, ...]) -> tuple[Block, ...]:
@@ -80,17 +129,10 @@ def load_article(path: str | Path, options: ReadOptions | None = None, fmt: str 
         InputError: the file cannot be read, decoded or parsed.
     """
     path = Path(path)
+    article_slug(path)
     options = options or ReadOptions()
     fmt = fmt or detect_format(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError as error:
-        raise InputError("no such file", path=path, hint="check the path") from error
-    except IsADirectoryError as error:
-        raise InputError("is a folder, not an article", path=path, hint="pass article files, e.g. articles/*.md") from error
-    except OSError as error:
-        raise InputError(f"cannot be read: {error.strerror}", path=path) from error
-    decoded = decode(data, path, options.encoding)
+    decoded = decode(read_article_bytes(path), path, options.encoding)
     parsed = reader(fmt)(decoded.text, options, str(path))
     return Article(
         path=path,

@@ -99,18 +99,14 @@ def article_date(article: Article) -> date | None:
 
 def front_matter_date(article: Article) -> date | None:
     """The ``date`` of a Markdown article's YAML front matter, if it has a readable one."""
-    import yaml
+    from translate.formats.frontmatter import top_level_scalar
 
     if article.format != "markdown" or not article.source.startswith("---\n"):
         return None
     end = article.source.find("\n---", 3)
     if end == -1:
         return None
-    try:
-        data = yaml.safe_load(article.source[4:end])
-    except yaml.YAMLError:
-        return None
-    value = data.get("date") if isinstance(data, dict) else None
+    value = top_level_scalar(article.source[4:end], "date")
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

@@ -54,23 +54,26 @@ _SPACE = re.compile(r"\s*+")
 _CONTINUING = frozenset(",;:" + _TERMINALS + "”’»)]}")  # never open a sentence
 _BLANK_LINE = re.compile(r"\n[^\S\n]*+\n")
 _LETTERS = re.compile(r"[^\W\d_]++")
-_CAMEL = re.compile(r"[a-z]++[A-Z]")
+_CAMEL = re.compile(r"(?<![a-z])[a-z]++[A-Z]")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]")
 _LIST_NUMBER = re.compile(r"\d{1,3}|[A-Za-z]")
 # What sentencex sees instead of the text, character for character: quotes and
 # brackets (which it pairs up and never splits between, so a quoted paragraph of
-# several sentences would stay in one piece) and whitespace other than " " and
-# "\n" (sentencex 1.0 panics on "A\u00a0.") become spaces; lone surrogates, which
-# cannot cross into Rust, become U+FFFD.
+# several sentences would stay in one piece; and it looks for the closer of
+# every unclosed opener to the end of the text, so a long run of them costs the
+# square of its length) and whitespace other than " " and "\n" (sentencex 1.0
+# panics on "A\u00a0.") become spaces; lone surrogates, which cannot cross
+# into Rust, become U+FFFD.
 _MASKED = re.compile(
-    "[\"“”«»()\\[\\]{}\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+    "[\"“”«»„‚‛‹›《》「」『』〈〉＂（）｢｣()\\[\\]{}\t\x0b\x0c\r\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
 )
-# Single quotes, curly or straight, except an apostrophe between letters
-# ("country’s", "don't"): sentencex would pair a decade's apostrophe ("the
-# '90s") with a plural possessive ("clients' ") as quotes and never split
-# between them.
-_SINGLE_QUOTE = re.compile(r"[‘’']")
-_APOSTROPHE_INSIDE = re.compile(r"(?<=[^\W\d_])[‘’'](?=[^\W\d_])")
+# Single quotes, curly or straight, and backticks, except an apostrophe between
+# letters ("country’s", "don't"): sentencex would pair a decade's apostrophe
+# ("the '90s") with a plural possessive ("clients' ") as quotes and never split
+# between them. Also the openers of HTML comments and processing instructions,
+# whose end sentencex looks for from each of them.
+_SINGLE_QUOTE = re.compile(r"[‘’'`](?:(?<![^\W\d_][‘’'`])|(?![^\W\d_]))")
+_HTML_OPENER = re.compile(r"<!--|<\?")
 _TAG = re.compile(r"</?[A-Za-z][^<>]{0,500}>")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -237,8 +240,8 @@ def _mask(text: str) -> str:
     masked = _MASKED.sub(" ", text)
     if "<" in masked:  # tags are not words: <a href="/x">J. K. Rowling</a>
         masked = _TAG.sub(lambda m: " " * len(m.group()), masked)
-    kept = {m.start() for m in _APOSTROPHE_INSIDE.finditer(masked)}
-    masked = _SINGLE_QUOTE.sub(lambda m: m.group() if m.start() in kept else " ", masked)
+        masked = _HTML_OPENER.sub(lambda match: " " * len(match.group()), masked)
+    masked = _SINGLE_QUOTE.sub(" ", masked)
     return _SURROGATE.sub("\ufffd", masked) if _SURROGATE.search(masked) else masked
 
 

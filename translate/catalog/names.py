@@ -32,8 +32,9 @@ import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path, PurePosixPath
 
-from translate.catalog.owner import FIELD, article_key, catalog_root
+from translate.catalog.owner import FIELD, article_key, catalog_root, key_path
 from translate.catalog.paths import template_path
+from translate.article import UNNAMEABLE, article_slug
 from translate.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -99,7 +100,7 @@ def recorded_article(pot: Path) -> str | None:
 
 def _claimed_by_other(recorded: str | None, key: str, root: Path) -> bool:
     """Whether a template belongs to another article that still exists."""
-    return recorded is not None and recorded != key and (root / recorded).exists()
+    return recorded is not None and recorded != key and key_path(root, recorded).exists()
 
 
 def catalog_name(path: Path, locales: Path, *, shared: bool = False) -> str:
@@ -126,6 +127,17 @@ def catalog_name(path: Path, locales: Path, *, shared: bool = False) -> str:
     return short
 
 
+def unnameable_name(name: str, path: Path) -> InputError | None:
+    """An error when a name made from folders holds what catalog files and headers cannot (a line break, a control character)."""
+    if UNNAMEABLE.search(name) is None:
+        return None
+    return InputError(
+        f"is in a folder whose name cannot name its catalogs ({name!r})",
+        path=path,
+        hint="rename the folder: catalog file names and headers take printable UTF-8 text",
+    )
+
+
 def catalog_names(paths: Sequence[Path], locales: Path, decided: Mapping[Path, str] | None = None) -> tuple[dict[Path, str], dict[Path, InputError]]:
     """The catalog names of the articles of one run, and an error for each article whose name another also has.
 
@@ -138,9 +150,17 @@ def catalog_names(paths: Sequence[Path], locales: Path, decided: Mapping[Path, s
     Returns:
         ``(names, clashes)``: a name for every article not in ``clashes``;
         every article of a clash is refused (renaming a folder or a file, or
-        excluding one, resolves it).
+        excluding one, resolves it), and so is one whose name cannot name
+        catalogs (see :func:`translate.article.article_slug`).
     """
     decided = decided or {}
+    unnameable: dict[Path, InputError] = {}
+    for path in paths:
+        try:
+            article_slug(path)
+        except InputError as error:
+            unnameable[path] = error
+    paths = [path for path in paths if path not in unnameable]
     slugs: dict[str, int] = {}
     for path in paths:
         slugs[file_slug(path)] = slugs.get(file_slug(path), 0) + 1
@@ -165,4 +185,8 @@ def catalog_names(paths: Sequence[Path], locales: Path, decided: Mapping[Path, s
             )
     for path in clashes:
         names.pop(path, None)
-    return names, clashes
+    for path, name in list(names.items()):
+        if name != file_slug(path) and (error := unnameable_name(name, path)) is not None:
+            names.pop(path)
+            clashes[path] = error
+    return names, {**unnameable, **clashes}

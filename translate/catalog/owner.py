@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 import polib
 
@@ -37,13 +39,25 @@ def catalog_root(locales: Path) -> Path:
     return locales.resolve().parent
 
 
+#: What a header value cannot hold as it is: percent-encoded (the bytes of the file name), as in ``#:`` references.
+_NOT_IN_HEADER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff%]")
+
+
 def article_key(article: Path, locales: Path) -> str:
-    """How a catalog names its article: the path relative to :func:`catalog_root`, POSIX separators."""
+    """How a catalog names its article: the path relative to :func:`catalog_root`, POSIX separators.
+
+    A line break, a control character, a byte that is not UTF-8 and ``%`` are
+    percent-encoded, so the key is one line of UTF-8 in the header.
+    """
     root = catalog_root(locales)
     resolved = article.resolve()
-    if resolved.anchor != root.anchor:
-        return resolved.as_posix()
-    return Path(os.path.relpath(resolved, root)).as_posix()
+    key = resolved.as_posix() if resolved.anchor != root.anchor else Path(os.path.relpath(resolved, root)).as_posix()
+    return _NOT_IN_HEADER.sub(lambda match: "".join(f"%{byte:02X}" for byte in os.fsencode(match.group())), key)
+
+
+def key_path(root: Path, key: str) -> Path:
+    """The file an article key names (the inverse of the encoding of :func:`article_key`)."""
+    return root / os.fsdecode(unquote_to_bytes(key))
 
 
 def owner(catalog: polib.POFile | None) -> str | None:
@@ -64,7 +78,7 @@ def check_owner(catalog: polib.POFile | None, catalog_path: Path, article: Path,
     key = article_key(article, locales)
     if recorded is None or recorded == key:
         return
-    if not (catalog_root(locales) / recorded).exists():
+    if not key_path(catalog_root(locales), recorded).exists():
         log.info("%s: belonged to %s, which no longer exists; %s takes it over", catalog_path, recorded, key)
         return
     shown = catalog_path.resolve()

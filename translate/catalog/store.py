@@ -76,7 +76,39 @@ def parse_catalog(data: bytes, path: Path) -> polib.POFile:
             hint="fix it (msgfmt -c shows the problem) or restore it from version control",
         ) from error
     catalog.fpath = str(path)  # errors about an entry name the file and the entry's line
+    _refuse_duplicates(catalog, text, path)
     return catalog
+
+
+def _refuse_duplicates(po: polib.POFile, text: str, path: Path) -> None:
+    """Refuse two active entries with one msgctxt and msgid, as msgfmt does.
+
+    A hand edit or a bad merge can leave them; taking either translation would
+    silently drop the other, so the translator is asked to choose.
+    """
+    seen: dict[tuple[str | None, str], polib.POEntry] = {}
+    for entry in po:
+        if entry.obsolete:
+            continue
+        first = seen.setdefault((entry.msgctxt, entry.msgid), entry)
+        if first is not entry:
+            lines = text.split("\n")
+            before, after = _msgid_line(lines, first.linenum), _msgid_line(lines, entry.linenum)
+            shown = entry.msgid if len(entry.msgid) <= 40 else entry.msgid[:39] + "…"
+            raise CatalogError(
+                f"has the msgid {shown!r} twice, at lines {before} and {after}",
+                path=path,
+                line=after,
+                hint="merge the two entries into one, keeping the translation you want",
+            )
+
+
+def _msgid_line(lines: list[str], start: int) -> int:
+    """The line of an entry's ``msgctxt`` or ``msgid`` keyword; polib counts from its first comment."""
+    for number in range(max(start, 1), len(lines) + 1):
+        if lines[number - 1].startswith(("msgctxt", "msgid")):
+            return number
+    return start
 
 
 def read_catalog(path: Path, *, wait: float = WRITER_WAIT) -> tuple[polib.POFile | None, Snapshot]:

@@ -17,14 +17,27 @@ from translate.catalog.header import template_metadata
 WRAP_WIDTH = 78
 
 
+#: What one ``#:`` reference cannot hold: white space (it separates references),
+#: control characters and line separators (they end the comment line), lone
+#: surrogates (file-name bytes that are not UTF-8), and ``%`` (the escape itself).
+_NOT_IN_REFERENCE = re.compile("[\\s\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff%]")
+
+
 def reference_path(path: Path, base: Path | None = None) -> str:
-    """How an article is named in ``#:`` references: relative to ``base`` (default: the working folder) when inside it."""
+    """How an article is named in ``#:`` references: relative to ``base`` (default: the working folder) when inside it.
+
+    What a reference cannot hold is percent-encoded as in URLs (the bytes of
+    the file name): ``my story.md`` is ``my%20story.md`` and a line break
+    ``%0A``, so every reference is one word that msgfmt, polib and editors
+    read back as it was written.
+    """
     base = (base or Path.cwd()).resolve()
     resolved = path.resolve()
     try:
-        return resolved.relative_to(base).as_posix()
+        where = resolved.relative_to(base).as_posix()
     except ValueError:
-        return Path(os.path.relpath(resolved, base)).as_posix() if resolved.anchor == base.anchor else resolved.as_posix()
+        where = Path(os.path.relpath(resolved, base)).as_posix() if resolved.anchor == base.anchor else resolved.as_posix()
+    return _NOT_IN_REFERENCE.sub(lambda match: "".join(f"%{byte:02X}" for byte in os.fsencode(match.group())), where)
 
 
 def block_note(block: Block) -> str:

@@ -31,7 +31,8 @@ UNTRANSLATED_SHARE = 0.3
 _KHMER_DIGITS = str.maketrans("០១២៣៤៥៦៧៨៩", "0123456789")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CODE_SPAN = re.compile(r"`[^`\n]+`")
-_LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+# The target holds no "](" of its own, so a text full of "](" is read once.
+_LINK_TARGET = re.compile(r"\]\((?:[^)\s\]]|\](?!\())*+(?:\s++\"[^\"]*+\")?\)")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![*\w])\*(?!\*)|(?<!\*)\*(?![*\w])")
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ][A-Za-zÀ-ÖØ-öø-ɏ'’-]*")
 _CONTROL_OK = frozenset("\n\t")

@@ -34,6 +34,7 @@ def extract(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool, **
     (edited sentences become fuzzy, removed ones obsolete).
     """
     from translate.api import extract as run_extract
+    from translate.errors import printable
 
     langs = parse_langs(to, obj.locales) if to.strip() else ()
     results = run_extract(articles, langs, workspace_from(obj, **read))
@@ -46,13 +47,13 @@ def extract(obj: Context, articles: tuple[Path, ...], to: str, as_json: bool, **
         if as_json:
             break
         if result.error is None and not obj.quiet:
-            click.echo(f"{result.path}: {result.sentences} sentences -> {result.template}")
+            click.echo(printable(f"{result.path}: {result.sentences} sentences -> {result.template}"))
             for update in result.catalogs:
                 r = update.report
                 if r is None:
                     continue
                 state = "updated" if update.written else "unchanged"
-                click.echo(f"  {update.path}: {state} (kept {r.kept}, fuzzy {r.fuzzy}, new {r.added}, obsolete {r.obsoleted})")
+                click.echo(printable(f"  {update.path}: {state} (kept {r.kept}, fuzzy {r.fuzzy}, new {r.added}, obsolete {r.obsoleted})"))
     report_errors(errors)
 
 
@@ -108,7 +109,7 @@ def publish(
     """
     from translate.api import publish as run_publish
     from translate.editions import Edition, EditionFormat
-    from translate.errors import TranslateError
+    from translate.errors import TranslateError, printable
     from translate.labels import read_label_overrides
     from translate.layout import read_layout
     from translate.publish import PublishOptions, Untranslated
@@ -156,7 +157,7 @@ def publish(
                 errors.append(result.error)
                 continue
             if not obj.quiet and not as_json:
-                click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated, {result.reviewed} reviewed)")
+                click.echo(printable(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated, {result.reviewed} reviewed)"))
             report_withheld(result.withheld, result.output)
     if as_json:
         from translate.cli.jsonreport import echo_json, problems_json, publish_json

@@ -20,7 +20,8 @@ from enum import StrEnum
 from markdown_it.common.utils import normalizeReference
 
 from translate.article import Span
-from translate.formats.tags import Finder, Tag, find_tags
+from translate.formats.tags import Tag, find_tags
+from translate.patterns import Finder
 
 _ASCII_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 _SPECIAL = re.compile(r"[\\`<!\[\]]")

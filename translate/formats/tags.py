@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from translate.article import BlockKind, Span
+from translate.patterns import Finder
 
 #: Liquid tags whose body, up to ``{% end<name> %}``, is code or a comment.
 LIQUID_CODE_TAGS = ("raw", "comment", "highlight", "codeblock")
@@ -53,7 +54,7 @@ _NEWLINE = re.compile(r"\n")
 _FENCE_LINE = re.compile(r"\n[ \t>]*(?:```|~~~)")
 _CLOSERS = {"{{<": ">}}", "{{%": "%}}", "{{": "}}", "{%": "%}", "{:": "}", "$$": "$$"}
 _LIQUID_NAME = re.compile(r"\{%-?\s*(\w+)(?:\s+(\{\{[^{}%]*\}\}|[^\s%]+))?")
-_SHORTCODE_NAME = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)")
+_SHORTCODE_NAME = re.compile(r"\{\{([<%])\s*+(/?)\s*+([\w./-]+)")
 _ATTRIBUTE = re.compile(
     r"""(?<![\w-])([A-Za-z_][\w-]*+)\s*+=\s*+"""
     r"""(?:"([^"\\]*+(?:\\.[^"\\]*+)*+)"|'([^'\\]*+(?:\\.[^'\\]*+)*+)'|`([^`]*+)`)""",
@@ -111,31 +112,6 @@ class Attribute:
     name: str
     value: Span
     escaped: bool
-
-
-class Finder:
-    """The next match of a pattern at or after a position, with the last answer remembered.
-
-    Queries made in increasing order of position cost one pass over the text
-    in total, whether the pattern is found or not.
-    """
-
-    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
-        self._text = text
-        self._pattern = pattern
-        self._searched_from = len(text) + 1
-        self._match: re.Match[str] | None = None
-
-    def next(self, position: int) -> re.Match[str] | None:
-        """The first match starting at or after ``position``."""
-        if self._searched_from <= position:
-            if self._match is None:
-                return None
-            if self._match.start() >= position:
-                return self._match
-        self._searched_from = position
-        self._match = self._pattern.search(self._text, position)
-        return self._match
 
 
 def find_tags(text: str) -> list[Tag]:

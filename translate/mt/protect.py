@@ -31,38 +31,39 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from translate.mt.scan import EMPHASIS, STRONG, PairFound, PairSyntax, opaque, pairs
 from translate.mt.types import Issue
 from translate.patterns import HTML_TAG, LETTER, PLACEHOLDER, URL
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     from translate.glossary import Term
 
 #: Version of the masking rules: part of the machine-output signature.
 VERSION = "2"
 
-#: Working characters: one per atom, two per pair (Unicode plane-15 private use).
+#: Working characters: one per atom, two per pair (Unicode plane-15 private use):
+#: atoms from the bottom of the plane, then the markers of placed pairs, pairs from the top.
 _BASE = 0xF0000
+_MAX_ATOMS = 0x7000
+_MAX_PAIRS = 0x1000
 _PRIVATE = re.compile("[\U000f0000-\U000ffffd]")
+_ATOM = re.compile("[\U000f0000-\U000f7fff]")
 
-_OPAQUE = re.compile(
-    r"(?P<shortcode>\{\{[<%].*?[%>]\}\})"
-    r"|(?P<liquid>\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}|\{\{.*?\}\}|\{%.*?%\})"
-    r"|(?P<ial>\{:[^{}\n]*\})"
-    r"|(?P<code>(?P<ticks>`+)(?!`).+?(?<!`)(?P=ticks)(?!`)|<(?P<codetag>code|kbd|samp|var)(?:\s[^<>]*)?>.*?</(?P=codetag)\s*>)"
-    r"|(?P<comment><!--.*?-->)"
-    r"|(?P<image>!\[[^\[\]]*\]\([^()\s]*(?:\s+\"[^\"]*\")?\))"
-    r"|(?P<autolink><(?:https?://|mailto:)[^<>\s]+>)",
-    re.DOTALL | re.IGNORECASE,
-)
 _LINK = re.compile(
-    r"\[(?P<inner>[^\[\]]*)\](?P<dest>\((?:<[^<>]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^()]*\)))?\)|\[[^\[\]]+\])"
+    r"\[(?P<inner>[^\[\]]*+)\](?P<dest>\((?:<[^<>]*+>|[^()\s]*+(?:\([^()\s]*+\)[^()\s]*+)*+)(?:\s++(?:\"[^\"]*+\"|'[^']*+'|\([^()]*+\)))?\)|\[[^\[\]]++\])"
 )
 _INLINE_TAGS = "a|abbr|b|bdi|bdo|cite|del|dfn|em|i|ins|mark|q|s|small|span|strong|sub|sup|time|u"
-_HTML_PAIR = re.compile(rf"(?P<open><(?P<tag>{_INLINE_TAGS})(?:\s[^<>]*)?>)(?P<inner>(?:(?!</?(?P=tag)[\s>/]).)*?)(?P<close></(?P=tag)\s*>)", re.DOTALL | re.IGNORECASE)
-_STRONG = re.compile(r"(?P<open>\*\*|(?<![\w_])__|~~)(?=\S)(?P<inner>.+?)(?<=\S)(?P<close>(?P=open))(?![\w_])")
-_EMPHASIS = re.compile(r"(?P<open>(?<![\w*])\*|(?<![\w_])_)(?=[^\s*_])(?P<inner>.+?)(?<=[^\s*_])(?P<close>(?P=open))(?![\w*_])")
+# The body stops at the next tag of the same name, so an unclosed tag is read up to there only.
+_HTML_PAIR = re.compile(rf"(?P<open><(?P<tag>{_INLINE_TAGS})(?:\s[^<>]*+)?>)(?P<inner>(?:(?!</?(?P=tag)[\s>/]).)*?)(?P<close></(?P=tag)\s*+>)", re.DOTALL | re.IGNORECASE)
+#: A placeholder as :func:`restore` writes every form of it the model made.
+_CANONICAL_PLACEHOLDER = re.compile(r"\{(\d+)\}")
+#: Links and emphasis are placed by finding their text in the translation, up to this many in a sentence.
+_MAX_PLACED = 100
+#: Nested pairs are masked innermost first, one level per pass, up to this depth;
+#: markup nested deeper is left to the model as it is.
+_MAX_NESTING = 4
 _KEPT_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#0*3[489]|#0*6[02]|#x0*2[26]|#x0*3[ce]);", re.IGNORECASE)
 _ENTITY = re.compile(r"&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 #: What models make of ``{12}``: spaces inside, Khmer or full-width digits and braces.
@@ -160,6 +161,10 @@ def _placed_marker(pair_index: int) -> str:
     return chr(_BASE + 0x7000 + pair_index)
 
 
+class _TooMuchMarkup(Exception):
+    """More atoms or pairs than the working characters can number."""
+
+
 class _Builder:
     """Collects atoms and pairs while the sentence is rewritten into its working form."""
 
@@ -170,18 +175,22 @@ class _Builder:
         self.top = 0xFFFFD
 
     def atom(self, kind: str, source: str, restore: str | None = None) -> str:
+        if len(self.atoms) >= _MAX_ATOMS:
+            raise _TooMuchMarkup
         self.atoms.append(Atom(kind, source, source if restore is None else restore))
         return _atom_char(len(self.atoms) - 1)
 
     def pair(self, kind: str, open_: str, close: str) -> tuple[str, str]:
         # Markup may hold atoms found earlier (a Liquid tag in a link's URL): they belong to the markup.
+        if len(self.pairs) >= _MAX_PAIRS:
+            raise _TooMuchMarkup
         self.pairs.append(Pair(kind, self.source_of(open_), self.source_of(close)))
         index = len(self.pairs) - 1
         return chr(self.top - 2 * index), chr(self.top - 2 * index - 1)
 
     def source_of(self, text: str) -> str:
         """``text`` with the atom characters in it replaced by their source."""
-        return "".join(self.atoms[ord(c) - _BASE].source if _PRIVATE.match(c) and _is_atom(c) else c for c in text)
+        return _ATOM.sub(lambda m: self.atoms[ord(m.group()) - _BASE].source, text)
 
 
 def _pair_index(char: str) -> tuple[int, bool]:
@@ -203,8 +212,15 @@ def mask(source: str, terms: Sequence[Term] = ()) -> Masked:
     """
     if _PRIVATE.search(source):
         return Masked(source, source, work=source)  # cannot happen in real text; translate as is
+    try:
+        return _mask(source, terms)
+    except _TooMuchMarkup:
+        return Masked(source, source, work=source)  # thousands of pieces of markup: not a sentence; translate as is
+
+
+def _mask(source: str, terms: Sequence[Term]) -> Masked:
     build = _Builder()
-    work = _OPAQUE.sub(lambda m: build.atom(_opaque_kind(m), m.group()), source)
+    work = _replace(source, ((found.start, found.end, build.atom(found.kind, source[found.start : found.end])) for found in opaque(source)))
     work = _mask_pairs(work, build)
     work = URL.sub(lambda m: build.atom("email" if "@" in m.group() and "://" not in m.group() else "url", m.group()), work)
     work = HTML_TAG.sub(lambda m: build.atom("html", m.group()), work)
@@ -220,15 +236,32 @@ def mask(source: str, terms: Sequence[Term] = ()) -> Masked:
 
 def _in_reading_order(work: str, atoms: list[Atom]) -> tuple[str, tuple[Atom, ...]]:
     """Renumber atoms in the order they appear, so the model sees ``{1}``, ``{2}``, ``{3}`` …"""
-    order = [ord(c) - _BASE for c in work if _PRIVATE.match(c) and _is_atom(c)]
+    order = [ord(c) - _BASE for c in _ATOM.findall(work)]
     renumber = {old: new for new, old in enumerate(order)}
-    work = "".join(_atom_char(renumber[ord(c) - _BASE]) if _PRIVATE.match(c) and _is_atom(c) else c for c in work)
+    work = _ATOM.sub(lambda m: _atom_char(renumber[ord(m.group()) - _BASE]), work)
     return work, tuple(atoms[old] for old in order)
 
 
-def _opaque_kind(match: re.Match[str]) -> str:
-    kind = match.lastgroup or "code"
-    return "code" if kind in ("ticks", "codetag") else kind
+def _replace(text: str, replacements: Iterable[tuple[int, int, str]]) -> str:
+    """``text`` with the ``(start, end, new text)`` ranges, in order and not overlapping, replaced."""
+    pieces = []
+    last = 0
+    for start, end, new in replacements:
+        pieces.append(text[last:start])
+        pieces.append(new)
+        last = end
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _html_pairs(work: str) -> Iterator[tuple[PairFound, str]]:
+    for match in _HTML_PAIR.finditer(work):
+        kind = "link" if match.group("tag").lower() == "a" else "emphasis"
+        yield PairFound(match.start(), match.end("open"), match.start("close"), match.end()), kind
+
+
+def _markdown_pairs(syntax: PairSyntax) -> Callable[[str], Iterator[tuple[PairFound, str]]]:
+    return lambda work: ((found, "emphasis") for found in pairs(work, syntax))
 
 
 def _mask_pairs(work: str, build: _Builder) -> str:
@@ -236,20 +269,18 @@ def _mask_pairs(work: str, build: _Builder) -> str:
         start, end = build.pair("link", "[", "]" + match.group("dest"))
         return start + match.group("inner") + end
 
-    def element(match: re.Match[str]) -> str:
-        kind = "link" if match.group("tag").lower() == "a" else "emphasis"
-        start, end = build.pair(kind, match.group("open"), match.group("close"))
-        return start + match.group("inner") + end
-
-    def emphasis(match: re.Match[str]) -> str:
-        start, end = build.pair("emphasis", match.group("open"), match.group("close"))
-        return start + match.group("inner") + end
+    def replacement(text: str, found: PairFound, kind: str) -> tuple[int, int, str]:
+        start, end = build.pair(kind, text[found.start : found.inner_start], text[found.inner_end : found.end])
+        return found.start, found.end, start + text[found.inner_start : found.inner_end] + end
 
     work = _LINK.sub(link, work)
-    for pattern, replace in ((_HTML_PAIR, element), (_STRONG, emphasis), (_EMPHASIS, emphasis)):
+    for finder in (_html_pairs, _markdown_pairs(STRONG), _markdown_pairs(EMPHASIS)):
         # Innermost first: repeat until nothing changes (<b><i>x</i></b>, **a *b* c**).
-        while (new := pattern.sub(replace, work)) != work:
-            work = new
+        for _ in range(_MAX_NESTING):
+            found = list(finder(work))
+            if not found:
+                break
+            work = _replace(work, (replacement(work, pair, kind) for pair, kind in found))
     return work
 
 
@@ -292,30 +323,22 @@ def _unwrap(work: str) -> tuple[str, tuple[tuple[int, str, str, str], ...]]:
 
 def _model_text(work: str) -> str:
     """The working form as the model sees it: atoms as ``{n}``, pair markers removed."""
-    out = []
-    for char in work:
-        if _PRIVATE.match(char):
-            if _is_atom(char):
-                out.append("{" + str(ord(char) - _BASE + 1) + "}")
-        else:
-            out.append(char)
-    return "".join(out)
+    return _PRIVATE.sub(lambda m: "{" + str(ord(m.group()) - _BASE + 1) + "}" if _is_atom(m.group()) else "", work)
 
 
 def _expand(masked: Masked, text: str, *, as_written: bool = False) -> str:
     """Working characters replaced by what they stand for: in a translation, or (``as_written``) in the English."""
-    out = []
-    for char in text:
-        if not _PRIVATE.match(char):
-            out.append(char)
-        elif _is_atom(char):
+
+    def expand(match: re.Match[str]) -> str:
+        char = match.group()
+        if _is_atom(char):
             atom = masked.atoms[ord(char) - _BASE]
-            out.append(atom.source if as_written else atom.restore)
-        else:
-            index, is_open = _pair_index(char)
-            pair = masked.pairs[index]
-            out.append(pair.open if is_open else pair.close)
-    return "".join(out)
+            return atom.source if as_written else atom.restore
+        index, is_open = _pair_index(char)
+        pair = masked.pairs[index]
+        return pair.open if is_open else pair.close
+
+    return _PRIVATE.sub(expand, text)
 
 
 def _top_level_pairs(work: str) -> list[tuple[int, int, int]]:
@@ -352,10 +375,10 @@ def restore(masked: Masked, output: str) -> Restored:
     # Links and emphasis whose text the translation kept verbatim: place them there.
     placed: dict[str, str] = {}
     consumed: set[str] = set()  # atoms inside placed pairs: restored with them
-    for index, start, end in _top_level_pairs(masked.work):
+    for number, (index, start, end) in enumerate(_top_level_pairs(masked.work)):
         inner = _model_text(masked.work[start + 1 : end - 1])
         # Text of its own (not only punctuation: a "*" in emphasis counts) found once in the translation.
-        if inner.strip() and not _TRAILING.fullmatch(inner) and text.count(inner) == 1:
+        if number < _MAX_PLACED and inner.strip() and not _TRAILING.fullmatch(inner) and text.count(inner) == 1:
             marker = _placed_marker(index)
             text = text.replace(inner, marker)
             placed[marker] = _expand(masked, masked.work[start:end])
@@ -364,18 +387,12 @@ def restore(masked: Masked, output: str) -> Restored:
             issues.append(Issue.MARKUP_NOT_PLACED)
             to_restore.append(f"{masked.pairs[index].kind}: {_expand(masked, masked.work[start:end], as_written=True)}")
     # Atoms: exactly one placeholder each.
+    text, counts = _put_atoms_back(masked, text)
     for number, atom in enumerate(masked.atoms, start=1):
-        placeholder = "{" + str(number) + "}"
-        occurrences = text.count(placeholder)
-        if occurrences == 0:
-            if _atom_char(number - 1) not in consumed:
-                issues.append(Issue.PLACEHOLDER)
-                to_restore.append(f"{atom.kind}: {atom.source}")
-            continue
-        first = text.index(placeholder) + len(placeholder)
-        text = text[:first] + re.sub(r" ?" + re.escape(placeholder), "", text[first:])
-        text = text.replace(placeholder, atom.restore, 1)
-        if occurrences > 1:
+        if counts.get(number, 0) == 0 and _atom_char(number - 1) not in consumed:
+            issues.append(Issue.PLACEHOLDER)
+            to_restore.append(f"{atom.kind}: {atom.source}")
+        elif counts.get(number, 0) > 1:
             issues.append(Issue.PLACEHOLDER)
     if _OUTPUT_PLACEHOLDER.search(text) and not _OUTPUT_PLACEHOLDER.search(masked.source):
         text = re.sub(" ?" + _OUTPUT_PLACEHOLDER.pattern, "", text)  # placeholders the model invented
@@ -386,6 +403,33 @@ def restore(masked: Masked, output: str) -> Restored:
         text = _wrap(text, masked.pairs[index], trailing, lead, tail)
     text = re.sub(r"  +", " ", text) if "  " not in masked.source else text
     return Restored(text, tuple(dict.fromkeys(issues)), tuple(to_restore))
+
+
+def _put_atoms_back(masked: Masked, text: str) -> tuple[str, dict[int, int]]:
+    """Each atom's first placeholder replaced by the atom, the others (and a space before each) removed.
+
+    One pass over the text, so text put back is never read again as a
+    placeholder. Returns the text and how often each atom's placeholder was there.
+    """
+    counts: dict[int, int] = {}
+    first_end: dict[int, int] = {}
+    pieces = []
+    last = 0
+    for match in _CANONICAL_PLACEHOLDER.finditer(text):
+        number = int(match.group(1))
+        if not 1 <= number <= len(masked.atoms):
+            continue
+        counts[number] = counts.get(number, 0) + 1
+        start = match.start()
+        if number not in first_end:
+            first_end[number] = match.end()
+            pieces += [text[last:start], masked.atoms[number - 1].restore]
+        else:
+            space_before = start > last and start - 1 >= first_end[number] and text[start - 1] == " "
+            pieces.append(text[last : start - 1 if space_before else start])
+        last = match.end()
+    pieces.append(text[last:])
+    return "".join(pieces), counts
 
 
 def _wrap(text: str, pair: Pair, trailing: str, lead: str = "", tail: str = "") -> str:

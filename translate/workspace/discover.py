@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-from translate.errors import InputError
+from translate.config import PYPROJECT
+from translate.errors import ConfigError, InputError
 from translate.workspace.config import STATE_DIR, WorkspaceConfig
+
+_TABLE_HEADER = re.compile(r"\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
+_DEFAULTS = {"output": "out", "locales": "locales"}
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,82 @@ def matches(relative: str, globs: Iterable[str]) -> bool:
     return False
 
 
+_GLOB_CHARS = frozenset("*?[")
+
+
+def source_folder(config: WorkspaceConfig, glob: str) -> Path:
+    """The folder a source glob looks in: its leading parts without wildcards (``articles/**/*.md`` -> ``articles``)."""
+    parts = Path(glob).parts
+    fixed = []
+    for part in parts[:-1]:
+        if _GLOB_CHARS & set(part):
+            break
+        fixed.append(part)
+    return config.path(Path(*fixed)) if fixed else config.root
+
+
+def setting_line(file: Path, key: str, value: Path) -> int | None:
+    """The line of ``key = "value"`` in the workspace table of a configuration file; ``None`` when not written there."""
+    table = "tool.translate.workspace" if file.name == PYPROJECT else "workspace"
+    setting = re.compile(rf"\s*(?:{re.escape(key)}|\"{re.escape(key)}\")\s*=")
+    current = ""
+    try:
+        lines = file.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number, line in enumerate(lines, start=1):
+        header = _TABLE_HEADER.match(line)
+        if header:
+            current = re.sub(r"\s+", "", header.group(1))
+        elif current == table and setting.match(line):
+            try:
+                written = tomllib.loads(line.strip()).popitem()[1]
+            except (tomllib.TOMLDecodeError, KeyError):
+                return None
+            return number if isinstance(written, str) and Path(written) == value else None
+    return None
+
+
+def check_folders(config: WorkspaceConfig, *, in_place: bool = False) -> None:
+    """Refuse ``output`` and ``locales`` folders that would hide the articles or each other.
+
+    Discovery skips everything under them, so ``output = "."`` or
+    ``locales = "articles"`` would leave a workspace with no articles, and
+    published files among the catalogs (or catalogs among them) would be
+    mistaken for each other. A source folder that holds them is fine: they are
+    skipped inside it. With ``in_place`` (the Hugo and Jekyll layouts, which
+    publish beside the sources and skip only the files they publish), the
+    output folder may be the articles' own.
+
+    Raises:
+        ConfigError: naming the configuration file and the line of the setting to change.
+    """
+    folders = {"output": config.path(config.output).resolve(), "locales": config.path(config.locales).resolve()}
+
+    def fail(key: str, message: str, hint: str) -> ConfigError:
+        value = getattr(config, key)
+        line = setting_line(config.file, key, value) if config.file is not None else None
+        setting = f"[workspace] {key} = {str(value)!r}" if line is not None else f"{key} folder {str(value)!r}"
+        return ConfigError(f"{setting} {message}", path=config.file or config.root, line=line, hint=hint)
+
+    for key, folder in folders.items():
+        if key == "output" and in_place:
+            continue
+        for glob in config.sources:
+            source = source_folder(config, glob).resolve()
+            if source == folder or source.is_relative_to(folder):
+                what = "is the folder" if source == folder else "holds the folder"
+                raise fail(key, f"{what} of the articles ({glob!r}), so every article would be skipped", f"give {key} a folder of its own, e.g. {_DEFAULTS[key]!r}")
+    hint = "give output and locales a folder each, e.g. 'out' and 'locales'"
+    output, locales = folders["output"], folders["locales"]
+    if output == locales:
+        raise fail("output", "is also the locales folder", hint)
+    if output.is_relative_to(locales):
+        raise fail("output", f"is inside the locales folder {str(config.locales)!r}", hint)
+    if locales.is_relative_to(output):
+        raise fail("locales", f"is inside the output folder {str(config.output)!r}", hint)
+
+
 def discover(config: WorkspaceConfig) -> tuple[list[Source], list[InputError]]:
     """The articles of the workspace, sorted by path, and the errors found on the way.
 
@@ -70,18 +151,23 @@ def discover(config: WorkspaceConfig) -> tuple[list[Source], list[InputError]]:
     nor are the files the layout publishes (everything under the output
     folder in the ``flat`` layout; ``index.km.md``, ``content/km/…`` or
     ``_posts/km/…`` in the others, for the target languages, and bilingual
-    editions). Catalog names are chosen for all articles at once (see
-    :mod:`translate.catalog.names`); two articles whose names are still the
-    same are both reported and left out.
+    editions); folders that would hide the articles are refused (see
+    :func:`check_folders`). Catalog names are chosen for all articles at once
+    (see :mod:`translate.catalog.names`); two articles whose names are still
+    the same are both reported and left out, as is a file whose name cannot
+    name catalogs (it starts with a dot, or holds a line break).
 
     Raises:
-        ConfigError: ``[publish] layout`` or ``source_root`` is not valid.
+        ConfigError: ``[publish] layout`` or ``source_root`` is not valid, or
+            the output or locales folder would hide the articles.
     """
     from translate.catalog.names import catalog_names
+    from translate.layout import LayoutKind
     from translate.workspace.layout import workspace_layout
 
     root = config.root
     layout = workspace_layout(config)
+    check_folders(config, in_place=layout.kind is not LayoutKind.FLAT)
     skip = [config.path(config.locales), root / STATE_DIR]
     output = config.path(config.output).resolve()
     out = PurePosixPath(output.relative_to(root.resolve()).as_posix()) if output.is_relative_to(root.resolve()) else None
