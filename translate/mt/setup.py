@@ -15,6 +15,7 @@ from translate.mt.models import (
     ResolvedModel,
     load_lock,
     looks_like_path,
+    model_folder,
     models_dir,
     pull,
     resolve_model,
@@ -88,6 +89,31 @@ def resolve(settings: MTSettings) -> tuple[ResolvedModel, ModelLock | None]:
         log.info("pulling %s on first use", name)
         pull(lock, name, root, progress=settings.progress)
         return resolve_model(name, lock, root), lock
+
+
+def resolve_for_pool(settings: MTSettings) -> ResolvedModel:
+    """The model as workers on other machines will look for it: name, revision and file hashes from the lock.
+
+    The driver of a pool need not hold the model: a locked model is named
+    whether or not it is pulled here (each worker finds it in its own models
+    folder and checks its files); a local folder must exist here too, so its
+    revision (the hash of its ``config.json``) can be compared with each worker's.
+
+    Raises:
+        TranslateError: the lock is invalid or the model unknown, or a local folder is missing.
+    """
+    spec = settings.model
+    if spec is not None and looks_like_path(spec):
+        return resolve_model(spec, _empty_lock(), Path("."))
+    lock = load_lock(find_lock(settings.lock))
+    root = settings.models or models_dir()
+    name = spec or lock.default.name
+    try:
+        return resolve_model(name, lock, root)
+    except ModelMissingError:
+        locked = lock.get(name)
+        return ResolvedModel(locked.name, model_folder(locked, root), locked.family, locked.revision, locked.license,
+                             locked.repo, locked.commercial_use, locked.files)
 
 
 def _empty_lock() -> ModelLock:
