@@ -217,8 +217,14 @@ def test_progress_lines_with_eta() -> None:
     from translate.cli.workspace import ProgressPrinter
     from translate.workspace.sync import SyncProgress
 
-    assert ProgressPrinter.line(SyncProgress("translate", 50, 200, "sentences", "km"), 10.0) == "sync: translate km 50/200 sentences, ETA 0:30"
-    assert ProgressPrinter.line(SyncProgress("publish", 3, 4, "articles", "a.md"), 90.0) == "sync: publish 3/4 articles, ETA 0:30"
+    from translate.mt.jobs import PoolState
+
+    assert ProgressPrinter.line(SyncProgress("translate", 50, 200, "sentences", "km"), 10.0) == "sync: translate km 50/200 sentences, 5.0/s, ETA 0:30"
+    assert ProgressPrinter.line(SyncProgress("publish", 3, 4, "articles", "a.md"), 90.0) == "sync: publish 3/4 articles, 2.0/min, ETA 0:30"
+    pool = PoolState(workers=4, alive=3, restarts=1)
+    assert ProgressPrinter.line(SyncProgress("translate", 9000, 900000, "sentences", "km", pool), 100.0, "mt") == (
+        "mt: translate km 9000/900000 sentences, 90/s, ETA 2:45:00, workers 3/4 (1 restarted)"
+    )
     assert ProgressPrinter.line(SyncProgress("extract", 4, 4, "articles"), 9.0) == "sync: extract 4/4 articles"
     stream = io.StringIO()
     printer = ProgressPrinter(stream, every=3600)

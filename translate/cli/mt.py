@@ -10,10 +10,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from translate.cli.common import Context, fail, parse_langs, read_options, report_errors, report_withheld, workspace_from
+from translate.cli.common import (
+    Context,
+    bad_setting,
+    executor_flags,
+    executor_options,
+    fail,
+    parse_langs,
+    read_options,
+    report_errors,
+    report_withheld,
+    workspace_from,
+)
 
 if TYPE_CHECKING:
     from translate.api import MTRequest
+    from translate.mt.jobs import TranslateProgress
     from translate.mt.service import MTRun
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,7 +56,7 @@ def mt_options(func: F) -> F:
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
-    return func
+    return executor_options(func)
 
 
 def _request(options: dict[str, Any]) -> MTRequest:
@@ -56,39 +68,43 @@ def _request(options: dict[str, Any]) -> MTRequest:
 
     from translate.khmer import khmer_options
 
+    from translate.mt.jobs import executor_settings
+
     flags = {name: options.pop(name) for name in _DECODING_FLAGS}
+    where = executor_flags(options)
     config_file = options.pop("config_file")
     try:
         decoding = decoding_config(read_config_table("decoding", config_file), flags)
         khmer = khmer_options(read_config_table("khmer", config_file))
     except ConfigError as error:
         raise fail(error) from error
+    try:
+        executor = executor_settings(read_config_table("executor", config_file), where, path=str(config_file or "translate.toml"))
+    except ConfigError as error:
+        raise bad_setting(error) from error
     settings = MTSettings(model=options.pop("model"), backend=options.pop("backend"), decoding=decoding, lock=options.pop("lock"), progress=sys.stderr.isatty())
-    return MTRequest(settings=settings, memory=options.pop("memory"), retranslate_machine=options.pop("retranslate_machine"), khmer=khmer, glossaries=tuple(options.pop("glossaries")))
+    return MTRequest(settings=settings, memory=options.pop("memory"), retranslate_machine=options.pop("retranslate_machine"), khmer=khmer,
+                     glossaries=tuple(options.pop("glossaries")), executor=executor)
 
 
 @contextmanager
-def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar with ETA on stderr when it is a terminal."""
-    if quiet or not sys.stderr.isatty():
+def _progress(quiet: bool, prefix: str) -> Iterator[Callable[[TranslateProgress], None] | None]:
+    """Progress of the model work on stderr (see :mod:`translate.cli.progress`)."""
+    if quiet:
         yield None
         return
-    state: dict[str, Any] = {"bar": None, "done": 0}
+    from translate.cli.progress import ProgressPrinter
+    from translate.workspace.stage import SyncProgress
 
-    def update(done: int, total: int) -> None:
-        if state["bar"] is None:
-            if total == 0:
-                return
-            state["bar"] = click.progressbar(length=total, label="translating", file=sys.stderr, show_eta=True, show_pos=True)
-            state["bar"].__enter__()
-        state["bar"].update(done - state["done"])
-        state["done"] = done
+    printer = ProgressPrinter(sys.stderr, prefix=prefix)
+
+    def update(event: TranslateProgress) -> None:
+        printer(SyncProgress("translate", event.done, event.total, "sentences", event.lang, event.pool))
 
     try:
         yield update
     finally:
-        if state["bar"] is not None:
-            state["bar"].__exit__(None, None, None)
+        printer.close()
 
 
 def _warn_license(model: Any) -> None:
@@ -99,13 +115,13 @@ def _warn_license(model: Any) -> None:
         click.echo(warning, err=True)
 
 
-def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any, skip: Any = ()) -> MTRun:
+def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any) -> MTRun:
     from translate.api import machine_translate
     from translate.errors import TranslateError
 
     try:
-        with _progress(obj.quiet) as progress:
-            return machine_translate(articles, langs, workspace, request, progress=progress, on_model=_warn_license, skip=skip)
+        with _progress(obj.quiet, "mt") as progress:
+            return machine_translate(articles, langs, workspace, request, progress=progress, on_model=_warn_license)
     except TranslateError as error:
         raise fail(error) from error
 
@@ -159,10 +175,9 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
     machine suggestions where no reviewed translation exists yet (unless
     --reviewed-only).
     """
-    from translate.api import extract, publish
     from translate.editions import parse_editions
-    from translate.errors import ConfigError
-    from translate.publish import PublishOptions
+    from translate.errors import ConfigError, TranslateError
+    from translate.pipeline import run as run_articles
 
     try:
         chosen = parse_editions(editions)
@@ -171,23 +186,18 @@ def run(obj: Context, articles: tuple[Path, ...], to: str, output: Path, reviewe
     langs = parse_langs(to)
     request = _request(options)
     workspace = workspace_from(obj, **options)
-    extracted = extract(articles, langs, workspace)
-    errors = [e for r in extracted for e in r.errors]
-    good = tuple(r.path for r in extracted if r.error is None)
-    skip = {(r.path, lang.code) for r in extracted for lang in langs if r.failed(lang)}
-    if good:
-        translated = _translate(obj, good, langs, request, workspace, skip)
-        errors.extend(translated.errors)
-        skip |= {(r.path, r.lang) for r in translated.results if r.error is not None}
-        for lang, (edition, edition_format) in ((lang, e) for lang in langs for e in chosen):
-            ready = tuple(p for p in good if (p, lang.code) not in skip)
-            for result in publish(ready, lang, output, workspace, PublishOptions(include_fuzzy=not reviewed_only), edition=edition, edition_format=edition_format):
-                if result.error is not None:
-                    errors.append(result.error)
-                    continue
-                if not obj.quiet:
-                    click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated)")
-                report_withheld(result.withheld, result.output)
+    try:
+        with _progress(obj.quiet, "run") as progress:
+            result = run_articles(articles, langs, output, workspace, request, editions=chosen, include_fuzzy=not reviewed_only,
+                                  progress=progress, on_model=_warn_license)
+    except TranslateError as error:
+        raise fail(error) from error
+    for published in result.published:
+        if published.error is not None:
+            continue
         if not obj.quiet:
-            click.echo(_summary(translated), err=True)
-    report_errors(errors)
+            click.echo(f"{published.path} -> {published.output} ({published.translated}/{published.sentences} sentences translated)")
+        report_withheld(published.withheld, published.output)
+    if result.translated is not None and not obj.quiet:
+        click.echo(_summary(result.translated), err=True)
+    report_errors(list(result.errors))

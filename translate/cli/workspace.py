@@ -5,18 +5,17 @@ from __future__ import annotations
 import json
 import os
 import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from translate.cli.common import EXIT_BEING_EDITED, EXIT_PARTIAL, Context, bad_setting, fail
+from translate.cli.common import EXIT_BEING_EDITED, EXIT_PARTIAL, Context, bad_setting, executor_flags, executor_options, fail
+from translate.cli.progress import ProgressPrinter
 
 if TYPE_CHECKING:
     from translate.workspace.config import WorkspaceConfig
-    from translate.workspace.sync import SyncProgress
 
 #: Exit code when another sync holds the workspace lock (nothing was done).
 EXIT_LOCKED = 3
@@ -50,53 +49,6 @@ def _now() -> datetime | None:
     if not epoch.isdigit():
         raise click.BadParameter(f"SOURCE_DATE_EPOCH must be whole seconds since 1970, not {epoch!r}", param_hint="SOURCE_DATE_EPOCH")
     return datetime.fromtimestamp(int(epoch), timezone.utc)
-
-
-class ProgressPrinter:
-    """Progress with ETA on stderr: one rewritten line on a terminal, else a line per phase and every few seconds."""
-
-    def __init__(self, stream: TextIO, every: float = 5.0) -> None:
-        self.stream = stream
-        self.tty = stream.isatty()
-        self.every = every
-        self.phase: tuple[str, str] | None = None
-        self.started = 0.0
-        self.last = 0.0
-
-    def __call__(self, event: SyncProgress) -> None:
-        if event.total == 0:
-            return
-        now = time.monotonic()
-        key = (event.phase, event.detail if event.phase == "translate" else "")
-        new_phase = key != self.phase
-        if new_phase:
-            if self.tty and self.phase is not None:
-                self.stream.write("\n")
-            self.phase, self.started, self.last = key, now, 0.0
-        finished = event.done >= event.total
-        if not self.tty and not (new_phase or finished or now - self.last >= self.every):
-            return
-        self.last = now
-        line = self.line(event, now - self.started)
-        if self.tty:
-            self.stream.write("\r\x1b[2K" + line)
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
-
-    @staticmethod
-    def line(event: SyncProgress, elapsed: float) -> str:
-        label = f"{event.phase} {event.detail}" if event.phase == "translate" and event.detail else event.phase
-        text = f"sync: {label} {event.done}/{event.total} {event.unit}"
-        if 0 < event.done < event.total and elapsed > 0.5:
-            eta = elapsed / event.done * (event.total - event.done)
-            text += f", ETA {int(eta) // 60}:{int(eta) % 60:02d}"
-        return text
-
-    def close(self) -> None:
-        if self.tty and self.phase is not None:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 def load_workspace(obj: Context, config_file: Path | None, **overrides: Any) -> WorkspaceConfig:
@@ -136,6 +88,7 @@ def _warn_license(model: Any) -> None:
 @click.option("--force", is_flag=True, help="Redo every article, not only those that changed.")
 @click.option("--wait", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS", help="Wait this long for another sync of the workspace to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@executor_options
 @click.pass_obj
 def sync(
     obj: Context,
@@ -150,6 +103,7 @@ def sync(
     force: bool,
     wait: float,
     as_json: bool,
+    **options: Any,
 ) -> None:
     """Bring every article of the workspace up to date in every language.
 
@@ -193,14 +147,15 @@ def sync(
         config = config.override(exclude=config.exclude + extra_exclude)
     try:
         from translate.languages import parse_languages
-        from translate.workspace.setup import validate
+        from translate.workspace.setup import executor, validate
 
         validate(config, parse_languages(",".join(config.languages)) if config.languages else ())
+        where = executor(config, executor_flags(options))
     except ConfigError as error:
         raise bad_setting(error) from error
     printer = None if obj.quiet else ProgressPrinter(sys.stderr)
     try:
-        report = run_sync(config, SyncOptions(now=_now(), force=force, wait=wait), progress=printer, on_model=_warn_license)
+        report = run_sync(config, SyncOptions(now=_now(), force=force, wait=wait, executor=where), progress=printer, on_model=_warn_license)
     except LockedError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_LOCKED)

@@ -314,3 +314,6 @@ def _write(
         return CatalogResult(path, lang.code, catalog=po_path, error=error)
     report = reports[-1]
     return CatalogResult(path, lang.code, catalog=po_path, machine=report.machine, reviewed=report.reviewed, flagged=report.flagged, written=update.written)
+
+
+__all__ = ["CHUNK", "CatalogResult", "EngineSpec", "MTRun", "Progress", "harvest_reviewed", "machine_translate"]

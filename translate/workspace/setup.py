@@ -4,7 +4,7 @@ the engine (loaded at most once, lazily) and the publish settings."""
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from translate.languages import Language
 from translate.mt.decoding import DecodingConfig, decoding_config
 from translate.mt.engine import Engine
 from translate.mt.models import ResolvedModel
-from translate.mt.service import EngineSpec
+from translate.mt.jobs import EngineSpec, ExecutorSettings, executor_settings
 from translate.publish import PublishOptions, Untranslated
 from translate.rules import PublishRules, parse_parts
 from translate.workspace.config import WorkspaceConfig
@@ -67,8 +67,21 @@ def decoding(config: WorkspaceConfig) -> DecodingConfig:
         raise
 
 
-def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None = None) -> EngineSetup:
+def executor(config: WorkspaceConfig, flags: Mapping[str, Any] | None = None) -> ExecutorSettings:
+    """Where the model runs: ``[executor]`` of the configuration file, then the flags.
+
+    Raises:
+        ConfigError: an unknown or invalid setting.
+    """
+    return executor_settings(config.table("executor"), flags, path=str(config.file or config.root))
+
+
+def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None = None, *, pool: bool = False) -> EngineSetup:
     """Find the model (pulling a locked one on first use) and prepare a lazy engine.
+
+    Args:
+        pool: the model runs on a pool of workers: a locked model need not be
+            on this machine (each worker has its own copy).
 
     Raises:
         TranslateError: the model is unknown, missing or cannot be pulled.
@@ -79,12 +92,13 @@ def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None
         from translate.mt.backends.fake import FakeEngine
 
         delay = dict(config.engine_options).get("delay", 0.0)
-        return EngineSetup(EngineSpec("fake", FAKE_MODEL, settings), lambda: FakeEngine(FAKE_MODEL, settings, delay=delay), khmer)
-    from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve
+        spec = EngineSpec("fake", FAKE_MODEL, settings, config.engine_options)
+        return EngineSetup(spec, lambda: FakeEngine(FAKE_MODEL, settings, delay=delay), khmer)
+    from translate.mt.setup import MTSettings, choose_backend, load_engine, resolve, resolve_for_pool
 
     lock = config.root / "models.lock"
     mt_settings = MTSettings(model=config.model, backend=config.engine, decoding=settings, lock=lock if lock.is_file() else None)
-    model, _ = resolve(mt_settings)
+    model = resolve_for_pool(mt_settings) if pool else resolve(mt_settings)[0]
     if on_model is not None:
         on_model(model)
     backend = choose_backend(mt_settings, model)
@@ -175,3 +189,4 @@ def validate(config: WorkspaceConfig, langs: Sequence[Language]) -> None:
     decoding(config)
     khmer_options(config.table("khmer"))
     publish_settings(config, langs)
+    executor(config)

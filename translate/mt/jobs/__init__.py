@@ -21,11 +21,12 @@ from translate.mt.jobs.types import (
     PoolError,
     PoolState,
     TranslateProgress,
+    executor_settings,
 )
 
 __all__ = [
     "CHUNK", "EXECUTORS", "ChunkResult", "EngineSpec", "Executor", "ExecutorSettings", "Job", "PoolError", "PoolState",
-    "TranslateProgress", "create_executor",
+    "TranslateProgress", "create_executor", "executor_settings",
 ]
 
 

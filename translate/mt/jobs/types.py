@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from translate.errors import ConfigError, TranslateError
 from translate.languages import Language
@@ -148,6 +148,36 @@ class ExecutorSettings:
         if self.gpu_actors == 0 and self.cpu_actors == 0:
             return 0, 1
         return self.gpu_actors, self.cpu_actors
+
+
+_SETTINGS = {"kind": str, "address": str, "gpu_actors": int, "cpu_actors": int, "threads": int, "chunk": int, "in_flight": int, "wave": int}
+
+
+def executor_settings(*layers: Mapping[str, Any] | None, path: str | None = None) -> ExecutorSettings:
+    """Executor settings from layers applied in order (later wins): ``[executor]`` of translate.toml, then flags.
+
+    ``None`` values are ignored (a flag that was not given).
+
+    Raises:
+        ConfigError: an unknown key or a value of the wrong type or range.
+    """
+    values: dict[str, Any] = {}
+    for layer in layers:
+        for key, value in (layer or {}).items():
+            name = key.replace("-", "_")
+            if name not in _SETTINGS:
+                raise ConfigError(f"[executor] has an unknown setting {key!r}", path=path, hint="known: " + ", ".join(sorted(_SETTINGS)))
+            if value is None:
+                continue
+            kind = _SETTINGS[name]
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise ConfigError(f"[executor] {key} must be {'a whole number' if kind is int else 'a string'}, not {value!r}", path=path)
+            values[name] = value
+    try:
+        return ExecutorSettings(**values)
+    except ConfigError as error:
+        error.path = error.path or path
+        raise
 
 
 BatchCallback = Callable[[int], None]
