@@ -67,7 +67,7 @@ class EngineSignature:
     device: str
     precision: str
     settings: str
-    mask: int
+    mask: str
 
     def describe(self) -> str:
         """One line for messages: ``transformers tiny@0123abcd cuda/bfloat16``."""

@@ -14,6 +14,7 @@ Ray is imported only here, and only when this executor is chosen.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from translate.mt.jobs.ray_worker import WorkerRequest
 from translate.mt.jobs.types import BatchCallback, ChunkResult, EngineSpec, ExecutorSettings, Job, PoolError, PoolState
 from translate.mt.types import EngineSignature
 
@@ -116,7 +118,7 @@ class RayExecutor:
         """
         if self._signature is not None:
             return self._signature
-        from translate.mt.jobs.ray_worker import TranslationWorker, WorkerRequest
+        from translate.mt.jobs.ray_worker import TranslationWorker
 
         started = time.perf_counter()
         self._connect()
@@ -125,23 +127,15 @@ class RayExecutor:
             raise PoolError("gpu_actors were asked for with [decoding] device = cpu", hint="set device to auto or cuda, or use cpu_actors")
         self._check_room(gpus, cpus)
         remote = self._ray.remote(TranslationWorker)
-        options = {"max_restarts": -1, "max_task_retries": -1}
-        for kind, count in (("gpu", gpus), ("cpu", cpus)):
-            if kind == "gpu":
-                config = spec.config if spec.config.device == "cuda" else _replace(spec.config, device="cuda")
-                resources = {"num_gpus": 1, "num_cpus": 1}
-            else:
-                threads = spec.config.threads or self.settings.threads
-                config = _replace(spec.config, device="cpu", threads=threads)
-                resources = {"num_gpus": 0, "num_cpus": self.settings.threads}
-            request = WorkerRequest(spec.backend, spec.model, config, spec.options)
-            for _ in range(count):
-                self._actors.append(_Actor(remote.options(**resources, **options).remote(request), kind))
+        options = {"max_restarts": -1, "max_task_retries": -1}  # a dead worker is restarted and its chunks run again
+        for resources, request in self.plan(spec):
+            kind = "gpu" if resources["num_gpus"] else "cpu"
+            self._actors.append(_Actor(remote.options(**resources, **options).remote(request), kind))
         hellos = self._hellos()
         failed = [h for h in hellos if h.error]
         if failed:
             self.close()
-            raise PoolError(failed[0].error or "a worker failed", hint="every worker needs the model; see docs/scale.md")
+            raise PoolError(failed[0].error or "a Ray worker failed to start")
         for actor, hello in zip(self._actors, hellos, strict=True):
             actor.name, actor.pid = hello.name, hello.pid
         signatures = {h.signature for h in hellos}
@@ -166,6 +160,17 @@ class RayExecutor:
         self._signature = signature
         log.info("%d Ray workers ready in %.1f s: %s", len(self._actors), self.load_seconds, signature.describe())
         return signature
+
+    def plan(self, spec: EngineSpec) -> list[tuple[dict[str, float], WorkerRequest]]:
+        """The Ray resources and the request of each worker: GPU workers first (device cuda), then CPU workers (device cpu)."""
+        gpus, cpus = self.settings.actors
+        planned: list[tuple[dict[str, float], WorkerRequest]] = []
+        gpu = WorkerRequest(spec.backend, spec.model, dataclasses.replace(spec.config, device="cuda"), spec.options)
+        threads = spec.config.threads or self.settings.threads
+        cpu = WorkerRequest(spec.backend, spec.model, dataclasses.replace(spec.config, device="cpu", threads=threads), spec.options)
+        planned += [({"num_gpus": 1, "num_cpus": 1}, gpu)] * gpus
+        planned += [({"num_gpus": 0, "num_cpus": self.settings.threads}, cpu)] * cpus
+        return planned
 
     def _hellos(self) -> list[Any]:
         ray = self._ray
@@ -244,12 +249,6 @@ class RayExecutor:
         if self._own_ray and ray.is_initialized():
             ray.shutdown()
             self._own_ray = False
-
-
-def _replace(config: Any, **changes: Any) -> Any:
-    import dataclasses
-
-    return dataclasses.replace(config, **changes)
 
 
 def _describe(signature: EngineSignature | None) -> str:

@@ -132,7 +132,7 @@ class ExecutorSettings:
     def __post_init__(self) -> None:
         problems = []
         if self.kind not in EXECUTORS:
-            problems.append(f"executor must be one of {', '.join(EXECUTORS)}, not {self.kind!r}")
+            problems.append(f"kind must be one of {', '.join(EXECUTORS)}, not {self.kind!r}")
         if self.gpu_actors < 0 or self.cpu_actors < 0:
             problems.append("gpu_actors and cpu_actors must not be negative")
         if self.threads < 1:
