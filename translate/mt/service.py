@@ -255,6 +255,28 @@ def _suggest(sentences: list[str], task: _Task, totals: dict[str, int]) -> dict[
     return suggestions
 
 
+def translate_sentences(
+    sentences: Sequence[str],
+    src: Language,
+    tgt: Language,
+    spec: EngineSpec,
+    executor: Executor,
+    memory: TranslationMemory,
+    *,
+    chunk: int = CHUNK,
+    progress: Progress | None = None,
+) -> dict[str, Suggestion]:
+    """Suggestions for ``sentences`` without any catalog: reviewed translations, the memory, then the model.
+
+    The same path as :func:`machine_translate` takes for each language
+    (masking, one job for the executor, each chunk stored as it arrives),
+    without a glossary.
+    """
+    totals = {"sentences": 0, "memory": 0, "reviewed": 0, "translated": 0}
+    task = _Task(src, tgt, (), "", spec, executor, memory, chunk, progress)
+    return _suggest(list(dict.fromkeys(sentences)), task, totals)
+
+
 class _Reporter:
     """Progress of one language: chunks as they finish, batches inside a chunk where the executor tells."""
 
@@ -316,4 +338,4 @@ def _write(
     return CatalogResult(path, lang.code, catalog=po_path, machine=report.machine, reviewed=report.reviewed, flagged=report.flagged, written=update.written)
 
 
-__all__ = ["CHUNK", "CatalogResult", "EngineSpec", "MTRun", "Progress", "harvest_reviewed", "machine_translate"]
+__all__ = ["CHUNK", "CatalogResult", "EngineSpec", "MTRun", "Progress", "harvest_reviewed", "machine_translate", "translate_sentences"]
