@@ -2,9 +2,10 @@
 
 For each article that changed since the last completed sync (its English, a
 catalog, a published file or the settings): extract and merge its catalogs,
-machine-translate what is new (one model load for the whole run, and only if
-something is not in the translation memory), check, and publish. Articles
-that did not change are not even parsed, so a second run does nothing.
+machine-translate what is new (one model load or one pool of workers for the
+whole run, and only if something is not in the translation memory), check,
+and publish, in waves of articles (:mod:`translate.workspace.waves`).
+Articles that did not change are not even parsed, so a second run does nothing.
 
 Safety: the run holds the workspace lock; every file is written atomically;
 catalogs are updated with :func:`translate.catalog.store.update_catalog`, so a
