@@ -122,6 +122,34 @@ def test_a_worker_killed_mid_run_is_restarted_and_every_sentence_is_stored_once(
     assert catalog.count('msgstr "[km] ') == 241
 
 
+def test_ctrl_c_stops_the_workers_and_the_next_run_resumes_from_the_memory(tmp_path: Path, cluster: str) -> None:
+    import time
+
+    import ray
+
+    root = make_workspace(tmp_path / "ws", articles=6, delay=0.05)
+    command = [sys.executable, "-m", "translate", "sync", "--json", "--executor", "ray", "--address", cluster, "--cpu-actors", "2", "--chunk", "4"]
+    proc = subprocess.Popen(command, cwd=root, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if line.startswith("sync: translate km") and not line.startswith("sync: translate km 0/"):
+            break
+    proc.send_signal(signal.SIGINT)
+    proc.communicate(timeout=120)
+    assert proc.returncode == 1  # click's "Aborted!"
+    deadline = time.monotonic() + 30
+    while ray.available_resources().get("CPU", 0) < 2 and time.monotonic() < deadline:  # the workers gave their CPUs back
+        time.sleep(0.2)
+    assert ray.available_resources().get("CPU", 0) == 2
+    kept = memory_rows(root / ".translate" / "memory.sqlite3")
+    assert kept and all(row[6] == f"[{row[2]}] {row[0]}" for row in kept)  # whole chunks only
+    assert not list(root.rglob("*.tmp"))
+    again = subprocess.run(command, cwd=root, env=env(), capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0, again.stderr
+    report = json.loads(again.stdout)
+    assert report["sentences"]["memory_hits"] >= len(kept) > 0 and report["partial"] is False
+
+
 class _DisagreeingPool:
     """A pool whose second worker is given other decoding settings, as a node with another configuration would be."""
 

@@ -54,13 +54,11 @@ def open_engine(settings: MTSettings, on_batch: Callable[[int], None] | None = N
     Raises:
         TranslateError: the model cannot be found or loaded.
     """
-    from translate.mt.service import EngineSpec
-
     model, _ = resolve(settings)
     backend = choose_backend(settings, model)
     engine = load_engine(settings, model, backend)
     engine.on_batch = on_batch
-    return LoadedEngine(engine, f"{model.name}@{model.revision[:12]}", EngineSpec(backend, model, settings.decoding).settings)
+    return LoadedEngine(engine, f"{model.name}@{model.revision[:12]}", engine.signature.settings)
 
 
 def translate_unique(engine: Engine, texts: Sequence[str], tgt: Language) -> dict[str, str]:

@@ -3,9 +3,8 @@ the engine (loaded at most once, lazily) and the publish settings."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,24 +37,13 @@ def read_options(config: WorkspaceConfig) -> ReadOptions:
     return options
 
 
-@dataclass
+@dataclass(frozen=True)
 class EngineSetup:
-    """The engine of a run: its identity (``spec``) and a loader that loads it once, on first use."""
+    """The engine of a run: its identity (``spec``), a loader for the local executor, Khmer post-processing."""
 
     spec: EngineSpec
     loader: Callable[[], Engine]
     khmer: KhmerOptions | None = None
-    loads: int = 0
-    load_seconds: float = 0.0
-    _engine: Engine | None = field(default=None, repr=False)
-
-    def load(self) -> Engine:
-        if self._engine is None:
-            started = time.perf_counter()
-            self._engine = self.loader()
-            self.loads += 1
-            self.load_seconds += time.perf_counter() - started
-        return self._engine
 
 
 def decoding(config: WorkspaceConfig) -> DecodingConfig:

@@ -20,7 +20,7 @@ import os
 import time
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from translate.mt.jobs.ray_worker import WorkerRequest
@@ -56,7 +56,6 @@ class _Actor:
     busy: int = 0
     done: int = 0
     restarts: int = 0
-    calls: list[int] = field(default_factory=list)
 
 
 class RayExecutor:
