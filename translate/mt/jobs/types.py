@@ -86,7 +86,12 @@ class ChunkResult:
 
 @dataclass(frozen=True)
 class PoolState:
-    """How many workers a pool has, how many answer, how often one was restarted."""
+    """How many workers a pool has, how many are up, how often one was restarted.
+
+    ``alive`` counts workers started and not stopped: one that Ray is
+    restarting still counts (Ray keeps its chunks), and its restart is
+    counted in ``restarts`` when it answers again, as a new process.
+    """
 
     workers: int
     alive: int
