@@ -56,6 +56,7 @@ class Waves:
         self.setup: EngineSetup | None = None
         self.executor: Executor | None = None
         self.glossary: Any = None
+        self.harvested = False
         self.totals = {"sentences": 0, "translated": 0, "memory": 0, "reviewed": 0}
         self.extracted = 0
         self.published = 0
@@ -143,8 +144,9 @@ class Waves:
             run = machine_translate(
                 articles, langs, config.path(config.locales), self.setup.spec, None, memory,
                 retranslate_machine=config.retranslate_machine, progress=progress, khmer=self.setup.khmer, glossary=self.glossary,
-                known=self.workspace.known, skip=skip, executor=executor, harvest=self.wave == 1, chunk=self.settings.chunk,
+                known=self.workspace.known, skip=skip, executor=executor, harvest=not self.harvested, chunk=self.settings.chunk,
             )
+        self.harvested = True
         for key, value in (("sentences", run.sentences), ("translated", run.translated), ("memory", run.memory_hits), ("reviewed", run.reviewed_hits)):
             self.totals[key] += value
         self.timer.add("translate", t)
