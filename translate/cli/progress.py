@@ -1,8 +1,8 @@
 """Progress on stderr for every long command (sync, mt, run): one implementation.
 
 On a terminal one line is rewritten in place; otherwise (a log, cron, CI) a
-line is written when a phase starts, when it ends, and every few seconds in
-between. Each line has done/total, the rate, the ETA, and during machine
+line is written when a phase starts (machine translation: when its first
+sentence is done), when it ends, and every few seconds in between. Each line has done/total, the rate, the ETA, and during machine
 translation the workers of a pool (alive/started, restarts).
 """
 
@@ -35,6 +35,11 @@ class ProgressPrinter:
             return
         now = time.monotonic()
         key = (event.phase, event.detail if event.phase == "translate" else "")
+        if event.phase == "translate" and event.done == 0:
+            # Not drawn before the first sentence is done: a model that cannot be
+            # loaded then leaves only its one-line error on stderr.
+            self.started.setdefault(key, (now, 0))
+            return
         new_phase = key != self.phase
         if new_phase:
             if self.tty and self.phase is not None:
