@@ -124,3 +124,17 @@ def test_separate_server_and_cli_processes(workdir: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_ray_executor_is_refused_in_one_line(workdir: Path) -> None:
+    """An LLM server spreads its own work: a Ray pool in front of it is refused before anything runs."""
+    shutil.copyfile(DATA / "text" / "flood-warning.txt", workdir / "flood.txt")
+    assert _run("extract", "flood.txt", "--to", "km").exit_code == 0
+    with ChatServer() as server:
+        result = _run("mt", "flood.txt", "--to", "km", *_llm(server, workdir / "tm.sqlite3"), "--executor", "ray")
+        assert not server.requests
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: the openai-compatible backend sends sentences to an LLM server, which spreads its own work "
+        "(use --executor local with it; scale the server instead: docs/scale.md)"
+    ]

@@ -214,6 +214,10 @@ def test_int8_conversion_loads_and_translates(chaotic_nllb: ResolvedModel) -> No
     assert all(t.input_tokens > 0 and t.output_tokens > 0 for t in translations)
     assert CTranslate2Engine.signature_suffix(config) == f"|ct2:{ctranslate2_version()}|ct:int8|vmap:v1"
     assert CTranslate2Engine.signature_suffix(DecodingConfig(restrict_vocabulary=False)).endswith("|vmap:no")
+    # the engine reports the compute type it resolved where it runs, as predicted without loading
+    assert (engine.signature.device, engine.signature.precision) == ("cpu", "int8")
+    assert engine.signature == CTranslate2Engine.predict_signature(chaotic_nllb, config)
+    assert engine.signature.settings == f"ctranslate2|{config.signature()}|ct2:{ctranslate2_version()}|ct:int8|vmap:v1"  # keys of earlier CPU runs
 
 
 def test_batches_retry_and_split(chaotic_nllb: ResolvedModel) -> None:

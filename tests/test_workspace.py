@@ -243,6 +243,29 @@ def test_sync_progress_lines_with_eta() -> None:
     assert progress.phase is None
 
 
+def test_progress_lines_name_the_workers_of_a_pool() -> None:
+    import io
+
+    from translate.cli.progress import Progress
+    from translate.mt.jobs import PoolState, TranslateProgress
+
+    now = [0.0]
+    stream = io.StringIO()
+    progress = Progress("mt", stream, every=3600, tty=False, clock=lambda: now[0], heartbeat=False)
+    pool = PoolState(workers=4, alive=3, restarts=1)
+    progress.translate_event(TranslateProgress("km", 0, 900000, pool))
+    now[0] = 100.0
+    progress.translate_event(TranslateProgress("km", 9000, 900000, pool))
+    progress.translate_event(TranslateProgress("th", 0, 10, PoolState(workers=1, alive=1)))
+    now[0] = 101.0
+    progress.translate_event(TranslateProgress("th", 10, 10, PoolState(workers=1, alive=1)))
+    progress.close()
+    assert stream.getvalue().splitlines() == [
+        "mt: translate km 9000/900000 sentences, 90.0 sentences/s, ETA 2:45:00, workers 3/4 (1 restarted)",
+        "mt: translate th 10/10 sentences, done in 0:01",  # one worker: not named
+    ]
+
+
 def test_real_model_loaded_once_for_all_articles_and_languages_and_only_new_sentences(workdir: Path, tiny_nllb_folder: Path) -> None:
     for name in ("flood", "rice", "wages"):
         article(workdir / "articles" / f"{name}.txt", f"News about {name}")

@@ -42,12 +42,13 @@ from translate.glossary import load_glossary
 from translate.languages import Language
 from translate.khmer import KhmerOptions
 from translate.load import load_article
+from translate.mt.jobs import ExecutorSettings, create_executor
 from translate.mt.memory import TranslationMemory, default_memory_path
 from translate.mt.models import ResolvedModel
 from translate.mt.service import CatalogResult, EngineSpec, MTRun, Progress
 from translate.mt.service import machine_translate as run_machine_translation
-from translate.mt.setup import MTSettings, choose_backend, llm_for, load_engine, resolve
-from translate.publish import PublishOptions, Withheld, localize, translate_blocks
+from translate.mt.setup import MTSettings, choose_backend, llm_for, load_engine, resolve, resolve_for_pool
+from translate.publish import PublishOptions, Withheld, localize, output_path, translate_blocks
 from translate.rules import PublishRules, check_rules
 from translate.terms import TermUse, collect_terms
 
@@ -395,6 +396,8 @@ class MTRequest:
         unconfirmed: what to do with machine suggestions that came back
             without their fuzzy flag and unedited, as a CSV round trip leaves
             them (default: report them; see :mod:`translate.catalog.annotate`).
+        executor: where the model runs: in this process (default) or on a
+            Ray cluster (see :mod:`translate.mt.jobs`).
     """
 
     settings: MTSettings = field(default_factory=lambda: MTSettings())
@@ -403,6 +406,7 @@ class MTRequest:
     khmer: KhmerOptions | None = None
     glossaries: tuple[Path, ...] = ()
     unconfirmed: Unconfirmed = Unconfirmed.KEEP
+    executor: ExecutorSettings = field(default_factory=ExecutorSettings)
 
 
 def machine_translate(
@@ -428,7 +432,8 @@ def machine_translate(
     workspace = workspace or Workspace()
     request = request or MTRequest()
     glossary = load_glossary(workspace.locales, [lang.gettext for lang in langs], request.glossaries)
-    model, _ = resolve(request.settings)
+    pool = request.executor.kind != "local"
+    model = resolve_for_pool(request.settings) if pool else resolve(request.settings)[0]
     if on_model is not None:
         on_model(model)
     backend = choose_backend(request.settings, model)
@@ -436,22 +441,28 @@ def machine_translate(
     paths = [Path(p) for p in paths]
     names, clashes = workspace.names(paths)
     articles = [(p, names[p]) for p in paths if p not in clashes]
-    with TranslationMemory(request.memory or default_memory_path()) as memory:
-        run = run_machine_translation(
-            articles,
-            langs,
-            workspace.locales,
-            spec,
-            lambda: load_engine(request.settings, model, backend),
-            memory,
-            retranslate_machine=request.retranslate_machine,
-            progress=progress,
-            khmer=request.khmer,
-            glossary=glossary,
-            known=workspace.known,
-            skip=skip,
-            unconfirmed=request.unconfirmed,
-        )
+    executor = create_executor(request.executor, lambda: load_engine(request.settings, model, backend))
+    try:
+        with TranslationMemory(request.memory or default_memory_path()) as memory:
+            run = run_machine_translation(
+                articles,
+                langs,
+                workspace.locales,
+                spec,
+                None,
+                memory,
+                retranslate_machine=request.retranslate_machine,
+                progress=progress,
+                khmer=request.khmer,
+                glossary=glossary,
+                known=workspace.known,
+                skip=skip,
+                executor=executor,
+                chunk=request.executor.chunk,
+                unconfirmed=request.unconfirmed,
+            )
+    finally:
+        executor.close()
     if not clashes:
         return run
     refused = tuple(CatalogResult(path, lang.code, error=error) for path, error in clashes.items() for lang in langs[:1])

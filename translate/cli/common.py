@@ -124,6 +124,31 @@ def read_options(func: F) -> F:
     return func
 
 
+_EXECUTOR_FLAGS = {"executor": "kind", "address": "address", "gpu_actors": "gpu_actors", "cpu_actors": "cpu_actors",
+                   "actor_threads": "threads", "chunk": "chunk", "in_flight": "in_flight"}
+
+
+def executor_options(func: F) -> F:
+    """Options of every command that translates: where the model runs (``[executor]`` of translate.toml is the default)."""
+    decorators = [
+        click.option("--executor", type=click.Choice(["local", "ray"]), help="Where the model runs: local (in this process) or ray (a pool of Ray workers; pip install 'newsroom-translate[ray]'). Default: [executor] kind, else local."),
+        click.option("--address", metavar="HOST:PORT|auto", help="Ray: the cluster to join (auto: $RAY_ADDRESS). Default: a private Ray on this machine for the run."),
+        click.option("--gpu-actors", type=click.IntRange(0), help="Ray: workers with one GPU each (default 0)."),
+        click.option("--cpu-actors", type=click.IntRange(0), help="Ray: CPU workers (default: 1 when there are no GPU workers)."),
+        click.option("--actor-threads", type=click.IntRange(1), help="Ray: CPUs of each CPU worker, and its engine's threads (default 1)."),
+        click.option("--chunk", type=click.IntRange(1), help="Distinct sentences per unit of work; each finished one goes to the memory (default 256)."),
+        click.option("--in-flight", type=click.IntRange(1), help="Ray: chunks queued on each worker at once (default 2)."),
+    ]
+    for decorator in reversed(decorators):
+        func = decorator(func)
+    return func
+
+
+def executor_flags(options: dict[str, Any]) -> dict[str, Any]:
+    """The executor flags, taken out of ``options``, as ``[executor]`` keys (``None`` for those not given)."""
+    return {key: options.pop(flag) for flag, key in _EXECUTOR_FLAGS.items()}
+
+
 def workspace_from(
     ctx: Context,
     fmt: str | None,

@@ -10,11 +10,24 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from translate.cli.common import BACKEND_HELP, BACKENDS, Context, bad_setting, fail, parse_langs, read_options, report_errors, report_withheld, workspace_from
+from translate.cli.common import (
+    BACKEND_HELP,
+    BACKENDS,
+    Context,
+    bad_setting,
+    executor_flags,
+    executor_options,
+    fail,
+    parse_langs,
+    read_options,
+    report_errors,
+    report_withheld,
+    workspace_from,
+)
 
 if TYPE_CHECKING:
     from translate.api import MTRequest
-    from translate.languages import Language
+    from translate.mt.jobs import TranslateProgress
     from translate.mt.service import MTRun
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,7 +60,7 @@ def mt_options(func: F) -> F:
     ]
     for decorator in reversed(decorators):
         func = decorator(func)
-    return func
+    return executor_options(func)
 
 
 def _request(options: dict[str, Any]) -> MTRequest:
@@ -62,7 +75,10 @@ def _request(options: dict[str, Any]) -> MTRequest:
 
     from translate.khmer import khmer_options
 
+    from translate.mt.jobs import executor_settings
+
     flags = {name: options.pop(name) for name in _DECODING_FLAGS}
+    where = executor_flags(options)
     config_file = options.pop("config_file")
     commercial = options.pop("commercial")
     backend, endpoint = options.pop("backend"), options.pop("endpoint")
@@ -76,29 +92,26 @@ def _request(options: dict[str, Any]) -> MTRequest:
             commercial = commercial_setting(read_config_table("workspace", config_file), config_file)
     except ConfigError as error:
         raise fail(error) from error
+    try:
+        executor = executor_settings(read_config_table("executor", config_file), where, path=str(config_file or "translate.toml"))
+    except ConfigError as error:
+        raise bad_setting(error) from error
     settings = MTSettings(model=options.pop("model"), backend=backend, decoding=decoding, lock=options.pop("lock"),
                           progress=sys.stderr.isatty(), commercial=commercial, llm=llm)
-    return MTRequest(settings=settings, memory=options.pop("memory"), retranslate_machine=options.pop("retranslate_machine"), khmer=khmer, glossaries=tuple(options.pop("glossaries")))
+    return MTRequest(settings=settings, memory=options.pop("memory"), retranslate_machine=options.pop("retranslate_machine"), khmer=khmer,
+                     glossaries=tuple(options.pop("glossaries")), executor=executor)
 
 
 @contextmanager
-def _progress(quiet: bool, command: str, langs: Sequence[Language]) -> Iterator[Callable[[int, int], None] | None]:
+def _progress(quiet: bool, command: str) -> Iterator[Callable[[TranslateProgress], None] | None]:
     """Progress of the model's work on stderr (see :mod:`translate.cli.progress`), one phase per language."""
     if quiet:
         yield None
         return
     from translate.cli.progress import Progress
 
-    position = {"lang": -1}
     with Progress(command) as progress:
-
-        def update(done: int, total: int) -> None:
-            if done == 0:
-                position["lang"] += 1
-            lang = langs[min(max(position["lang"], 0), len(langs) - 1)].code if langs else ""
-            progress.update(f"translate {lang}".rstrip(), "sentences", done, total)
-
-        yield update
+        yield progress.translate_event
 
 
 def _warn_license(model: Any) -> None:
@@ -123,18 +136,27 @@ def _check_license(request: MTRequest) -> None:
         raise fail(error) from error
 
 
-def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any, skip: Any = (), command: str = "mt") -> MTRun:
-    from translate.api import machine_translate
+T = TypeVar("T")
+
+
+def _guarded(work: Callable[[Callable[[TranslateProgress], None] | None], T], quiet: bool, command: str) -> T:
+    """Run ``work`` with the progress display; a license refusal exits with status 2, other errors with 1."""
     from translate.errors import TranslateError
     from translate.mt.licensing import LicenseError
 
     try:
-        with _progress(obj.quiet, command, langs) as progress:
-            return machine_translate(articles, langs, workspace, request, progress=progress, on_model=_warn_license, skip=skip)
+        with _progress(quiet, command) as progress:
+            return work(progress)
     except LicenseError as error:
         raise bad_setting(error) from error
     except TranslateError as error:
         raise fail(error) from error
+
+
+def _translate(obj: Context, articles: tuple[Path, ...], langs: Any, request: MTRequest, workspace: Any) -> MTRun:
+    from translate.api import machine_translate
+
+    return _guarded(lambda progress: machine_translate(articles, langs, workspace, request, progress=progress, on_model=_warn_license), obj.quiet, "mt")
 
 
 def _summary(run: MTRun) -> str:
@@ -225,10 +247,10 @@ def run(
     machine suggestions where no reviewed translation exists yet (unless
     --reviewed-only).
     """
-    from translate.api import extract, publish
     from translate.editions import parse_editions
     from translate.errors import ConfigError
     from translate.layout import read_layout
+    from translate.pipeline import run as run_articles
     from translate.publish import PublishOptions
 
     try:
@@ -240,37 +262,27 @@ def run(
     request = _request(options)
     _check_license(request)
     workspace = workspace_from(obj, **options)
-    extracted = extract(articles, langs, workspace)
-    errors = [e for r in extracted for e in r.errors]
-    good = tuple(r.path for r in extracted if r.error is None)
-    skip = {(r.path, lang.code) for r in extracted for lang in langs if r.failed(lang)}
-    published: list[tuple[str, Any]] = []
-    translated = None
-    if good:
-        translated = _translate(obj, good, langs, request, workspace, skip, command="run")
-        errors.extend(translated.errors)
-        skip |= {(r.path, r.lang) for r in translated.results if r.error is not None}
-        for lang, (edition, edition_format) in ((lang, e) for lang in langs for e in chosen):
-            ready = tuple(p for p in good if (p, lang.code) not in skip)
-            for result in publish(ready, lang, output, workspace, PublishOptions(include_fuzzy=not reviewed_only, layout=placed), edition=edition, edition_format=edition_format):
-                published.append((lang.code, result))
-                if result.error is not None:
-                    errors.append(result.error)
-                    continue
-                if not obj.quiet and not as_json:
-                    click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated)")
-                report_withheld(result.withheld, result.output)
-        if not obj.quiet:
-            click.echo(_summary(translated), err=True)
+
+    def shown(lang: str, result: Any) -> None:
+        if result.error is None:
+            if not obj.quiet and not as_json:
+                click.echo(f"{result.path} -> {result.output} ({result.translated}/{result.sentences} sentences translated)")
+            report_withheld(result.withheld, result.output)
+
+    publishing = PublishOptions(include_fuzzy=not reviewed_only, layout=placed)
+    done = _guarded(lambda progress: run_articles(articles, langs, output, workspace, request, editions=chosen, options=publishing,
+                                                  progress=progress, on_model=_warn_license, on_published=shown), obj.quiet, "run")
+    if done.translated is not None and not obj.quiet:
+        click.echo(_summary(done.translated), err=True)
     if as_json:
         from translate.cli.jsonreport import echo_json, extract_json, mt_json, problems_json, publish_json
 
         echo_json(
             {
-                "articles": extract_json(extracted),
-                "mt": None if translated is None else mt_json(translated),
-                "published": publish_json(published),
-                **problems_json(errors),
+                "articles": extract_json(list(done.extracted)),
+                "mt": None if done.translated is None else mt_json(done.translated),
+                "published": publish_json(list(done.published)),
+                **problems_json(list(done.errors)),
             }
         )
-    report_errors(errors)
+    report_errors(list(done.errors))

@@ -1,7 +1,7 @@
 """Progress of long commands on stderr, one implementation for ``mt``, ``run`` and ``sync``.
 
-The library reports progress through plain callbacks (``(done, total)`` from
-:func:`translate.api.machine_translate`, :class:`~translate.workspace.sync.SyncProgress`
+The library reports progress through callbacks (:class:`~translate.mt.jobs.TranslateProgress`
+events from :func:`translate.api.machine_translate`, :class:`~translate.workspace.stage.SyncProgress`
 events from ``sync``); this class shows them. On a terminal it redraws one
 line with a bar; anywhere else (cron, CI, a pipe) it writes a line when a
 phase's first items are done (the first rate and ETA), every
@@ -9,7 +9,8 @@ phase's first items are done (the first rate and ETA), every
 on a long batch, so a log never falls silent, and when it ends. Nothing is
 written for a phase that ends before its first item, so a command that stops
 at once (a model that fails to load) still says so in one line.
-Each line says done/total, the rate and the ETA. The rate is measured from
+Each line says done/total, the rate and the ETA, and while a pool of workers
+translates (``--executor ray``), how many are alive and how often one was restarted. The rate is measured from
 the first sentences (the engines translate a small batch first, see
 :data:`translate.mt.batching.PROBE_SIZE`), not counting the time the model
 took to load once the first sentences are in.
@@ -26,7 +27,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from translate.workspace.sync import SyncProgress
+    from translate.mt.jobs import PoolState, TranslateProgress
+    from translate.workspace.stage import SyncProgress
 
 #: Seconds between two progress lines when stderr is not a terminal.
 DEFAULT_EVERY = 10.0
@@ -46,6 +48,7 @@ class _Phase:
     done: int = 0
     first_done: int = 0  # the count when the first items were in (the rate starts there)
     first_at: float | None = None
+    pool: PoolState | None = None
 
 
 def interval_from_environment(default: float = DEFAULT_EVERY) -> float:
@@ -114,9 +117,13 @@ class Progress:
     def sync_event(self, event: SyncProgress) -> None:
         """The callback of ``translate sync``: one phase per step (and per language when translating)."""
         label = f"{event.phase} {event.detail}" if event.phase == "translate" and event.detail else event.phase
-        self.update(label, event.unit, event.done, event.total)
+        self.update(label, event.unit, event.done, event.total, event.pool)
 
-    def update(self, label: str, unit: str, done: int, total: int) -> None:
+    def translate_event(self, event: TranslateProgress) -> None:
+        """The callback of ``translate mt`` and ``run``: the model work of one language."""
+        self.update(f"translate {event.lang}", "sentences", event.done, event.total, event.pool)
+
+    def update(self, label: str, unit: str, done: int, total: int, pool: PoolState | None = None) -> None:
         """``done`` of ``total`` ``unit`` of the phase ``label``; a new label, a new total or ``done == 0`` starts a phase."""
         if total <= 0:
             return
@@ -133,6 +140,7 @@ class Progress:
             if first:
                 phase.first_at, phase.first_done = now, done
             phase.done = done
+            phase.pool = pool
             if fresh and not self.tty:
                 self.last_line = now  # the heartbeat speaks if the first items take long
             if self.tty or first or done >= total or (done > 0 and now - self.last_line >= self.every):
@@ -184,6 +192,9 @@ class Progress:
             parts.append(f"ETA {clock_text((phase.total - phase.done) / rate)}")
         else:
             parts.append(f"{clock_text(now - phase.started)} so far, first {phase.unit} under way")
+        pool = phase.pool
+        if pool is not None and pool.workers > 1:
+            parts.append(f"workers {pool.alive}/{pool.workers}" + (f" ({pool.restarts} restarted)" if pool.restarts else ""))
         return ", ".join(parts)
 
     def _write(self, now: float) -> None:

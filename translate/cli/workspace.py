@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from translate.cli.common import BACKEND_HELP, BACKENDS, EXIT_BEING_EDITED, EXIT_PARTIAL, Context, HiddenChoice, SettingError, bad_setting, fail
+from translate.cli.common import BACKEND_HELP, BACKENDS, EXIT_BEING_EDITED, EXIT_PARTIAL, Context, HiddenChoice, SettingError, bad_setting, executor_flags, executor_options, fail
 
 if TYPE_CHECKING:
     from translate.workspace.config import WorkspaceConfig
@@ -89,6 +89,7 @@ def _warn_license(model: Any) -> None:
 @click.option("--force", is_flag=True, help="Redo every article, not only those that changed.")
 @click.option("--wait", type=click.FloatRange(0), default=0.0, show_default=True, metavar="SECONDS", help="Wait this long for another sync of the workspace to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON on stdout.")
+@executor_options
 @click.pass_obj
 def sync(
     obj: Context,
@@ -105,6 +106,7 @@ def sync(
     force: bool,
     wait: float,
     as_json: bool,
+    **options: Any,
 ) -> None:
     """Bring every article of the workspace up to date in every language.
 
@@ -154,9 +156,10 @@ def sync(
         config = config.override(exclude=config.exclude + extra_exclude)
     try:
         from translate.languages import parse_languages
-        from translate.workspace.setup import validate
+        from translate.workspace.setup import executor, validate
 
         validate(config, parse_languages(",".join(config.languages)) if config.languages else ())
+        where = executor(config, executor_flags(options))
     except ConfigError as error:
         raise bad_setting(error) from error
     if config.languages:
@@ -165,7 +168,7 @@ def sync(
 
     printer = None if obj.quiet else Progress("sync")
     try:
-        report = run_sync(config, SyncOptions(now=_now(), force=force, wait=wait), progress=printer.sync_event if printer else None, on_model=_warn_license)
+        report = run_sync(config, SyncOptions(now=_now(), force=force, wait=wait, executor=where), progress=printer.sync_event if printer else None, on_model=_warn_license)
     except LockedError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_LOCKED)

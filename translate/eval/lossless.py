@@ -171,6 +171,7 @@ def _run_pipeline(documents: Sequence[Document], target: Language, engine: Oracl
     """Extract, translate with ``engine`` and publish each document; its published text and the issues per msgid."""
     from translate.api import Workspace, extract, publish
     from translate.mt.memory import TranslationMemory
+    from translate.mt.jobs.local import LocalExecutor
     from translate.mt.service import EngineSpec, machine_translate
     from translate.publish import PublishOptions
 
@@ -185,7 +186,8 @@ def _run_pipeline(documents: Sequence[Document], target: Language, engine: Oracl
     extract(paths, [target], workspace, now=_NOW)
     spec = EngineSpec(engine.backend, ORACLE_MODEL, engine.config)
     with TranslationMemory(workdir / "memory.sqlite3") as memory:
-        run = machine_translate([(p, p.name.split(".", 1)[0]) for p in paths], [target], workspace.locales, spec, lambda: engine, memory, khmer=khmer)
+        executor = LocalExecutor(lambda: engine, signature=engine.signature)
+        run = machine_translate([(p, p.name.split(".", 1)[0]) for p in paths], [target], workspace.locales, spec, None, memory, khmer=khmer, executor=executor)
     issues = _issues(workspace.locales, target)
     # Checks off: the references are reviewed human translations, and the
     # check gate (which keeps the English for a translation that fails an

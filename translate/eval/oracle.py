@@ -29,10 +29,11 @@ from pathlib import Path
 
 from translate.eval.testset import Document
 from translate.languages import Language
+from translate.mt.backends.common import engine_signature
 from translate.mt.decoding import DecodingConfig
 from translate.mt.models import ResolvedModel
 from translate.mt.protect import mask
-from translate.mt.types import Issue, Translation
+from translate.mt.types import EngineSignature, Issue, Translation
 
 #: The stand-in model: its name and revision go into provenance like any model's.
 ORACLE_MODEL = ResolvedModel("reference-oracle", Path("."), "oracle", "references", "none")
@@ -146,6 +147,11 @@ class OracleEngine:
     config: DecodingConfig = field(default_factory=DecodingConfig)
     model_calls: int = 0
     on_batch: Callable[[int], None] | None = None
+
+    @property
+    def signature(self) -> EngineSignature:
+        """What produces its text: the table (no device, no decoding)."""
+        return engine_signature(self.backend, self.model, "none", "none", f"{self.backend}|{self.config.signature()}")
 
     def translate(self, sentences: Sequence[str], src: Language, tgt: Language) -> list[Translation]:
         self.model_calls += 1

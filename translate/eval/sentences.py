@@ -11,6 +11,7 @@ from translate.eval.metrics import Score, metrics, score
 from translate.eval.testset import read_test_set
 from translate.languages import Language, language
 from translate.mt.engine import Engine
+from translate.mt.jobs import EngineSpec
 from translate.mt.setup import MTSettings, choose_backend, llm_for, load_engine, resolve
 
 log = logging.getLogger(__name__)
@@ -54,13 +55,12 @@ def open_engine(settings: MTSettings, on_batch: Callable[[int], None] | None = N
     Raises:
         TranslateError: the model cannot be found or loaded.
     """
-    from translate.mt.service import EngineSpec
-
     model, _ = resolve(settings)
     backend = choose_backend(settings, model)
     engine = load_engine(settings, model, backend)
     engine.on_batch = on_batch
-    return LoadedEngine(engine, f"{model.name}@{model.revision[:12]}", EngineSpec(backend, model, settings.decoding, llm_for(settings, backend)).settings)
+    spec = EngineSpec(backend, model, settings.decoding, llm_for(settings, backend))
+    return LoadedEngine(engine, f"{model.name}@{model.revision[:12]}", spec.settings_for(None, engine.signature))
 
 
 def translate_unique(engine: Engine, texts: Sequence[str], tgt: Language) -> dict[str, str]:

@@ -8,14 +8,14 @@ does not translate never imports torch, transformers or ctranslate2.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 from translate.errors import ConfigError
 from translate.languages import Language
 from translate.mt.decoding import DecodingConfig
 from translate.mt.models import ResolvedModel, verify_on_use
-from translate.mt.types import Translation
+from translate.mt.types import EngineSignature, Translation
 
 #: Backend name -> "module:class", imported on first use.
 BACKENDS = {
@@ -36,29 +36,47 @@ class Engine(Protocol):
     model_calls: int
     #: called with the number of inputs of each finished batch (progress reporting)
     on_batch: Callable[[int], None] | None
+    #: what produces the text, as loaded: device and dtype or compute type included
+    signature: EngineSignature
 
     def translate(self, sentences: Sequence[str], src: Language, tgt: Language) -> list[Translation]:
         """Translate each sentence; the result has one Translation per input, in order."""
         ...
 
 
-def create_engine(backend: str, model: ResolvedModel, config: DecodingConfig | None = None, **options: Any) -> Engine:
-    """Load ``model`` with the named backend; ``options`` go to the backend (``llm`` settings of ``openai-compatible``).
+def _engine_class(backend: str) -> Any:
+    target = BACKENDS.get(backend)
+    if target is None:
+        raise ConfigError(f"unknown MT backend {backend!r}", hint="use one of: " + ", ".join(sorted(BACKENDS)))
+    module_name, class_name = target.split(":")
+    return getattr(importlib.import_module(module_name), class_name)
+
+
+def predict_signature(backend: str, model: ResolvedModel, config: DecodingConfig | None = None) -> EngineSignature:
+    """The signature an engine of ``backend`` would report on this machine, without loading the model.
+
+    Raises:
+        ConfigError: an unknown backend, or settings this machine cannot run.
+        TranslateError: the backend's package is missing.
+    """
+    signature: EngineSignature = _engine_class(backend).predict_signature(model, config or DecodingConfig())
+    return signature
+
+
+def create_engine(backend: str, model: ResolvedModel, config: DecodingConfig | None = None, *, options: Mapping[str, Any] | None = None) -> Engine:
+    """Load ``model`` with the named backend.
 
     A locked model's files are checked against models.lock first (hashed on
     first use only, see :func:`translate.mt.models.verify_on_use`), whatever
-    the backend.
+    the backend. ``options`` go to the engine class (the fake engine's ``delay``;
+    ``llm`` and ``api_key`` of ``openai-compatible``).
 
     Raises:
         ConfigError: an unknown backend.
         IntegrityError: a locked model's file is missing or altered.
         TranslateError: the model cannot be loaded (missing files, missing packages).
     """
-    target = BACKENDS.get(backend)
-    if target is None:
-        raise ConfigError(f"unknown MT backend {backend!r}", hint="use one of: " + ", ".join(sorted(BACKENDS)))
+    engine_class = _engine_class(backend)
     verify_on_use(model)
-    module_name, class_name = target.split(":")
-    engine_class = getattr(importlib.import_module(module_name), class_name)
-    engine: Engine = engine_class(model, config or DecodingConfig(), **options)
+    engine: Engine = engine_class(model, config or DecodingConfig(), **(options or {}))
     return engine

@@ -4,7 +4,8 @@ For each language: gather the sentences that need a translation in every
 catalog, answer what the translation memory knows (reviewed human translations
 first, then earlier machine output for the same model, revision and settings),
 load the model only if something is left, translate it in length-sorted
-batches, remember the results, and write each catalog safely.
+batches (an LLM: with each sentence's place in its article), remember the
+results, and write each catalog with its provenance sidecar safely.
 """
 
 from __future__ import annotations
@@ -26,17 +27,16 @@ from translate.glossary import Glossary, Term
 from translate.khmer import KhmerOptions
 from translate.languages import Language, language
 from translate.mt.context import Place, article_order, places, sentence_context
-from translate.mt.decoding import DecodingConfig
 from translate.mt.engine import Engine
-from translate.mt.llm.settings import LLMSettings
 from translate.mt.fuzzy import FuzzyIndex
+from translate.mt.jobs.local import LocalExecutor
+from translate.mt.jobs.types import CHUNK, EngineSpec, Executor, Job, TranslateProgress
 from translate.mt.memory import (
     MachineKey,
     MachineRecord,
     ReviewedRecord,
     TranslationMemory,
 )
-from translate.mt.models import ResolvedModel
 from translate.mt.pretranslate import (
     Origin,
     Provenance,
@@ -47,40 +47,11 @@ from translate.mt.pretranslate import (
 )
 from translate.mt.protect import VERSION as MASK_VERSION
 from translate.mt.protect import Masked, mask, restore
-from translate.mt.types import Issue, Translation
+from translate.mt.types import EngineSignature, Issue, SentenceContext, Translation
 
 ENGLISH = "en"
-#: Sentences per engine call: results reach the memory after each chunk, so
-#: an interrupted run keeps what was translated.
-CHUNK = 256
 
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class EngineSpec:
-    """What identifies machine output: backend, model and decoding settings (and a server's prompt settings)."""
-
-    backend: str
-    model: ResolvedModel
-    config: DecodingConfig
-    llm: LLMSettings | None = None
-
-    @property
-    def settings(self) -> str:
-        """Backend and decoding signature: part of the translation-memory key and the provenance."""
-        return self.settings_for(None)
-
-    def settings_for(self, lang: Language | None) -> str:
-        """The signature of output in ``lang`` (an LLM's prompt template depends on the language)."""
-        if self.llm is not None:
-            return self.llm.signature(self.config, lang)
-        signature = f"{self.backend}|{self.config.signature()}"
-        if self.backend == "ctranslate2":
-            from translate.mt.backends.ctranslate2 import CTranslate2Engine
-
-            signature += CTranslate2Engine.signature_suffix(self.config)
-        return signature
+Progress = Callable[[TranslateProgress], None]
 
 
 @dataclass(frozen=True)
@@ -137,27 +108,12 @@ def harvest_reviewed(locales: Path, lang: Language, memory: TranslationMemory) -
     return len(records)
 
 
-class _LazyEngine:
-    def __init__(self, load: Callable[[], Engine]) -> None:
-        self._load = load
-        self.engine: Engine | None = None
-
-    def get(self) -> Engine:
-        if self.engine is None:
-            self.engine = self._load()
-        return self.engine
-
-    @property
-    def calls(self) -> int:
-        return self.engine.model_calls if self.engine is not None else 0
-
-
 def machine_translate(
     articles: Sequence[tuple[Path, str]],
     langs: Sequence[Language],
     locales: Path,
     spec: EngineSpec,
-    load_engine: Callable[[], Engine],
+    load_engine: Callable[[], Engine] | None,
     memory: TranslationMemory,
     *,
     retranslate_machine: bool = False,
@@ -166,13 +122,19 @@ def machine_translate(
     glossary: Glossary | None = None,
     known: KnownCatalogs | None = None,
     skip: Collection[tuple[Path, str]] = (),
+    executor: Executor | None = None,
+    harvest: bool = True,
+    chunk: int = CHUNK,
     unconfirmed: Unconfirmed = Unconfirmed.KEEP,
     fuzzy_matches: bool = True,
 ) -> MTRun:
     """Fill the catalogs of ``articles`` (``(path, slug)`` pairs) in each language.
 
-    The engine is loaded (``load_engine``) only when some sentence is neither in
-    the memory nor reviewed elsewhere, and at most once. Markup and
+    The model work goes to ``executor`` (default: a :class:`LocalExecutor`
+    that loads the engine with ``load_engine`` only when some sentence is
+    neither in the memory nor reviewed elsewhere, and at most once). Each
+    chunk's translations go to the memory as soon as the executor returns
+    them, so an interrupted run keeps them. Markup and
     non-translatable text are masked before the model sees a sentence and put
     back after (:mod:`translate.mt.protect`); glossary terms are masked and
     replaced by their approved translations.
@@ -185,6 +147,11 @@ def machine_translate(
             :mod:`translate.catalog.guard`); a catalog that looks cut short is not written.
         skip: ``(article path, language code)`` pairs to leave out (their
             catalogs could not be brought up to date).
+        executor: where the model runs (the caller closes it).
+        harvest: first put the reviewed translations of the whole catalog
+            tree into the memory (a run that calls this function for several
+            waves of articles does it once).
+        chunk: distinct sentences per unit of work.
         unconfirmed: what to do with machine suggestions that came back
             without their fuzzy flag and unedited (see :mod:`translate.catalog.annotate`).
         fuzzy_matches: record the closest reviewed translations of similar
@@ -192,12 +159,17 @@ def machine_translate(
     """
     known = known if known is not None else KnownCatalogs()
     started = time.perf_counter()
-    lazy = _LazyEngine(load_engine)
+    if executor is None:
+        if load_engine is None:
+            raise ValueError("machine_translate needs load_engine or an executor")
+        executor = LocalExecutor(load_engine)
+    calls_before = executor.model_calls
     src = language(ENGLISH)
     results: list[CatalogResult] = []
     totals = {"sentences": 0, "memory": 0, "reviewed": 0, "translated": 0}
     for lang in langs:
-        harvest_reviewed(locales, lang, memory)
+        if harvest:
+            harvest_reviewed(locales, lang, memory)
         wanted: dict[Path, list[str]] = {}
         ready: list[tuple[Path, Path]] = []
         orders: dict[str, list[str]] = {}
@@ -218,12 +190,12 @@ def machine_translate(
         sentences = list(dict.fromkeys(s for msgids in wanted.values() for s in msgids))
         totals["sentences"] += len(sentences)
         terms = glossary.for_language(lang.gettext) if glossary else ()
-        settings = f"{spec.settings_for(lang)}|mask:{MASK_VERSION}" + (f"|gloss:{glossary.signature(lang.gettext)}" if glossary and terms else "")
-        suggestions = _suggest(sentences, terms, src, lang, spec.model, settings, lazy, memory, totals, progress, places(orders))
+        gloss = f"|gloss:{glossary.signature(lang.gettext)}" if glossary and terms else ""
+        task = _Task(src, lang, terms, gloss, spec, executor, memory, chunk, progress, places(orders))
+        suggestions = _suggest(sentences, task, totals)
         matches = _matches(suggestions, src, lang, memory) if fuzzy_matches else {}
         for path, po_path in ready:
-            written = _write(path, lang, po_path, suggestions, retranslate_machine, khmer, locales, known, matches, unconfirmed)
-            results.append(written)
+            results.append(_write(path, lang, po_path, suggestions, retranslate_machine, khmer, locales, known, matches, unconfirmed))
     errors = tuple(r.error for r in results if r.error is not None)
     return MTRun(
         results=tuple(results),
@@ -231,31 +203,45 @@ def machine_translate(
         memory_hits=totals["memory"],
         reviewed_hits=totals["reviewed"],
         translated=totals["translated"],
-        model_calls=lazy.calls,
+        model_calls=executor.model_calls - calls_before,
         seconds=time.perf_counter() - started,
         errors=errors,
     )
 
 
-def _suggest(
-    sentences: list[str],
-    terms: Sequence[Term],
-    src: Language,
-    tgt: Language,
-    model: ResolvedModel,
-    settings: str,
-    lazy: _LazyEngine,
-    memory: TranslationMemory,
-    totals: dict[str, int],
-    progress: Progress | None,
-    around: dict[str, Place] | None = None,
-) -> dict[str, Suggestion]:
+@dataclass(frozen=True)
+class _Task:
+    """One language of a run: what :func:`_suggest` needs besides the sentences."""
+
+    src: Language
+    tgt: Language
+    terms: Sequence[Term]
+    gloss: str
+    spec: EngineSpec
+    executor: Executor
+    memory: TranslationMemory
+    chunk: int
+    progress: Progress | None
+    around: dict[str, Place] = field(default_factory=dict)
+
+    def settings(self, signature: EngineSignature) -> str:
+        """The memory key's settings: the engine's signature (an LLM's: with this language's prompt), the masking rules, the glossary."""
+        return f"{self.spec.settings_for(self.tgt, signature)}|mask:{MASK_VERSION}{self.gloss}"
+
+
+def _suggest(sentences: list[str], task: _Task, totals: dict[str, int]) -> dict[str, Suggestion]:
+    """Suggestions for ``sentences``: reviewed elsewhere, then the memory, then the model."""
+    src, tgt, memory = task.src, task.tgt, task.memory
     suggestions: dict[str, Suggestion] = {}
-    provenance = Provenance(model.name, model.revision, settings, "")
     for source, record in memory.get_reviewed_many(sentences, src.code, tgt.code).items():
         suggestions[source] = Suggestion(record.target, Origin.REVIEWED, source_catalog=record.origin)
     totals["reviewed"] += len(suggestions)
-    keys = {s: MachineKey(s, src.code, tgt.code, model.name, model.revision, settings) for s in sentences if s not in suggestions}
+    if len(suggestions) == len(sentences):
+        return suggestions
+    signature = task.executor.start(task.spec)  # the memory key names what produces the text
+    settings = task.settings(signature)
+    provenance = Provenance(signature.model, signature.revision, settings, "")
+    keys = {s: MachineKey(s, src.code, tgt.code, signature.model, signature.revision, settings) for s in sentences if s not in suggestions}
     known = memory.get_machine_many(list(keys.values()))
     for source, key in keys.items():
         if key in known:
@@ -263,45 +249,92 @@ def _suggest(
             suggestions[source] = Suggestion(record.target, Origin.MACHINE, provenance, record.issues)
     totals["memory"] += sum(1 for key in keys.values() if key in known)
     missing = [s for s, key in keys.items() if key not in known]
-    masks = {s: mask(s, terms) for s in missing}  # only what the memory does not answer
+    masks = {s: mask(s, task.terms) for s in missing}  # only what the memory does not answer
     # Nothing to translate outside the masked pieces (a URL, a name in the glossary): no model call.
     for source in [s for s in missing if not masks[s].needs_model]:
         restored = restore(masks[source], masks[source].text)
         memory.put_machine([MachineRecord(keys[source], restored.text, restored.issues)])
         suggestions[source] = Suggestion(restored.text, Origin.MACHINE, provenance, restored.issues)
         totals["translated"] += 1
-    missing = [s for s in missing if masks[s].needs_model]
-    done = 0
-    if progress is not None:
-        progress(0, len(missing))
-    for start in range(0, len(missing), CHUNK):
-        chunk = missing[start : start + CHUNK]
-        engine = lazy.get()
-        engine.on_batch = _batch_progress(progress, done, len(chunk), len(missing))
-        model_texts = list(dict.fromkeys(masks[s].text for s in chunk))
-        by_text = dict(zip(model_texts, _translate(engine, model_texts, chunk, masks, around or {}, src, tgt)))
-        results = [(source, _unmask(masks[source], by_text[masks[source].text])) for source in chunk]
-        memory.put_machine(MachineRecord(keys[source], text, issues) for source, (text, issues) in results)
-        for source, (text, issues) in results:
-            suggestions[source] = Suggestion(text, Origin.MACHINE, provenance, issues)
-        done += len(chunk)
-        totals["translated"] += len(chunk)
-        if progress is not None:
-            progress(done, len(missing))
+    by_text: dict[str, list[str]] = {}
+    for source in missing:
+        if masks[source].needs_model:
+            by_text.setdefault(masks[source].text, []).append(source)
+    contexts: tuple[SentenceContext, ...] = ()
+    if task.spec.takes_context:  # an engine that translates with context gets each sentence's place in its article
+        contexts = tuple(sentence_context(masks[sources[0]], task.around.get(sources[0])) for sources in by_text.values())
+    job = Job(tuple(by_text), src, tgt, task.chunk, contexts)
+    report = _Reporter(task, len(job.texts))
+    seen: set[int] = set()
+    for result in task.executor.translate(job, on_batch=report.batch if task.progress else None):
+        if result.index in seen:  # a retried chunk that came back twice: already written
+            continue
+        seen.add(result.index)
+        records = []
+        for text, translation in zip(result.texts, result.translations, strict=True):
+            for source in by_text[text]:
+                restored, issues = _unmask(masks[source], translation)
+                records.append(MachineRecord(keys[source], restored, issues))
+                suggestions[source] = Suggestion(restored, Origin.MACHINE, provenance, issues)
+        memory.put_machine(records)
+        totals["translated"] += len(records)
+        report.chunk(len(result.texts))
     return suggestions
 
 
-def _translate(engine: Engine, texts: list[str], chunk: list[str], masks: dict[str, Masked], around: dict[str, Place], src: Language, tgt: Language) -> list[Translation]:
-    """Translate the distinct masked ``texts``; an engine that takes context gets each one's place in its article."""
-    in_context = getattr(engine, "translate_in_context", None)
-    if in_context is None:
-        return engine.translate(texts, src, tgt)
-    first: dict[str, str] = {}
-    for source in chunk:
-        first.setdefault(masks[source].text, source)
-    contexts = [sentence_context(masks[first[text]], around.get(first[text])) for text in texts]
-    result: list[Translation] = in_context(texts, src, tgt, contexts)
-    return result
+def translate_sentences(
+    sentences: Sequence[str],
+    src: Language,
+    tgt: Language,
+    spec: EngineSpec,
+    executor: Executor,
+    memory: TranslationMemory,
+    *,
+    chunk: int = CHUNK,
+    progress: Progress | None = None,
+) -> dict[str, Suggestion]:
+    """Suggestions for ``sentences`` without any catalog: reviewed translations, the memory, then the model.
+
+    The same path as :func:`machine_translate` takes for each language
+    (masking, one job for the executor, each chunk stored as it arrives),
+    without a glossary.
+    """
+    totals = {"sentences": 0, "memory": 0, "reviewed": 0, "translated": 0}
+    task = _Task(src, tgt, (), "", spec, executor, memory, chunk, progress)
+    return _suggest(list(dict.fromkeys(sentences)), task, totals)
+
+
+class _Reporter:
+    """Progress of one language: chunks as they finish, batches inside a chunk where the executor tells."""
+
+    def __init__(self, task: _Task, total: int) -> None:
+        self.task = task
+        self.total = total
+        self.done = 0
+        self.within = 0
+        self.emit()
+
+    def emit(self) -> None:
+        if self.task.progress is not None:
+            done = min(self.done + self.within, self.total)
+            self.task.progress(TranslateProgress(self.task.tgt.code, done, self.total, self.task.executor.state()))
+
+    def batch(self, count: int) -> None:
+        self.within += count
+        self.emit()
+
+    def chunk(self, count: int) -> None:
+        self.done += count
+        self.within = 0
+        self.emit()
+
+
+def _unmask(masked: Masked, translation: Translation) -> tuple[str, tuple[Issue, ...]]:
+    """The translation with its masked pieces restored, and every issue found."""
+    restored = restore(masked, translation.text)
+    return restored.text, tuple(dict.fromkeys(translation.issues + restored.issues))
+
+
 def _matches(suggestions: dict[str, Suggestion], src: Language, tgt: Language, memory: TranslationMemory) -> dict[str, tuple[Match, ...]]:
     """Reviewed translations of sentences similar to those given machine suggestions (the index is built only if needed)."""
     wanted = [source for source, suggestion in suggestions.items() if suggestion.origin is Origin.MACHINE]
@@ -312,26 +345,6 @@ def _matches(suggestions: dict[str, Suggestion], src: Language, tgt: Language, m
         return {}
     found = {source: index.lookup(source) for source in wanted}
     return {source: matches for source, matches in found.items() if matches}
-
-
-def _unmask(masked: Masked, translation: Translation) -> tuple[str, tuple[Issue, ...]]:
-    """The translation with its masked pieces restored, and every issue found."""
-    restored = restore(masked, translation.text)
-    return restored.text, tuple(dict.fromkeys(translation.issues + restored.issues))
-
-
-def _batch_progress(progress: Progress | None, done: int, chunk: int, total: int) -> Callable[[int], None] | None:
-    """Advance the progress bar within a chunk as batches finish (never past the chunk)."""
-    if progress is None:
-        return None
-    seen = 0
-
-    def advance(count: int) -> None:
-        nonlocal seen
-        seen = min(seen + count, chunk - 1)
-        progress(done + seen, total)
-
-    return advance
 
 
 def _write(
@@ -372,3 +385,6 @@ def _write(
         written=tracked.update.written, unconfirmed=tracked.refreshed.unconfirmed, migrated=settled.migrated,
         restored=settled.restored,
     )
+
+
+__all__ = ["CHUNK", "CatalogResult", "EngineSpec", "MTRun", "Progress", "harvest_reviewed", "machine_translate", "translate_sentences"]

@@ -18,6 +18,7 @@ from translate.mt.models import (
     ResolvedModel,
     load_lock,
     looks_like_path,
+    model_folder,
     models_dir,
     pull,
     resolve_model,
@@ -150,6 +151,39 @@ def check_license(settings: MTSettings) -> None:
                          suggestion=_permitted(_lock_if_any(settings.lock)))
         return
     _licensed_name(settings, load_lock(find_lock(settings.lock)))
+def resolve_for_pool(settings: MTSettings) -> ResolvedModel:
+    """The model as workers on other machines will look for it: name, revision and file hashes from the lock.
+
+    Raises:
+        PoolError: the ``openai-compatible`` backend, whose server spreads its own work.
+
+    The driver of a pool need not hold the model: a locked model is named
+    whether or not it is pulled here (each worker finds it in its own models
+    folder and checks its files); a local folder must exist here too, so its
+    revision (the hash of its ``config.json``) can be compared with each worker's.
+
+    Raises:
+        TranslateError: the lock is invalid or the model unknown, or a local folder is missing.
+    """
+    if settings.backend == LLM_BACKEND or settings.llm is not None:
+        from translate.mt.jobs.types import PoolError
+
+        raise PoolError(
+            f"the {LLM_BACKEND} backend sends sentences to an LLM server, which spreads its own work",
+            hint="use --executor local with it; scale the server instead: docs/scale.md",
+        )
+    spec = settings.model
+    if spec is not None and looks_like_path(spec):
+        return resolve_model(spec, _empty_lock(), Path("."))
+    lock = load_lock(find_lock(settings.lock))
+    root = settings.models or models_dir()
+    name = spec or lock.default.name
+    try:
+        return resolve_model(name, lock, root)
+    except ModelMissingError:
+        locked = lock.get(name)
+        return ResolvedModel(locked.name, model_folder(locked, root), locked.family, locked.revision, locked.license,
+                             locked.repo, locked.commercial_use, locked.files)
 
 
 def _empty_lock() -> ModelLock:
@@ -205,5 +239,5 @@ def load_engine(settings: MTSettings, model: ResolvedModel, backend: str | None 
     backend = backend or choose_backend(settings, model)
     if backend == LLM_BACKEND:
         llm = served(settings)
-        return create_engine(backend, model, settings.decoding, llm=llm, api_key=api_key(llm))
+        return create_engine(backend, model, settings.decoding, options={"llm": llm, "api_key": api_key(llm)})
     return create_engine(backend, model, settings.decoding)

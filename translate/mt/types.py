@@ -70,3 +70,38 @@ class SentenceContext:
     before: tuple[str, ...] = ()
     after: tuple[str, ...] = ()
     terms: tuple[TermNote, ...] = ()
+
+
+@dataclass(frozen=True)
+class EngineSignature:
+    """What produced a machine translation, as a loaded engine reports it.
+
+    Two engines with equal signatures give the same text for the same input,
+    so ``settings`` is part of every translation-memory key and provenance:
+    output of a bf16 GPU engine and of an fp32 CPU engine is never stored
+    under one key.
+
+    Attributes:
+        backend: ``transformers``, ``ctranslate2`` or ``fake``.
+        model: the model's lock name (or folder name).
+        revision: the pinned commit, or ``local-<hash>`` for a local folder.
+        device: ``cpu`` or ``cuda``.
+        precision: the dtype (transformers) or compute type (CTranslate2).
+        settings: backend, decoding settings and backend specifics as one
+            string (see :meth:`translate.mt.decoding.DecodingConfig.signature`).
+            CPU float32 (transformers) and CPU (CTranslate2) are implied, so
+            memories written before devices were named keep their keys.
+        mask: the masking rules version of the process that reports it.
+    """
+
+    backend: str
+    model: str
+    revision: str
+    device: str
+    precision: str
+    settings: str
+    mask: str
+
+    def describe(self) -> str:
+        """One line for messages: ``transformers tiny@0123abcd cuda/bfloat16``."""
+        return f"{self.backend} {self.model}@{self.revision[:12]} {self.device}/{self.precision} mask v{self.mask}"

@@ -1,7 +1,7 @@
 """Workspace configuration: the ``[workspace]`` table and its neighbours.
 
 The settings live in ``translate.toml`` (tables ``[workspace]``, ``[markdown]``,
-``[decoding]``, ``[llm]``, ``[khmer]``, ``[publish]``, ``[labels.<lang>]``, ``[html]``) or, in a project that keeps
+``[decoding]``, ``[llm]``, ``[khmer]``, ``[publish]``, ``[labels.<lang>]``, ``[html]``, ``[executor]``) or, in a project that keeps
 its tools in ``pyproject.toml``, under ``[tool.translate]`` with the same
 tables nested (``[tool.translate.workspace]``, ``[tool.translate.decoding]``...).
 Paths in the file are relative to the folder that holds it. Command-line flags
@@ -74,7 +74,7 @@ class WorkspaceConfig:
         checks: run the quality checks on every updated catalog.
         retranslate_machine: translate again machine suggestions nobody edited
             whose English changed (and use a new model's output for them).
-        tables: the other tables of the file (``markdown``, ``decoding``, ``llm``, ``khmer``, ``publish``, ``labels``, ``html``).
+        tables: the other tables of the file (``markdown``, ``decoding``, ``llm``, ``khmer``, ``publish``, ``labels``, ``html``, ``executor``).
     """
 
     root: Path
@@ -242,7 +242,7 @@ _SCALARS: dict[str, type | tuple[type, ...]] = {
     "retranslate_machine": bool,
 }
 _LISTS = ("sources", "exclude", "languages", "front_matter_keys", "editions", "glossaries")
-_TABLES = ("markdown", "decoding", "llm", "khmer", "publish", "labels", "html")
+_TABLES = ("markdown", "decoding", "llm", "khmer", "publish", "labels", "html", "executor")
 
 
 def commercial_setting(table: dict[str, Any], path: Path | None = None) -> bool:

@@ -3,9 +3,8 @@ the engine (loaded at most once, lazily) and the publish settings."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,7 @@ from translate.mt.decoding import DecodingConfig, decoding_config
 from translate.mt.engine import Engine
 from translate.mt.llm.settings import LLMSettings, llm_settings
 from translate.mt.models import ResolvedModel
-from translate.mt.service import EngineSpec
+from translate.mt.jobs import EngineSpec, ExecutorSettings, executor_settings
 from translate.publish import PublishOptions, Untranslated
 from translate.rules import PublishRules, parse_parts
 from translate.workspace.config import WorkspaceConfig
@@ -39,24 +38,13 @@ def read_options(config: WorkspaceConfig) -> ReadOptions:
     return options
 
 
-@dataclass
+@dataclass(frozen=True)
 class EngineSetup:
-    """The engine of a run: its identity (``spec``) and a loader that loads it once, on first use."""
+    """The engine of a run: its identity (``spec``), a loader for the local executor, Khmer post-processing."""
 
     spec: EngineSpec
     loader: Callable[[], Engine]
     khmer: KhmerOptions | None = None
-    loads: int = 0
-    load_seconds: float = 0.0
-    _engine: Engine | None = field(default=None, repr=False)
-
-    def load(self) -> Engine:
-        if self._engine is None:
-            started = time.perf_counter()
-            self._engine = self.loader()
-            self.loads += 1
-            self.load_seconds += time.perf_counter() - started
-        return self._engine
 
 
 def decoding(config: WorkspaceConfig) -> DecodingConfig:
@@ -77,8 +65,21 @@ def _mt_settings(config: WorkspaceConfig, settings: DecodingConfig) -> Any:
                       commercial=config.commercial, llm=llm(config))
 
 
-def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None = None) -> EngineSetup:
+def executor(config: WorkspaceConfig, flags: Mapping[str, Any] | None = None) -> ExecutorSettings:
+    """Where the model runs: ``[executor]`` of the configuration file, then the flags.
+
+    Raises:
+        ConfigError: an unknown or invalid setting.
+    """
+    return executor_settings(config.table("executor"), flags, path=str(config.file or config.root))
+
+
+def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None = None, *, pool: bool = False) -> EngineSetup:
     """Find the model (pulling a locked one on first use) and prepare a lazy engine.
+
+    Args:
+        pool: the model runs on a pool of workers: a locked model need not be
+            on this machine (each worker has its own copy).
 
     Raises:
         TranslateError: the model is unknown, missing or cannot be pulled.
@@ -89,11 +90,12 @@ def engine_setup(config: WorkspaceConfig, on_model: Callable[[Any], None] | None
         from translate.mt.backends.fake import FakeEngine
 
         delay = dict(config.backend_options).get("delay", 0.0)
-        return EngineSetup(EngineSpec("fake", FAKE_MODEL, settings), lambda: FakeEngine(FAKE_MODEL, settings, delay=delay), khmer)
-    from translate.mt.setup import choose_backend, llm_for, load_engine, resolve
+        spec = EngineSpec("fake", FAKE_MODEL, settings, options=config.backend_options)
+        return EngineSetup(spec, lambda: FakeEngine(FAKE_MODEL, settings, delay=delay), khmer)
+    from translate.mt.setup import choose_backend, llm_for, load_engine, resolve, resolve_for_pool
 
     mt_settings = _mt_settings(config, settings)
-    model, _ = resolve(mt_settings)
+    model = resolve_for_pool(mt_settings) if pool else resolve(mt_settings)[0]
     if on_model is not None:
         on_model(model)
     backend = choose_backend(mt_settings, model)
@@ -212,3 +214,4 @@ def validate(config: WorkspaceConfig, langs: Sequence[Language]) -> None:
         from translate.mt.setup import check_license
 
         check_license(_mt_settings(config, settings))
+    executor(config)

@@ -77,6 +77,15 @@ beam_size = 4
 # batch_tokens = 4096  # default: 4096 on CPU, 32768 on a GPU
 # device = "auto"
 
+[executor]
+# Where the model runs: "local" (this process) or "ray" (a pool of Ray workers,
+# pip install "newsroom-translate[ray]"; every node needs the model). See docs/scale.md.
+# kind = "ray"
+# address = "auto"      # the cluster (auto: $RAY_ADDRESS); default: a private Ray on this machine
+# gpu_actors = 4
+# cpu_actors = 0
+# wave = 500            # articles extracted, translated and published together
+
 [khmer]
 # order = true
 # spacing = "auto"      # auto (ZWSP between words of word-spaced output) | keep | zwsp | remove

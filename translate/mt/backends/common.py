@@ -27,7 +27,7 @@ from translate.mt.families import (
 from translate.mt.models import ResolvedModel
 from translate.mt.nllb_codes import NLLB_CODES
 from translate.mt.quality import assess
-from translate.mt.types import Issue, Translation
+from translate.mt.types import EngineSignature, Issue, Translation
 
 #: Issues that a second try with anti-repetition settings may fix.
 RETRY_ON = (Issue.REPETITION, Issue.HIT_LENGTH_CAP)
@@ -185,3 +185,10 @@ def join(sentence: str, group: Sequence[Translation], tgt: Language) -> Translat
 def content_ids(ids: Sequence[int], special_ids: Collection[int]) -> list[int]:
     """Generated ids without special and language tokens (nor padding)."""
     return [i for i in ids if i not in special_ids]
+
+
+def engine_signature(backend: str, model: ResolvedModel, device: str, precision: str, settings: str) -> EngineSignature:
+    """The signature of an engine of ``backend`` for ``model`` (with this process's masking rules version)."""
+    from translate.mt.protect import VERSION as MASK_VERSION
+
+    return EngineSignature(backend, model.name, model.revision, device, precision, settings, MASK_VERSION)

@@ -26,6 +26,7 @@ from translate.languages import Language
 from translate.mt import vmap
 from translate.mt.backends.common import (
     content_ids,
+    engine_signature,
     known_language_tokens,
     make_translation,
     resolve_codes,
@@ -48,7 +49,7 @@ from translate.mt.convert import (
 from translate.mt.decoding import DecodingConfig
 from translate.mt.families import LanguageCodes
 from translate.mt.models import ResolvedModel
-from translate.mt.types import Translation
+from translate.mt.types import EngineSignature, Translation
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,13 @@ def resolve_compute_type(config: DecodingConfig, device: str, ct2: Any | None = 
     return config.compute_type
 
 
+def _suffix(config: DecodingConfig, device: str, compute: str) -> str:
+    """Version, compute type, vocabulary map, and the device unless CPU (implied)."""
+    restriction = f"v{vmap.VMAP_VERSION}" if config.restrict_vocabulary else "no"
+    suffix = f"|ct2:{ctranslate2_version()}|ct:{compute}|vmap:{restriction}"
+    return suffix if device == "cpu" else f"{suffix}|device:{device}"
+
+
 class CTranslate2Engine:
     """Translate with a CTranslate2 conversion of a seq2seq model."""
 
@@ -161,6 +169,8 @@ class CTranslate2Engine:
         self._forced_end = _generation_setting(path, "forced_eos_token_id") is not None
         self._translator: Any = None
         self._loaded: Path | None = None
+        self.signature = engine_signature(self.backend, model, self.device, self.compute_type,
+                                          f"{self.backend}|{config.signature()}{_suffix(config, self.device, self.compute_type)}")
         log.info("using %s (%s) from %s on %s as %s", model.name, model.revision, self.model_dir, self.device, self.compute_type)
 
     @staticmethod
@@ -170,9 +180,16 @@ class CTranslate2Engine:
         Example: ``|ct2:4.8.5|ct:int8|vmap:v1``.
         """
         ct2 = _import_ctranslate2()
-        compute = resolve_compute_type(config, resolve_device(config, ct2), ct2)
-        restriction = f"v{vmap.VMAP_VERSION}" if config.restrict_vocabulary else "no"
-        return f"|ct2:{ctranslate2_version()}|ct:{compute}|vmap:{restriction}"
+        device = resolve_device(config, ct2)
+        return _suffix(config, device, resolve_compute_type(config, device, ct2))
+
+    @classmethod
+    def predict_signature(cls, model: ResolvedModel, config: DecodingConfig) -> EngineSignature:
+        """The signature an engine for ``model`` and ``config`` will report on this machine, without loading it."""
+        ct2 = _import_ctranslate2()
+        device = resolve_device(config, ct2)
+        compute = resolve_compute_type(config, device, ct2)
+        return engine_signature(cls.backend, model, device, compute, f"{cls.backend}|{config.signature()}{_suffix(config, device, compute)}")
 
     def _find_conversion(self) -> Path:
         found = available_conversions(self.model, self._root)

@@ -13,7 +13,8 @@ from translate.languages import Language
 from translate.mt.batching import PROBE_SIZE
 from translate.mt.decoding import DecodingConfig
 from translate.mt.models import ResolvedModel
-from translate.mt.types import Translation
+from translate.mt.backends.common import engine_signature
+from translate.mt.types import EngineSignature, Translation
 
 
 class FakeEngine:
@@ -37,6 +38,12 @@ class FakeEngine:
         self.on_batch: Callable[[int], None] | None = None
         self._probed = False
         self.sentences_seen: list[str] = []
+        self.signature = self.predict_signature(model, config)
+
+    @classmethod
+    def predict_signature(cls, model: ResolvedModel, config: DecodingConfig) -> EngineSignature:
+        """The signature an engine for ``model`` and ``config`` will report (nothing is loaded)."""
+        return engine_signature(cls.backend, model, "cpu", "none", f"{cls.backend}|{config.signature()}")
 
     def translate(self, sentences: Sequence[str], src: Language, tgt: Language) -> list[Translation]:
         if not sentences:

@@ -27,14 +27,14 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 
 from translate.errors import ConfigError
 from translate.languages import Language
-from translate.mt.backends.common import run_with_retry
+from translate.mt.backends.common import engine_signature, run_with_retry
 from translate.mt.decoding import DecodingConfig
 from translate.mt.llm.client import ChatClient, ChatReply, EndpointError
 from translate.mt.llm.prompt import Batch, messages, read_reply, read_single
 from translate.mt.llm.settings import BACKEND, LLMSettings
 from translate.mt.models import ResolvedModel
 from translate.mt.quality import assess
-from translate.mt.types import Issue, SentenceContext, Translation
+from translate.mt.types import EngineSignature, Issue, SentenceContext, Translation
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,17 @@ class OpenAICompatibleEngine:
         self.model_calls = 0
         self.on_batch: Callable[[int], None] | None = None
         self._count = threading.Lock()
+        self.signature = self.predict_signature(model, config)
         self._check_model()
+
+    @classmethod
+    def predict_signature(cls, model: ResolvedModel, config: DecodingConfig) -> EngineSignature:
+        """The engine's signature (nothing runs here: the model runs on the server).
+
+        Memory keys and provenance of its output use the server and prompt
+        settings of each language instead (:meth:`LLMSettings.signature`).
+        """
+        return engine_signature(cls.backend, model, "server", "server", f"{cls.backend}|{config.signature()}")
 
     def _check_model(self) -> None:
         served = self.client.models()

@@ -15,12 +15,20 @@ from typing import Any
 
 from translate.errors import TranslateError
 from translate.languages import Language
-from translate.mt.backends.common import content_ids, make_translation, resolve_codes, run_with_retry, special_ids, translate_in_parts
+from translate.mt.backends.common import (
+    content_ids,
+    engine_signature,
+    make_translation,
+    resolve_codes,
+    run_with_retry,
+    special_ids,
+    translate_in_parts,
+)
 from translate.mt.batching import PROBE_SIZE, batches
 from translate.mt.decoding import DecodingConfig
 from translate.mt.models import ResolvedModel, load_kwargs, pickle_refusal
 from translate.mt.families import LanguageCodes
-from translate.mt.types import Translation
+from translate.mt.types import EngineSignature, Translation
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +47,23 @@ def _import_torch() -> tuple[Any, Any]:
             hint="install them: pip install 'newsroom-translate[mt]' (with torch==2.13.0 for the CPU build)",
         ) from error
     return torch, transformers
+
+
+def device_and_dtype(config: DecodingConfig, torch: Any) -> tuple[str, str]:
+    """Where the model runs and its dtype: fp32 on CPU, bf16 (or fp16 where bf16 is not supported) on a GPU."""
+    device = "cuda" if config.device == "cuda" or (config.device == "auto" and torch.cuda.is_available()) else "cpu"
+    if device == "cpu":
+        return device, "float32"
+    try:
+        return device, "bfloat16" if torch.cuda.is_bf16_supported() else "float16"
+    except (RuntimeError, AssertionError):  # no usable GPU: loading reports it
+        return device, "bfloat16"
+
+
+def signature_settings(config: DecodingConfig, device: str, dtype: str) -> str:
+    """The memory-key settings: backend and decoding, then device and dtype unless CPU float32 (implied)."""
+    settings = f"transformers|{config.signature()}"
+    return settings if (device, dtype) == ("cpu", "float32") else f"{settings}|device:{device}|dtype:{dtype}"
 
 
 class TransformersEngine:
@@ -60,11 +85,8 @@ class TransformersEngine:
             raise ModelLoadError(f"is not a model folder (no config.json) for {model.name}", path=path, hint=f"run: translate models pull {model.name}")
         if config.threads:
             torch.set_num_threads(config.threads)
-        self.device = "cuda" if config.device == "cuda" or (config.device == "auto" and torch.cuda.is_available()) else "cpu"
-        if self.device == "cuda":
-            dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-        else:
-            dtype = torch.float32
+        self.device, dtype_name = device_and_dtype(config, torch)
+        dtype = getattr(torch, dtype_name)
         kwargs = load_kwargs(path)  # refuses pickle weights where torch cannot load them safely
         try:
             with warnings.catch_warnings():
@@ -80,7 +102,22 @@ class TransformersEngine:
         self.network.to(self.device).eval()
         self.vocabulary = frozenset(self.tokenizer.get_vocab())
         self.special_ids = special_ids(self.tokenizer)
+        self.signature = engine_signature(self.backend, model, self.device, dtype_name, signature_settings(config, self.device, dtype_name))
         log.info("loaded %s (%s) on %s as %s", model.name, model.revision, self.device, dtype)
+
+    @classmethod
+    def predict_signature(cls, model: ResolvedModel, config: DecodingConfig) -> EngineSignature:
+        """The signature an engine for ``model`` and ``config`` will report, without loading it.
+
+        ``device = "cpu"`` needs nothing; otherwise torch is imported to see
+        whether there is a GPU and which dtype it takes.
+        """
+        if config.device == "cpu":
+            device, dtype = "cpu", "float32"
+        else:
+            torch, _ = _import_torch()
+            device, dtype = device_and_dtype(config, torch)
+        return engine_signature(cls.backend, model, device, dtype, signature_settings(config, device, dtype))
 
     def _codes(self, src: Language, tgt: Language) -> LanguageCodes:
         return resolve_codes(self.model, self.tokenizer, self.vocabulary, src, tgt)
