@@ -27,6 +27,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from translate.catalog.provenance import read_records
 from translate.languages import language
 from translate.mt.backends.openai_compatible import OpenAICompatibleEngine
 from translate.mt.decoding import DecodingConfig
@@ -145,8 +146,9 @@ def test_run_publishes_through_the_real_server(server: str, workdir: Path) -> No
     result = CliRunner().invoke(cli, ["run", "story.txt", "--to", "km", "--backend", "openai-compatible", "--endpoint", server, "--model", "tiny-llama", "--memory", "tm.sqlite3"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     po = polib.pofile(str(workdir / "locales" / "km" / "LC_MESSAGES" / "story.po"))
-    assert len(po) == 3 and all(e.msgstr and "fuzzy" in e.flags and "mt:tiny-llama@unpinned" in e.tcomment for e in po)
-    assert all("|extra:" in e.tcomment for e in po)  # the grammar is part of the signature
+    assert len(po) == 3 and all(e.msgstr and "fuzzy" in e.flags and "mt: tiny-llama@unpinned" in e.comment for e in po)
+    records = read_records(workdir / "locales" / "km" / "LC_MESSAGES" / "story.po")
+    assert len(records) == 3 and all(r.provenance is not None and "|extra:" in r.provenance.settings for r in records)  # the grammar is part of the signature
     assert (workdir / "out" / "story.km.txt").is_file()
 
 
