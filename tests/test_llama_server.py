@@ -3,8 +3,10 @@
 llama-cpp-python's server (``python -m llama_cpp.server``) compiles llama.cpp
 when installed, which takes long on small machines, so it lives in its own
 environment, made by ``scripts/setup-llama`` (``.venv-llama``, or the Python
-named by ``$TRANSLATE_LLAMA_PYTHON``). Without it these tests are skipped;
-the protocol itself is tested in every run against tests/llmserver.py.
+named by ``$TRANSLATE_LLAMA_PYTHON``); ``scripts/test`` makes it, so CI runs
+these tests (with ``CI`` set, a missing environment fails them). Run alone
+without it, they are skipped; the protocol itself is also tested against
+tests/llmserver.py.
 
 The model has random weights: what it writes is gibberish, so these tests
 check what a real server does with our requests, not translations: the model
@@ -51,7 +53,7 @@ def _llama_python() -> str | None:
 
 
 PYTHON = _llama_python()
-pytestmark = pytest.mark.skipif(PYTHON is None, reason="no llama-cpp-python server environment (scripts/setup-llama)")
+pytestmark = pytest.mark.skipif(PYTHON is None and not os.environ.get("CI"), reason="no llama-cpp-python server environment (scripts/setup-llama)")
 
 
 def _free_port() -> int:
@@ -65,7 +67,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A llama-cpp-python server on 127.0.0.1 serving the tiny Llama as ``tiny-llama``; yields its /v1 URL."""
     import tinyllama
 
-    assert PYTHON is not None
+    if PYTHON is None:
+        pytest.fail("no llama-cpp-python server environment: ./scripts/setup-llama makes .venv-llama (./scripts/test runs it)")
     folder = tmp_path_factory.mktemp("llama")
     weights = tinyllama.build_weights(folder / "tiny-llama.npz")
     model = folder / "tiny-llama.gguf"
