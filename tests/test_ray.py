@@ -127,7 +127,7 @@ def test_ctrl_c_stops_the_workers_and_the_next_run_resumes_from_the_memory(tmp_p
 
     import ray
 
-    root = make_workspace(tmp_path / "ws", articles=6, delay=0.05)
+    root = make_workspace(tmp_path / "ws", articles=6, delay=0.3)  # slow enough that the run is still translating when Ctrl-C arrives
     command = [sys.executable, "-m", "translate", "sync", "--json", "--executor", "ray", "--address", cluster, "--cpu-actors", "2", "--chunk", "4"]
     proc = subprocess.Popen(command, cwd=root, env=env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stderr is not None

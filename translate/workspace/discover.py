@@ -113,7 +113,7 @@ def check_folders(config: WorkspaceConfig, *, in_place: bool = False) -> None:
     mistaken for each other. A source folder that holds them is fine: they are
     skipped inside it. With ``in_place`` (the Hugo and Jekyll layouts, which
     publish beside the sources and skip only the files they publish), the
-    output folder may be the articles' own.
+    output folder may be the articles' own and hold the catalog tree.
 
     Raises:
         ConfigError: naming the configuration file and the line of the setting to change.
@@ -140,7 +140,7 @@ def check_folders(config: WorkspaceConfig, *, in_place: bool = False) -> None:
         raise fail("output", "is also the locales folder", hint)
     if output.is_relative_to(locales):
         raise fail("output", f"is inside the locales folder {str(config.locales)!r}", hint)
-    if locales.is_relative_to(output):
+    if locales.is_relative_to(output) and not in_place:
         raise fail("locales", f"is inside the output folder {str(config.output)!r}", hint)
 
 
