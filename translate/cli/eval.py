@@ -116,10 +116,7 @@ def _check_pipeline(src: Path, ref: Path, to: str, limit: int | None, doc_size: 
 def _oracle_output(report: OracleReport, hypotheses: Path | None, as_json: bool) -> None:
     _write_lines(hypotheses, report.published)
     if as_json:
-        data = asdict(report)
-        data["mode"] = "oracle"
-        del data["published"]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        _echo_json(report, "oracle", "published")
         return
     for line in render_oracle_report(report):
         click.echo(line)
@@ -156,6 +153,14 @@ def render_oracle_report(report: OracleReport) -> list[str]:
     return lines
 
 
+def _echo_json(report: Any, mode: str, texts: str) -> None:
+    """A report as JSON on stdout, with its ``mode`` and without the field of its texts (written with --hypotheses)."""
+    data = asdict(report)
+    data["mode"] = mode
+    del data[texts]
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def _write_lines(path: Path | None, lines: tuple[str, ...]) -> None:
     if path is not None:
         path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
@@ -164,10 +169,7 @@ def _write_lines(path: Path | None, lines: tuple[str, ...]) -> None:
 def _sentence_output(report: EvalReport, hypotheses: Path | None, as_json: bool) -> None:
     _write_lines(hypotheses, report.hypotheses)
     if as_json:
-        data = asdict(report)
-        data["mode"] = "sentences"
-        del data["hypotheses"]
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        _echo_json(report, "sentences", "hypotheses")
         return
     click.echo(f"model: {report.model}  backend: {report.backend}  sentences: {report.sentences}")
     for result in report.scores:

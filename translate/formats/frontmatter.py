@@ -158,12 +158,7 @@ def _read_yaml(inside: _Text, line_count: int, options: ReadOptions, path: str) 
     if root is None:
         return FrontMatter(marker=insertion, line_count=line_count)
     if not isinstance(root, yaml.MappingNode):
-        raise InputError(
-            "front matter is not a mapping of keys to values",
-            path=path,
-            line=inside.first_line + root.start_mark.line,
-            hint="write it as 'key: value' lines",
-        )
+        raise _not_a_mapping(inside, path, root.start_mark.line)
     blocks: list[Block] = []
     markers: list[LanguageMarker | None] = []
     for key, value_node in _yaml_items(root):
@@ -240,6 +235,11 @@ def _events(inside: _Text, path: str) -> Iterator[yaml.Event]:
         raise InputError(f"front matter is not valid YAML: {problem}", path=path, line=line, hint=_YAML_HINT) from error
 
 
+def _not_a_mapping(inside: _Text, path: str, line: int) -> InputError:
+    """The error for front matter whose top level is a list or a scalar (``line`` within it, from 0)."""
+    return InputError("front matter is not a mapping of keys to values", path=path, line=inside.first_line + line, hint="write it as 'key: value' lines")
+
+
 def _compose(inside: _Text, path: str) -> yaml.Node | None:
     """The YAML node tree (libyaml's parser where PyYAML has it), after refusing aliases and deep nesting."""
     for _ in _events(inside, path):
@@ -279,12 +279,7 @@ def _top_level(inside: _Text, path: str, wanted: frozenset[str]) -> list[tuple[s
         return None
     root = next(events)  # after the document start
     if not isinstance(root, yaml.MappingStartEvent):
-        raise InputError(
-            "front matter is not a mapping of keys to values",
-            path=path,
-            line=inside.first_line + root.start_mark.line,
-            hint="write it as 'key: value' lines",
-        )
+        raise _not_a_mapping(inside, path, root.start_mark.line)
     entries: list[tuple[str, yaml.Node | None]] = []
     while not isinstance(key := next(events), yaml.MappingEndEvent):
         if not isinstance(key, yaml.ScalarEvent):
