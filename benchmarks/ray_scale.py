@@ -70,7 +70,7 @@ def one(kind: str, actors: int, delay: float, sentences: int, articles: int, fol
     spec = EngineSpec("fake", FAKE_MODEL, config, options=(("delay", delay),))
     settings = ExecutorSettings(kind=kind, cpu_actors=actors)
     wall0, stall0 = time.perf_counter(), stall_seconds()
-    executor = create_executor(settings, lambda: FakeEngine(FAKE_MODEL, config, delay=delay))
+    executor = create_executor(settings, lambda: FakeEngine(FAKE_MODEL, config, delay=delay, remember=False))
     en, km = language("en"), language("km")
     done = 0
     with TranslationMemory(folder / "memory.sqlite3") as memory:
@@ -119,7 +119,7 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.001, help="seconds per sentence of the stand-in model")
     parser.add_argument("--stress-articles", type=int, default=200000)
     parser.add_argument("--skip", choices=["executors", "stress"], help="leave out one part")
-    parser.add_argument("--stress-local", action=argparse.BooleanOptionalAction, default=True, help="run the stress with the local executor too")
+    parser.add_argument("--stress-with", nargs="+", choices=["local", "ray"], default=["local", "ray"], help="executors of the stress run")
     parser.add_argument("--one", nargs=6, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -141,7 +141,7 @@ def main() -> None:
     if args.skip != "stress":
         n = args.stress_articles
         print(f"\ndriver stress: {n} articles x {PER_ARTICLE} sentences = {n * PER_ARTICLE} distinct sentences, engine delay 0, waves of {WAVE} articles")
-        rows = ([run_one("local", 1, 0.0, 0, n)] if args.stress_local else []) + [run_one("ray", 2, 0.0, 0, n)]
+        rows = [run_one(kind, 1 if kind == "local" else 2, 0.0, 0, n) for kind in args.stress_with]
         print(f"{'executor':<10} {'sentences':>10} {'start-up s':>10} {'work s':>8} {'sent/s':>8} {'driver CPU us/sent':>18} {'driver MiB':>10} {'CPU stall %':>11}")
         for row in rows:
             print(f"{row['kind']:<10} {row['sentences']:>10} {row['startup_s']:>10} {row['work_s']:>8} {row['rate']:>8} {row['driver_cpu_us']:>18} {row['peak_mib']:>10} {row['stall_pct']:>11}")

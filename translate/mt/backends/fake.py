@@ -26,14 +26,17 @@ class FakeEngine:
             batches of ``config.max_batch_size`` and ``on_batch`` is called
             after each, as a real backend does (the first batch of a watched
             engine is small, see :data:`~translate.mt.batching.PROBE_SIZE`).
+        remember: keep every sentence seen in ``sentences_seen`` (tests read
+            it; a stress run of millions of sentences turns it off).
     """
 
     backend = "fake"
 
-    def __init__(self, model: ResolvedModel, config: DecodingConfig, *, delay: float = 0.0) -> None:
+    def __init__(self, model: ResolvedModel, config: DecodingConfig, *, delay: float = 0.0, remember: bool = True) -> None:
         self.model = model
         self.config = config
         self.delay = delay
+        self.remember = remember
         self.model_calls = 0
         self.on_batch: Callable[[int], None] | None = None
         self._probed = False
@@ -49,7 +52,8 @@ class FakeEngine:
         if not sentences:
             return []
         self.model_calls += 1
-        self.sentences_seen.extend(sentences)
+        if self.remember:
+            self.sentences_seen.extend(sentences)
         if self.delay > 0:
             size = self.config.batch_limits("cpu")[1]
             first = PROBE_SIZE if self.on_batch is not None and not self._probed else size
