@@ -67,6 +67,7 @@ def test_same_ids_tokens_and_text_as_transformers(folder: Path) -> None:
         reference.src_lang = fast.src_lang = language
         expected = reference(texts)["input_ids"]
         assert fast(texts)["input_ids"] == expected
+        assert [fast.tokenize(t) for t in texts] == [reference.tokenize(t) for t in texts]
         for ids in expected:
             tokens = reference.convert_ids_to_tokens(ids)
             assert fast.convert_ids_to_tokens(ids) == tokens

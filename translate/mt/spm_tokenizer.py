@@ -125,17 +125,25 @@ class NllbSentencePiece:
             found = self._blanks[char] = not self._sp.encode(char)
         return found
 
-    def encode(self, text: str) -> list[int]:
-        """The ids of one text, the source-language token and ``</s>`` included."""
+    def _piece_ids(self, text: str) -> list[int]:
+        """The ids of a text's pieces, without the language token and ``</s>``."""
         if self._needs_transformers(text):
             found = self._encode_with_transformers(text)
             if found is not None:
                 return found
-        ids = [self._from_spm(p) for p in self._sp.encode(text)]
+        return [self._from_spm(p) for p in self._sp.encode(text)]
+
+    def encode(self, text: str) -> list[int]:
+        """The ids of one text, the source-language token and ``</s>`` included."""
+        ids = self._piece_ids(text)
         language = [self._added[self.src_lang]] if self.src_lang in self._added else []
         if self._legacy:
             return [*ids, self.eos_token_id, *language]
         return [*language, *ids, self.eos_token_id]
+
+    def tokenize(self, text: str) -> list[str]:
+        """The pieces of a text (no language token, no ``</s>``), like transformers' ``tokenize``."""
+        return [t for t in self.convert_ids_to_tokens(self._piece_ids(text)) if t is not None]
 
     def __call__(self, texts: Sequence[str]) -> dict[str, list[list[int]]]:
         """``{"input_ids": [...]}`` for a list of texts, like transformers' tokenizers."""
@@ -153,8 +161,7 @@ class NllbSentencePiece:
                 self._transformers = AutoTokenizer.from_pretrained(self.folder, local_files_only=True, trust_remote_code=False)
         if self._transformers is False:
             return None
-        self._transformers.src_lang = self.src_lang
-        ids: list[int] = self._transformers([text])["input_ids"][0]
+        ids: list[int] = self._transformers([text], add_special_tokens=False)["input_ids"][0]
         return ids
 
     def decode(self, ids: Iterable[int], skip_special_tokens: bool = True) -> str:
