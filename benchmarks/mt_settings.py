@@ -55,6 +55,7 @@ class Setting:
     backend: str
     decoding: Mapping[str, Any] = field(default_factory=dict)
     sentences: int | None = None
+    env: Mapping[str, str] = field(default_factory=dict)  # environment of the setting's process (CTranslate2 reads it once)
 
 
 SETTINGS: dict[str, Setting] = {
@@ -76,6 +77,10 @@ SETTINGS: dict[str, Setting] = {
                 {"compute_type": "int8", "restrict_vocabulary": True, "replicas": 1, "threads": 2, "max_batch_size": 24}),
         Setting("ct2-int8-vmap-b64", "int8 + vocabulary map, batches of at most 64 sentences", "ctranslate2",
                 {"compute_type": "int8", "restrict_vocabulary": True, "replicas": 1, "threads": 2, "max_batch_size": 64}),
+        Setting("ct2-int8-vmap-dnnl", "int8 + vocabulary map, oneDNN GEMM (CT2_USE_MKL=0) instead of CTranslate2's default", "ctranslate2",
+                {"compute_type": "int8", "restrict_vocabulary": True, "replicas": 1, "threads": 2}, env={"CT2_USE_MKL": "0"}),
+        Setting("ct2-int8-vmap-b16-dnnl", "int8 + vocabulary map, batches of at most 16, oneDNN GEMM", "ctranslate2",
+                {"compute_type": "int8", "restrict_vocabulary": True, "replicas": 1, "threads": 2, "max_batch_size": 16}, env={"CT2_USE_MKL": "0"}),
         Setting("ct2-int8bf16-vmap", "int8_bfloat16 + vocabulary map (CPUs with AVX-512 BF16)", "ctranslate2",
                 {"compute_type": "int8_bfloat16", "restrict_vocabulary": True, "replicas": 1, "threads": 2}),
         Setting("ct2-float32", "float32 CTranslate2 (reference)", "ctranslate2",

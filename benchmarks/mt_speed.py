@@ -144,7 +144,7 @@ def article_mismatch(sentences: list[str]) -> int | None:
 
 
 def clean_env() -> dict[str, str]:
-    """The environment for the workers: never CT2_USE_MKL (37x slower on AMD CPUs)."""
+    """The environment for the workers: CT2_USE_MKL only where a setting sets it."""
     env = {k: v for k, v in os.environ.items() if k != "CT2_USE_MKL"}
     env["TOKENIZERS_PARALLELISM"] = "false"
     return env
@@ -154,7 +154,7 @@ def run_setting(name: str, folder: Path, inputs: Path, timeout: float) -> Measur
     """Measure one setting in a fresh process; the measurement, or why it failed."""
     command = [sys.executable, str(HERE / "mt_settings.py"), name, str(folder), str(inputs)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=clean_env(), check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env={**clean_env(), **SETTINGS[name].env}, check=False)
     except subprocess.TimeoutExpired:
         return f"timed out after {timeout:.0f} s"
     for line in done.stdout.splitlines():
@@ -242,7 +242,7 @@ def run_end_to_end(setting_name: str, folder: Path, sentences: Sequence[str], wo
     watch = cpu_share.Watch()
     try:
         done = subprocess.run([sys.executable, str(HERE / "mt_e2e.py"), str(report), *swap, "--", *args], cwd=work,
-                              capture_output=True, text=True, timeout=timeout, env=clean_env(), check=False)
+                              capture_output=True, text=True, timeout=timeout, env={**clean_env(), **setting.env}, check=False)
     except subprocess.TimeoutExpired:
         return f"timed out after {timeout:.0f} s"
     wall = time.perf_counter() - start
