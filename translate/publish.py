@@ -19,7 +19,7 @@ import polib
 
 from translate.article import Article, Block, BlockKind, Segment, Span
 from translate.catalog.stats import is_translated
-from translate.checks import Failure, error_failures, ignored_checks
+from translate.checks import Failure, Severity, checks, error_failures, ignored_checks
 from translate.errors import FailedCheckError, PublishError, UnsafeTranslation
 from translate.languages import Language
 from translate.layout import Layout, LayoutKind
@@ -204,6 +204,24 @@ def _join_gap(gap: str, lang: Language, translated: bool = True) -> str:
     return gap
 
 
+def _error_failures(entry: polib.POEntry, lang: str) -> tuple[Failure, ...]:
+    """The error-level failures of an entry's translation (``ignore-`` flags honoured).
+
+    Machine text nobody has touched since it was written carries the names of
+    the checks it failed then (``# mt_check:``, all checks run); when none of
+    them is an error-level check it has no error-level failure, and the checks
+    are not run again.
+    """
+    from translate.mt.pretranslate import machine_text_untouched, recorded_checks
+
+    ignored = ignored_checks(entry.flags, entry.tcomment)
+    if "fuzzy" in entry.flags and machine_text_untouched(entry):
+        registry = checks()
+        if not any(name in registry and registry[name].severity is Severity.ERROR and name not in ignored for name in recorded_checks(entry)):
+            return ()
+    return error_failures(entry.msgid, entry.msgstr, lang, ignored)
+
+
 def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, options: PublishOptions | None = None) -> Translated:
     """Look up every sentence of an article in a catalog.
 
@@ -237,7 +255,7 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
         text: str | None = original
         usable = review is Review.REVIEWED or (review is Review.UNREVIEWED and options.include_fuzzy)
         if usable and entry is not None and entry.msgstr != entry.msgid:
-            failures = error_failures(entry.msgid, entry.msgstr, lang.code, ignored_checks(entry.flags, entry.tcomment)) if options.checks else ()
+            failures = _error_failures(entry, lang.code) if options.checks else ()
             if failures:
                 withheld.setdefault((entry.msgctxt, entry.msgid), Withheld(getattr(catalog, "fpath", None), entry.linenum, entry.msgid, failures))
                 review, usable = Review.MISSING, False
