@@ -15,7 +15,9 @@ Usage::
     python benchmarks/mt_speed.py --profile ct2-int8-vmap
 
 Settings (see ``mt_settings.py``): baseline, hf-engine, ct2-int8, ct2-int8-vmap,
-ct2-int8-2x1, ct2-int8-vmap-2x1, ct2-float32; the ct2 ones are skipped with a
+ct2-int8-2x1, ct2-int8-vmap-2x1, the batch sizes ct2-int8-vmap-b16/-b24/-b64, the
+oneDNN rows ct2-int8-vmap-dnnl and ct2-int8-vmap-b16-dnnl, ct2-int8bf16-vmap,
+ct2-float32; the ct2 ones are skipped with a
 note when the project has no CTranslate2 backend. The baseline, hf-engine and ct2-float32 are
 slow and measure the first 32 sentences only (rates are per sentence).
 """
@@ -261,8 +263,8 @@ sentences/s, tokens/s: steady state (after a 2-sentence warm-up), output tokens 
 peak RSS: VmHWM of the setting's own process; ready RSS: its VmRSS after the warm-up (libraries
 and model loaded; the difference to the peak is the decoding workspace).
 import s: importing torch + transformers (or ctranslate2); load s: creating the engine after
-that, and loading what it loads on first use (the CTranslate2 engine imports transformers for
-its tokenizer and loads its translator on first use); warm-up s: the first 2 sentences.
+that, and loading what it loads on first use (the CTranslate2 engine reads NLLB's SentencePiece
+model and loads its translator on first use); warm-up s: the first 2 sentences.
 CPU %: the process's CPU time over the translation's wall time (200 = both cores busy).
 other %: share of all CPUs that other processes took meanwhile (/proc/stat busy time less the
 process's own); above 10 % (or stall above 10 %) the row's figures are not reported.
