@@ -128,7 +128,7 @@ def main() -> None:
             wall2, _, rss2, report2, share2 = run_sync(root)
             assert report2["articles"]["unchanged"] == size, report2["articles"]
             rows.append((size, sentences, wall, cpu, rss, report, wall2, rss2, share, share2))
-            print(f"{size} articles done: {wall:.1f} s, {rss} MiB; second run {wall2:.2f} s", file=sys.stderr, flush=True)
+            print(f"{size} articles done: {wall:.1f} s, CPU {cpu:.1f} s, {rss} MiB; second run {wall2:.2f} s; other work {share.other_percent:.0f} %", file=sys.stderr, flush=True)
         print_results(rows)
         if args.profile:
             root = base / f"profile-{args.sizes[0]}"

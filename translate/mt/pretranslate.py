@@ -208,7 +208,7 @@ def join_comment(person: Iterable[str], provenance: Iterable[ProvenanceLine]) ->
 
 def _machine_text(source: str, text: str, lang: str, khmer: KhmerOptions | None) -> tuple[str, list[str]]:
     """Machine output as written (Khmer post-processed) and the names of the checks it fails."""
-    from translate.checks import run_checks
+    from translate.checks import all_failures
     from translate.checks.standard import base_language
     from translate.khmer import postprocess
 
@@ -216,7 +216,7 @@ def _machine_text(source: str, text: str, lang: str, khmer: KhmerOptions | None)
         return text, []
     if base_language(lang) == "km":
         text = postprocess(text, khmer)
-    return text, list(dict.fromkeys(failure.check for failure in run_checks(source, text, lang)))
+    return text, list(dict.fromkeys(failure.check for failure in all_failures(source, text, lang)))
 
 
 def _apply(entry: polib.POEntry, suggestion: Suggestion, lang: str = "", khmer: KhmerOptions | None = None) -> None:
