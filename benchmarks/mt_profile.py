@@ -92,17 +92,17 @@ def load_breakdown(folder: Path) -> list[str]:
 
     conversion = find_conversion(resolved(folder), "int8")
     ct2 = step("import ctranslate2", lambda: __import__("ctranslate2"))
-    step("import transformers", lambda: __import__("transformers"))
+    from translate.mt import spm_tokenizer
+
+    step("spm_tokenizer.load (the engine's tokenizer for NLLB)", lambda: spm_tokenizer.load(folder))
+    step("import transformers (the engine's fallback tokenizer)", lambda: __import__("transformers"))
     from transformers import AutoTokenizer
 
-    tokenizer = step("AutoTokenizer.from_pretrained (the engine's tokenizer)", lambda: AutoTokenizer.from_pretrained(folder))
-    step("frozenset(tokenizer.get_vocab())", lambda: frozenset(tokenizer.get_vocab()))
+    tokenizer = step("AutoTokenizer.from_pretrained (before: the engine's tokenizer)", lambda: AutoTokenizer.from_pretrained(folder))
+    step("frozenset(tokenizer.get_vocab()) (before)", lambda: frozenset(tokenizer.get_vocab()))
     from tokenizers import Tokenizer
 
     step("alternative: tokenizers.Tokenizer.from_file(tokenizer.json)", lambda: Tokenizer.from_file(str(folder / "tokenizer.json")))
-    import sentencepiece
-
-    step("alternative: sentencepiece.SentencePieceProcessor", lambda: sentencepiece.SentencePieceProcessor(model_file=str(folder / "sentencepiece.bpe.model")))
     if conversion is None:
         rows.append("  (no int8 conversion: translator load not measured)")
         return rows

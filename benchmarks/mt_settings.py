@@ -25,6 +25,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import cpu_share  # noqa: E402
 
 INPUT_TOKENS = 43  # source tokens per sentence: language code + 41 pieces + </s>
 OUTPUT_TOKENS = 48  # generated tokens per sentence: target language code + 47 pieces
@@ -52,6 +55,7 @@ class Setting:
     backend: str
     decoding: Mapping[str, Any] = field(default_factory=dict)
     sentences: int | None = None
+    env: Mapping[str, str] = field(default_factory=dict)  # environment of the setting's process (CTranslate2 reads it once)
 
 
 SETTINGS: dict[str, Setting] = {
@@ -67,6 +71,18 @@ SETTINGS: dict[str, Setting] = {
                 {"compute_type": "int8", "restrict_vocabulary": False, "replicas": 2, "threads": 1}),
         Setting("ct2-int8-vmap-2x1", "int8 + vocabulary map, asks for 2 replicas x 1 thread", "ctranslate2",
                 {"compute_type": "int8", "restrict_vocabulary": True, "replicas": 2, "threads": 1}),
+        Setting("ct2-int8-vmap-b16", "int8 + vocabulary map, batches of at most 16 sentences", "ctranslate2",
+                {"compute_type": "int8", "restrict_vocabulary": True, "replicas": 1, "threads": 2, "max_batch_size": 16}),
+        Setting("ct2-int8-vmap-b24", "int8 + vocabulary map, batches of at most 24 sentences", "ctranslate2",
+                {"compute_type": "int8", "restrict_vocabulary": True, "replicas": 1, "threads": 2, "max_batch_size": 24}),
+        Setting("ct2-int8-vmap-b64", "int8 + vocabulary map, batches of at most 64 sentences", "ctranslate2",
+                {"compute_type": "int8", "restrict_vocabulary": True, "replicas": 1, "threads": 2, "max_batch_size": 64}),
+        Setting("ct2-int8-vmap-dnnl", "int8 + vocabulary map, oneDNN GEMM (CT2_USE_MKL=0) instead of CTranslate2's default", "ctranslate2",
+                {"compute_type": "int8", "restrict_vocabulary": True, "replicas": 1, "threads": 2}, env={"CT2_USE_MKL": "0"}),
+        Setting("ct2-int8-vmap-b16-dnnl", "int8 + vocabulary map, batches of at most 16, oneDNN GEMM", "ctranslate2",
+                {"compute_type": "int8", "restrict_vocabulary": True, "replicas": 1, "threads": 2, "max_batch_size": 16}, env={"CT2_USE_MKL": "0"}),
+        Setting("ct2-int8bf16-vmap", "int8_bfloat16 + vocabulary map (CPUs with AVX-512 BF16)", "ctranslate2",
+                {"compute_type": "int8_bfloat16", "restrict_vocabulary": True, "replicas": 1, "threads": 2}),
         Setting("ct2-float32", "float32 CTranslate2 (reference)", "ctranslate2",
                 {"compute_type": "float32", "restrict_vocabulary": False, "replicas": 1, "threads": 2}, sentences=32),
     )
@@ -106,6 +122,14 @@ class Measurement(Rates):
     cpu_percent: float = 0.0  # process CPU time / wall time while translating (200 % = both cores busy)
     stall_percent: float = 0.0  # share of that time some task waited for a CPU (/proc/pressure/cpu): other work
     note: str = ""
+    other_percent: float = 0.0  # share of all CPUs that other processes took meanwhile (cpu_share.py)
+
+    @property
+    def refused(self) -> str | None:
+        """Why the figures are not reported (other work took too much of the CPUs), or None."""
+        from cpu_share import refusal
+
+        return refusal(self.other_percent, self.stall_percent)
 
 
 def _status_mib(field: str) -> float | None:
@@ -322,12 +346,14 @@ def measure(setting: Setting, folder: Path, sentences: Sequence[str], profile: C
     warmup_s = time.perf_counter() - start - lazy
     ready = rss_mib()
     cpu, stall = cpu_seconds(), cpu_stall_seconds()
+    watch = cpu_share.Watch()
     start = time.perf_counter()
     if profile is None:
         texts, content = runner.translate(sentences)
     else:
         texts, content = profile(functools.partial(runner.translate, sentences))
     seconds = time.perf_counter() - start
+    share = watch.stop(cpu_seconds() - cpu)
     cpu_percent = 100 * (cpu_seconds() - cpu) / seconds
     stall_percent = 100 * (cpu_stall_seconds() - stall) / seconds
     mean = content / len(sentences)
@@ -338,7 +364,7 @@ def measure(setting: Setting, folder: Path, sentences: Sequence[str], profile: C
     if empty:
         note = (note + "; " if note else "") + f"{empty} empty outputs"
     generated = len(sentences) * OUTPUT_TOKENS
-    return Measurement(setting.name, len(sentences), seconds, generated, mean, import_s, load_s, warmup_s, peak_rss_mib(), ready, cpu_percent, stall_percent, note)
+    return Measurement(setting.name, len(sentences), seconds, generated, mean, import_s, load_s, warmup_s, peak_rss_mib(), ready, cpu_percent, stall_percent, note, share.other_percent)
 
 
 def ensure_conversion(folder: Path, quantization: str) -> str:

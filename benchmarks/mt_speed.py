@@ -15,7 +15,9 @@ Usage::
     python benchmarks/mt_speed.py --profile ct2-int8-vmap
 
 Settings (see ``mt_settings.py``): baseline, hf-engine, ct2-int8, ct2-int8-vmap,
-ct2-int8-2x1, ct2-int8-vmap-2x1, ct2-float32; the ct2 ones are skipped with a
+ct2-int8-2x1, ct2-int8-vmap-2x1, the batch sizes ct2-int8-vmap-b16/-b24/-b64, the
+oneDNN rows ct2-int8-vmap-dnnl and ct2-int8-vmap-b16-dnnl, ct2-int8bf16-vmap,
+ct2-float32; the ct2 ones are skipped with a
 note when the project has no CTranslate2 backend. The baseline, hf-engine and ct2-float32 are
 slow and measure the first 32 sentences only (rates are per sentence).
 """
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -36,6 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import cpu_share
 import mt_e2e
 import random_nllb
 from mt_settings import (
@@ -55,7 +59,6 @@ TARGET_RATE = 5.0  # sentences/s
 TARGET_SPEEDUP = 13.0  # x the transformers fp32 baseline
 TARGET_RSS_MIB = 1536.0  # 1.5 GiB
 TARGET_OVERHEAD = 0.05  # non-MT share of an end-to-end run
-STALL_LIMIT = 10.0  # % of a measurement in which other work waited for a CPU: above it, measure again
 
 
 # --------------------------------------------------------------------------- inputs
@@ -143,7 +146,7 @@ def article_mismatch(sentences: list[str]) -> int | None:
 
 
 def clean_env() -> dict[str, str]:
-    """The environment for the workers: never CT2_USE_MKL (37x slower on AMD CPUs)."""
+    """The environment for the workers: CT2_USE_MKL only where a setting sets it."""
     env = {k: v for k, v in os.environ.items() if k != "CT2_USE_MKL"}
     env["TOKENIZERS_PARALLELISM"] = "false"
     return env
@@ -153,7 +156,7 @@ def run_setting(name: str, folder: Path, inputs: Path, timeout: float) -> Measur
     """Measure one setting in a fresh process; the measurement, or why it failed."""
     command = [sys.executable, str(HERE / "mt_settings.py"), name, str(folder), str(inputs)]
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=clean_env(), check=False)
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env={**clean_env(), **SETTINGS[name].env}, check=False)
     except subprocess.TimeoutExpired:
         return f"timed out after {timeout:.0f} s"
     for line in done.stdout.splitlines():
@@ -171,11 +174,11 @@ def measure_quietly(name: str, folder: Path, inputs: Path, args: argparse.Namesp
         result = run_setting(name, folder, inputs, args.timeout)
         if isinstance(result, str):
             return result
-        if isinstance(best, str) or result.stall_percent < best.stall_percent:
+        if isinstance(best, str) or max(result.stall_percent, result.other_percent) < max(best.stall_percent, best.other_percent):
             best = result
-        if result.stall_percent <= STALL_LIMIT:
+        if result.refused is None:
             break
-        print(f"  {name}: {result.sentences_per_s:.3f} sentences/s but {result.stall_percent:.0f} % stalled by other work", flush=True)
+        print(f"  {name}: {result.sentences_per_s:.3f} sentences/s but {result.refused}", flush=True)
     return best
 
 
@@ -202,6 +205,12 @@ class EndToEnd:
     output: Path
     spawned_at: float  # time.time() before starting the process
     exited_at: float  # time.time() after it exited
+    other_percent: float = 0.0  # share of all CPUs other processes took meanwhile (cpu_share.py)
+    stall_percent: float = 0.0
+
+    @property
+    def refused(self) -> str | None:
+        return cpu_share.refusal(self.other_percent, self.stall_percent)
 
     @property
     def overhead_s(self) -> float:
@@ -231,16 +240,20 @@ def run_end_to_end(setting_name: str, folder: Path, sentences: Sequence[str], wo
         print(f"  note: translate run has no --backend {setting.backend} yet: it runs with --backend transformers "
               f"and the {setting.backend} engine swapped in at load time")
     start, spawned_at = time.perf_counter(), time.time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    watch = cpu_share.Watch()
     try:
         done = subprocess.run([sys.executable, str(HERE / "mt_e2e.py"), str(report), *swap, "--", *args], cwd=work,
-                              capture_output=True, text=True, timeout=timeout, env=clean_env(), check=False)
+                              capture_output=True, text=True, timeout=timeout, env={**clean_env(), **setting.env}, check=False)
     except subprocess.TimeoutExpired:
         return f"timed out after {timeout:.0f} s"
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    share = watch.stop(after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime)
     if done.returncode != 0 or not report.is_file():
         return f"failed (exit {done.returncode}): " + " | ".join(done.stderr.strip().splitlines()[-3:])
     timings = mt_e2e.Timings(**json.loads(report.read_text(encoding="utf-8")))
-    return EndToEnd(setting_name, wall, timings, work / "out" / "bench-article.km.txt", spawned_at, time.time())
+    return EndToEnd(setting_name, wall, timings, work / "out" / "bench-article.km.txt", spawned_at, time.time(), share.other_percent, share.stall_percent)
 
 
 # --------------------------------------------------------------------------- reporting
@@ -250,9 +263,11 @@ sentences/s, tokens/s: steady state (after a 2-sentence warm-up), output tokens 
 peak RSS: VmHWM of the setting's own process; ready RSS: its VmRSS after the warm-up (libraries
 and model loaded; the difference to the peak is the decoding workspace).
 import s: importing torch + transformers (or ctranslate2); load s: creating the engine after
-that, and loading what it loads on first use (the CTranslate2 engine imports transformers for
-its tokenizer and loads its translator on first use); warm-up s: the first 2 sentences.
+that, and loading what it loads on first use (the CTranslate2 engine reads NLLB's SentencePiece
+model and loads its translator on first use); warm-up s: the first 2 sentences.
 CPU %: the process's CPU time over the translation's wall time (200 = both cores busy).
+other %: share of all CPUs that other processes took meanwhile (/proc/stat busy time less the
+process's own); above 10 % (or stall above 10 %) the row's figures are not reported.
 stall %: share of that time in which some task waited for a CPU (/proc/pressure/cpu): above a
 few %, other work disturbed the figure."""
 
@@ -286,15 +301,18 @@ def machine() -> str:
 
 def table(results: dict[str, Measurement | str], baseline: Measurement | None) -> str:
     """The results as a Markdown table."""
-    rows = ["| setting | sentences | sentences/s | tokens/s | peak RSS MiB | ready RSS MiB | import s | load s | warm-up s | x baseline | CPU % | stall % | note |",
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    rows = ["| setting | sentences | sentences/s | tokens/s | peak RSS MiB | ready RSS MiB | import s | load s | warm-up s | x baseline | CPU % | other % | stall % | note |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for name, result in results.items():
         if isinstance(result, str):
-            rows.append(f"| {name} | | | | | | | | | | | | {result} |")
+            rows.append(f"| {name} | | | | | | | | | | | | | {result} |")
+            continue
+        if result.refused:
+            rows.append(f"| {name} | {result.sentences} | | | | | | | | | {result.cpu_percent:.0f} | {result.other_percent:.0f} | {result.stall_percent:.0f} | {result.refused} |")
             continue
         ratio = f"{result.sentences_per_s / baseline.sentences_per_s:.2f}" if baseline else "-"
         rows.append(f"| {name} | {result.sentences} | {result.sentences_per_s:.3f} | {result.tokens_per_s:.1f} | "
-                    f"{result.peak_rss_mib:.0f} | {result.ready_rss_mib:.0f} | {result.import_s:.2f} | {result.load_s:.2f} | {result.warmup_s:.2f} | {ratio} | {result.cpu_percent:.0f} | {result.stall_percent:.0f} | {result.note} |")
+                    f"{result.peak_rss_mib:.0f} | {result.ready_rss_mib:.0f} | {result.import_s:.2f} | {result.load_s:.2f} | {result.warmup_s:.2f} | {ratio} | {result.cpu_percent:.0f} | {result.other_percent:.0f} | {result.stall_percent:.0f} | {result.note} |")
     return "\n".join(rows)
 
 
@@ -321,15 +339,18 @@ def end_to_end_report(e2e: EndToEnd, rate: float | None) -> str:
         f"  fixed costs (start-up, exit, imports, load, extraction, publish) {fixed:.2f} s",
         (f"  non-MT overhead: {e2e.overhead_s:.2f} s = {100 * e2e.overhead_share:.1f} % of the run"
          f" ({100 * (e2e.overhead_s - t.load_s) / e2e.wall_s:.1f} % without the engine load)"),
+        f"  other work: {e2e.other_percent:.0f} % of the CPUs, stall {e2e.stall_percent:.0f} %",
     ]
+    if e2e.refused:
+        return f"translate run ({e2e.setting}): {e2e.refused}"
     return "\n".join(lines)
 
 
 def targets(results: dict[str, Measurement | str], baseline: Measurement | None, e2e: EndToEnd | str | None) -> str:
     """Whether the issue's targets are met, by the fastest engine setting."""
-    engines = {n: r for n, r in results.items() if isinstance(r, Measurement) and n != "baseline"}
+    engines = {n: r for n, r in results.items() if isinstance(r, Measurement) and n != "baseline" and not r.refused}
     if not engines:
-        return "targets: nothing measured"
+        return "targets: nothing measured (or every figure refused)"
     best = max(engines.values(), key=lambda r: r.sentences_per_s)
     lines = [f"targets, by the fastest setting ({best.setting}):"]
 
@@ -341,7 +362,9 @@ def targets(results: dict[str, Measurement | str], baseline: Measurement | None,
         speedup = best.sentences_per_s / baseline.sentences_per_s
         check(f">= {TARGET_SPEEDUP:g}x the baseline", speedup >= TARGET_SPEEDUP, f"{speedup:.1f}x")
     check(f"peak RSS <= {TARGET_RSS_MIB / 1024:g} GiB", best.peak_rss_mib <= TARGET_RSS_MIB, f"{best.peak_rss_mib:.0f} MiB")
-    if isinstance(e2e, EndToEnd):
+    if isinstance(e2e, EndToEnd) and e2e.refused:
+        lines.append(f"  [?] non-MT overhead: {e2e.refused}")
+    elif isinstance(e2e, EndToEnd):
         check(f"non-MT overhead < {100 * TARGET_OVERHEAD:g} %", e2e.overhead_share < TARGET_OVERHEAD,
               f"{100 * e2e.overhead_share:.1f} % ({e2e.setting})")
     return "\n".join(lines)
@@ -431,7 +454,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             result = results[name] = measure_quietly(name, folder, inputs, args)
             print(f"  {name}: {result if isinstance(result, str) else f'{result.sentences_per_s:.3f} sentences/s'}", flush=True)
         found = results.get("baseline")
-        baseline = found if isinstance(found, Measurement) else None
+        baseline = found if isinstance(found, Measurement) and not found.refused else None
         print("\n" + table(results, baseline))
         print(LEGEND)
         for note in notes:
@@ -444,7 +467,7 @@ def end_to_end(choice: str, results: dict[str, Measurement | str], folder: Path,
     """Run and print the end-to-end measurement with the chosen (or fastest) engine setting."""
     if choice == "none":
         return None
-    engines = {n: r for n, r in results.items() if isinstance(r, Measurement) and n != "baseline"}
+    engines = {n: r for n, r in results.items() if isinstance(r, Measurement) and n != "baseline" and not r.refused}
     name = max(engines, key=lambda n: engines[n].sentences_per_s) if choice == "auto" and engines else choice
     if name not in SETTINGS or name == "baseline":
         return None

@@ -26,6 +26,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import cpu_share  # noqa: E402
+
 PROVINCES = ["Kampot", "Takeo", "Kandal", "Battambang", "Siem Reap", "Kratie", "Pursat", "Kep", "Koh Kong", "Preah Vihear"]
 SUBJECTS = ["The ministry", "The provincial governor", "A spokesman for the council", "The union", "Local farmers", "The World Bank", "Police"]
 VERBS = ["said on Monday", "announced on Tuesday", "warned on Friday", "confirmed last week", "told reporters", "wrote in a statement"]
@@ -69,20 +73,26 @@ def make_workspace(root: Path, articles: int) -> int:
     return sentences
 
 
-def run_sync(root: Path) -> tuple[float, float, int, dict]:
-    """Wall seconds, CPU seconds (user + system), peak RSS in MiB, and the JSON report of one `translate sync`."""
+def run_sync(root: Path) -> tuple[float, float, int, dict, cpu_share.Share]:
+    """Wall seconds, CPU seconds (user + system), peak RSS in MiB, the JSON report of one `translate sync`, and other work's share of the CPUs."""
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1764149400"}
-    started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "translate", "-q", "sync", "--json"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    # wait4 gives the rusage of exactly this child
-    out = proc.stdout.read() if proc.stdout else b""
-    err = proc.stderr.read() if proc.stderr else b""
-    _, status, usage = os.wait4(proc.pid, 0)
+    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full stderr pipe would block the child while stdout is read
+        started = time.perf_counter()
+        watch = cpu_share.Watch()
+        proc = subprocess.Popen([sys.executable, "-m", "translate", "-q", "sync", "--json"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=errors)
+        # wait4 gives the rusage of exactly this child
+        out = proc.stdout.read() if proc.stdout else b""
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        share = watch.stop(usage.ru_utime + usage.ru_stime)
+        errors.seek(0)
+        err = errors.read()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - started
     if proc.returncode != 0:
         raise SystemExit(f"sync failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, json.loads(out)
+    if err.strip():
+        print(f"sync wrote {len(err)} bytes to stderr; the last: {err.decode(errors='replace')[-300:]}", file=sys.stderr)
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, json.loads(out), share
 
 
 def profile(root: Path, top: int = 25) -> None:
@@ -113,12 +123,12 @@ def main() -> None:
         for size in args.sizes:
             root = base / f"ws-{size}"
             sentences = make_workspace(root, size)
-            wall, cpu, rss, report = run_sync(root)
+            wall, cpu, rss, report, share = run_sync(root)
             assert report["articles"]["updated"] == size, report["articles"]
-            wall2, _, rss2, report2 = run_sync(root)
+            wall2, _, rss2, report2, share2 = run_sync(root)
             assert report2["articles"]["unchanged"] == size, report2["articles"]
-            rows.append((size, sentences, wall, cpu, rss, report, wall2, rss2))
-            print(f"{size} articles done: {wall:.1f} s, {rss} MiB; second run {wall2:.2f} s", file=sys.stderr, flush=True)
+            rows.append((size, sentences, wall, cpu, rss, report, wall2, rss2, share, share2))
+            print(f"{size} articles done: {wall:.1f} s, CPU {cpu:.1f} s, {rss} MiB; second run {wall2:.2f} s; other work {share.other_percent:.0f} %", file=sys.stderr, flush=True)
         print_results(rows)
         if args.profile:
             root = base / f"profile-{args.sizes[0]}"
@@ -145,21 +155,34 @@ def print_results(rows: list) -> None:
     # memory: the slope between the smallest and the largest size, and what is left at zero articles
     slope = (rows[-1][4] - first[4]) / (rows[-1][0] - first[0]) if len(rows) > 1 else 0.0
     base = first[4] - slope * first[0]
-    table = [["articles", "sentences", "wall s", "ms/article", "x time", "x articles", "cpu s", "cpu ms/article", "peak MiB", "KiB/article above base", "2nd run s", "2nd MiB"]]
-    for size, sentences, wall, cpu, rss, _report, wall2, rss2 in rows:
+    table = [["articles", "sentences", "wall s", "ms/article", "x time", "x articles", "cpu s", "cpu ms/article", "peak MiB", "KiB/article above base",
+              "2nd run s", "2nd MiB", "other %", "stall %"]]
+    refused = []
+    for size, sentences, wall, cpu, rss, _report, wall2, rss2, share, share2 in rows:
+        if share.disturbed or share2.disturbed:
+            why = cpu_share.refusal(share.other_percent, share.stall_percent) or cpu_share.refusal(share2.other_percent, share2.stall_percent)
+            refused.append(f"{size} articles: {why}")
+            table.append([str(size), str(sentences), *["-"] * 10, f"{share.other_percent:.0f}/{share2.other_percent:.0f}", f"{share.stall_percent:.0f}/{share2.stall_percent:.0f}"])
+            continue
         table.append(
             [
                 str(size), str(sentences), f"{wall:.1f}", f"{wall / size * 1000:.1f}", f"{wall / first[2]:.2f}", f"{size / first[0]:.2f}",
                 f"{cpu:.1f}", f"{cpu / size * 1000:.1f}", str(rss), f"{(rss - base) * 1024 / size:.0f}", f"{wall2:.2f}", str(rss2),
+                f"{share.other_percent:.0f}/{share2.other_percent:.0f}", f"{share.stall_percent:.0f}/{share2.stall_percent:.0f}",
             ]
         )
     _print(table)
+    for line in refused:
+        print(line)
+    print("(other %: share of all CPUs other processes took during the first/second run; stall %: share of the time some task waited for a CPU)")
     print(f"(peak memory: {base:.0f} MiB at zero articles + {slope * 1024:.0f} KiB per article, from the smallest and largest sizes)")
     print()
     phases = [p for p in PHASES if any(p in row[5]["timings"] for row in rows)]
     print("where the time goes (seconds per phase, from --json; ms per article in brackets; other = start-up and reporting):")
     table = [["articles", *phases, "other"]]
-    for size, _s, wall, _cpu, _rss, report, _w2, _r2 in rows:
+    for size, _s, wall, _cpu, _rss, report, _w2, _r2, share, _s2 in rows:
+        if share.disturbed:
+            continue
         timings = report["timings"]
         other = wall - sum(timings.values())
         table.append([str(size), *[f"{timings.get(p, 0):.1f} ({timings.get(p, 0) / size * 1000:.1f})" for p in phases], f"{other:.1f}"])

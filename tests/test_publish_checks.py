@@ -14,7 +14,7 @@ from conftest import FROZEN_NOW
 
 from translate.api import Workspace, extract, publish
 from translate.catalog.store import render_catalog
-from translate.checks import error_failures
+from translate.checks import all_failures
 from translate.cli import cli
 from translate.editions import Edition, EditionFormat
 from translate.errors import FailedCheckError, PublishError
@@ -109,11 +109,11 @@ def test_strict_refuses_the_article_naming_catalog_and_line(workdir: Path) -> No
 def test_each_translation_is_checked_once_for_all_editions(workdir: Path) -> None:
     article, _ = _catalog(workdir)
     ws = Workspace(locales=workdir / "locales")
-    error_failures.cache_clear()
+    all_failures.cache_clear()
     for edition, fmt in [(Edition.LOCALIZED, None), (Edition.BILINGUAL, EditionFormat.HTML), (Edition.BILINGUAL, EditionFormat.MARKDOWN)]:
         [result] = publish([article], KM, workdir / "out", ws, edition=edition, edition_format=fmt)
         assert result.error is None and len(result.withheld) == 3
-    info = error_failures.cache_info()
+    info = all_failures.cache_info()
     assert info.misses == 6 and info.hits >= 12  # the 6 translations that differ from their English, each checked once
 
 

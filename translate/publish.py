@@ -237,6 +237,9 @@ def translate_blocks(article: Article, catalog: polib.POFile, lang: Language, op
         text: str | None = original
         usable = review is Review.REVIEWED or (review is Review.UNREVIEWED and options.include_fuzzy)
         if usable and entry is not None and entry.msgstr != entry.msgid:
+            # every error-level check runs on every translation published (cached in the process, see
+            # checks.all_failures): the names recorded when machine text was written are not trusted,
+            # since the checks of another version may differ
             failures = error_failures(entry.msgid, entry.msgstr, lang.code, ignored_checks(entry.flags, entry.tcomment)) if options.checks else ()
             if failures:
                 withheld.setdefault((entry.msgctxt, entry.msgid), Withheld(getattr(catalog, "fpath", None), entry.linenum, entry.msgid, failures))

@@ -198,15 +198,23 @@ def split_ignored(failures: Iterable[Failure], ignored: Iterable[str]) -> tuple[
     return tuple(f for f in found if f.check not in silenced), tuple(f for f in found if f.check in silenced)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 17)
+def all_failures(source: str, target: str, lang: str) -> tuple[Failure, ...]:
+    """:func:`run_checks` with every check, cached: machine output is checked when it is written
+    (:mod:`translate.mt.pretranslate`) and again, for the error-level checks, when it is published."""
+    return run_checks(source, target, lang)
+
+
 def error_failures(source: str, target: str, lang: str, ignored: frozenset[str] = frozenset()) -> tuple[Failure, ...]:
     """The error-level failures of one translation (what keeps it from being published).
 
     Args:
         ignored: checks the entry's ``ignore-`` flags silence (:func:`ignored_checks`).
 
-    Cached: a translation is checked once per process, however many editions
-    of its article are published.
+    Cached (:func:`all_failures`): a translation is checked once per process, however many editions
+    of its article are published, and not again after its machine text was checked when written.
     """
-    names = [name for name, check in checks().items() if check.severity is Severity.ERROR and name not in ignored]
-    return run_checks(source, target, lang, only=names)
+    if "empty" in ignored:  # an empty target then goes through the other checks too
+        names = [name for name, check in checks().items() if check.severity is Severity.ERROR and name not in ignored]
+        return run_checks(source, target, lang, only=names)
+    return tuple(f for f in all_failures(source, target, lang) if f.severity is Severity.ERROR and f.check not in ignored)

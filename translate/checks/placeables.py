@@ -12,6 +12,7 @@ misspelt or recased.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 
@@ -26,9 +27,14 @@ _LATIN_WORD = re.compile(r"(?<![\w.])(?:(?:[A-Za-z]\.){2,}|[A-Za-z]{2,})")
 
 def placeholders_in(text: str) -> Counter[str]:
     """The format placeholders of a text, counted (in code spans, URLs and tags they are not placeholders)."""
+    return Counter(dict(_placeholders_in(text)))
+
+
+@functools.lru_cache(maxsize=1024)  # every check of an entry looks at the same two texts
+def _placeholders_in(text: str) -> tuple[tuple[str, int], ...]:
     for pattern in (TEMPLATE_TAG, HTML_TAG, _CODE_SPAN, URL):
         text = pattern.sub(" ", text)
-    return Counter(FORMAT_PLACEHOLDER.findall(text))
+    return tuple(Counter(FORMAT_PLACEHOLDER.findall(text)).items())
 
 
 @register(

@@ -8,6 +8,7 @@ gives it a name and a severity. Errors are what a reader would notice as wrong
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -79,14 +80,20 @@ def markup_in(text: str) -> Counter[str]:
 
     Format placeholders (``%s``, ``{0}``) have their own check, ``placeholders``.
     """
+    return Counter(dict(_markup_in(text)))
+
+
+@functools.lru_cache(maxsize=1024)  # every check of an entry looks at the same two texts
+def _markup_in(text: str) -> tuple[tuple[str, int], ...]:
     found: Counter[str] = Counter()
     for pattern in (TEMPLATE_TAG, HTML_TAG, _CODE_SPAN, _LINK_TARGET):
         found.update(pattern.findall(text))
         text = pattern.sub(" ", text)
     found.update(_EMPHASIS.findall(text))
-    return found
+    return tuple(found.items())
 
 
+@functools.lru_cache(maxsize=1024)  # every check of an entry looks at the same two texts
 def strip_code(text: str) -> str:
     """Text without URLs, e-mails, markup and placeholders (whose contents are never translated)."""
     for pattern in (TEMPLATE_TAG, HTML_TAG, _CODE_SPAN, _LINK_TARGET, URL, FORMAT_PLACEHOLDER):

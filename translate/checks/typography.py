@@ -13,6 +13,7 @@ tested in ``tests/test_checks.py``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -45,6 +46,7 @@ MIN_DOUBLED_SPACELESS = 4
 _LATIN = re.compile(r"[A-Za-z]")
 
 
+@functools.lru_cache(maxsize=1024)  # every check of an entry looks at the same two texts
 def _plain(text: str) -> str:
     """Text without template tags, HTML tags, code spans, URLs and format placeholders (never translated)."""
     for pattern in (TEMPLATE_TAG, HTML_TAG, _CODE_SPAN, URL, FORMAT_PLACEHOLDER):

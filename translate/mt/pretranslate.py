@@ -127,7 +127,7 @@ def pending(catalog: polib.POFile, *, retranslate_machine: bool = False, records
 
 def _machine_text(source: str, text: str, lang: str, khmer: KhmerOptions | None) -> tuple[str, list[str]]:
     """Machine output as written (Khmer post-processed) and the names of the checks it fails."""
-    from translate.checks import run_checks
+    from translate.checks import all_failures
     from translate.checks.standard import base_language
     from translate.khmer import postprocess
 
@@ -135,7 +135,7 @@ def _machine_text(source: str, text: str, lang: str, khmer: KhmerOptions | None)
         return text, []
     if base_language(lang) == "km":
         text = postprocess(text, khmer)
-    return text, list(dict.fromkeys(failure.check for failure in run_checks(source, text, lang)))
+    return text, list(dict.fromkeys(failure.check for failure in all_failures(source, text, lang)))
 
 
 def _apply(
