@@ -191,6 +191,14 @@ def test_sync_then_nothing_to_do(tmp_path: Path) -> None:
     assert "[km] Story number four" in (root / "locales" / "km" / "LC_MESSAGES" / "story-004.po").read_text(encoding="utf-8")
     assert "withheld: locales/km/LC_MESSAGES/story-004.po:" in third.stderr
 
+    # quiet: the withheld translations in one line
+    article.write_text(article.read_text(encoding="utf-8").replace("Story number four", "Story number 4"), encoding="utf-8")
+    quiet = subprocess.run([sys.executable, "-m", "translate", "-q", "sync"], cwd=root, env=env(), capture_output=True, text=True, timeout=120)
+    assert quiet.returncode == 0, quiet.stderr
+    assert [line for line in quiet.stderr.splitlines() if line.startswith("withheld: ")] == [
+        "withheld: 2 translation(s) in 2 catalog(s) failed an error-level check and were published without them; run: translate check"
+    ]
+
 
 def test_corrupt_catalog_and_unreadable_article_are_reported_and_the_rest_goes_on(tmp_path: Path) -> None:
     root = make_workspace(tmp_path / "ws", articles=6)

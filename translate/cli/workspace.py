@@ -184,10 +184,14 @@ def sync(
     elif not obj.quiet:
         for line in summary_lines(report):
             click.echo(line)
-    for article in report.articles:
-        for outcome in article.languages:
-            for item in outcome.withheld:
-                click.echo(f"withheld: {item} (published without it; fix it in the catalog)", err=True)
+    withheld = [item for article in report.articles for outcome in article.languages for item in outcome.withheld]
+    if obj.quiet and withheld:  # one line, not one per entry: a backfill withholds thousands
+        catalogs = len({item.catalog for item in withheld})
+        click.echo(f"withheld: {len(withheld)} translation(s) in {catalogs} catalog(s) failed an error-level check and were published without them; "
+                   "run: translate check", err=True)
+    else:
+        for item in withheld:
+            click.echo(f"withheld: {item} (published without it; fix it in the catalog)", err=True)
     for problem in report.skipped:
         click.echo(f"skipped: {problem}", err=True)
     for problem in report.errors:
