@@ -25,18 +25,9 @@ FLORES = ROOT.parent / "shared" / "data" / "flores200-dev" / "eng_Latn.dev"
 def build(work: Path) -> Path:
     """A converted tiny NLLB model (unit-variance weights, so outputs depend on the input) with a vmap.txt."""
     import ctranslate2
-    import torch
-    from tinymodels import build_nllb
-    from transformers import AutoModelForSeq2SeqLM
+    from tinymodels import build_nllb, redraw_weights
 
-    folder = build_nllb(work / "tiny-nllb")
-    model = AutoModelForSeq2SeqLM.from_pretrained(folder).eval()
-    generator = torch.Generator().manual_seed(0)
-    with torch.no_grad():
-        for parameter in model.parameters():
-            if parameter.dim() == 2:
-                parameter.copy_(torch.randn(parameter.shape, generator=generator))
-    model.save_pretrained(folder)
+    folder = redraw_weights(build_nllb(work / "tiny-nllb"), eos_scale=1)
     out = work / "ct2"
     ctranslate2.converters.TransformersConverter(str(folder)).convert(str(out), quantization="float32", force=True)
     return out

@@ -40,25 +40,13 @@ VARIANTS: dict[str, tuple[dict[str, object], dict[str, str]]] = {
 
 
 def build(work: Path) -> Path:
-    import torch
-    from transformers import AutoModelForSeq2SeqLM
-
     sys.path.insert(0, str(ROOT / "tests"))
-    from tinymodels import build_nllb
+    from tinymodels import build_nllb, redraw_weights
 
     folder = work / "tiny-nllb"
     if (folder / "config.json").is_file():
         return folder
-    build_nllb(folder)
-    model = AutoModelForSeq2SeqLM.from_pretrained(folder).eval()
-    generator = torch.Generator().manual_seed(0)
-    with torch.no_grad():
-        for parameter in model.parameters():
-            if parameter.dim() == 2:
-                parameter.copy_(torch.randn(parameter.shape, generator=generator))
-        model.model.shared.weight[model.config.eos_token_id] *= 4
-    model.save_pretrained(folder)
-    return folder
+    return redraw_weights(build_nllb(folder))
 
 
 def worker(folder: Path, settings: dict[str, object], count: int) -> None:

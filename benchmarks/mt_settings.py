@@ -162,14 +162,7 @@ def cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def cpu_stall_seconds() -> float:
-    """Seconds in which some task waited for a CPU since boot (Linux PSI), 0.0 where unavailable."""
-    try:
-        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
-    except (OSError, IndexError):
-        return 0.0
-    fields = dict(item.split("=") for item in first.split()[1:])
-    return int(fields.get("total", 0)) / 1e6
+cpu_stall_seconds = cpu_share.stall_seconds  # Linux PSI, 0.0 where unavailable
 
 
 def ctranslate2_available() -> bool:

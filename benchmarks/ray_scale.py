@@ -30,6 +30,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cpu_share import stall_seconds  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SUBJECTS = ["The ministry", "The provincial governor", "A spokesman for the council", "The union", "Local farmers", "The World Bank", "Police"]
 VERBS = ["said on Monday", "announced on Tuesday", "warned on Friday", "confirmed last week", "told reporters"]
@@ -40,15 +43,6 @@ WAVE = 500
 
 def sentence(n: int) -> str:
     return f"{SUBJECTS[n % 7]} {VERBS[n % 5]} that {OBJECTS[n % 4]} by {n} percent."
-
-
-def stall_seconds() -> float:
-    """Seconds in which some task waited for a CPU since boot (Linux PSI)."""
-    try:
-        first = Path("/proc/pressure/cpu").read_text().splitlines()[0]
-    except (OSError, IndexError):
-        return 0.0
-    return int(dict(item.split("=") for item in first.split()[1:]).get("total", 0)) / 1e6
 
 
 def cpu_seconds() -> float:

@@ -17,6 +17,7 @@ pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
 from conftest import ROOT
+from tinymodels import redraw_weights
 
 from translate.languages import language
 from translate.mt import convert as conversion
@@ -64,22 +65,11 @@ def chaotic_copy(folder: Path) -> Path:
     4x end-of-sentence embedding makes about a third of them end before the
     length cap, so that comparisons exercise both endings.
     """
-    import torch
-    from transformers import AutoModelForSeq2SeqLM
-
     target = folder.parent / f"{folder.name}-chaotic"
     if target.is_dir():
         return target
     shutil.copytree(folder, target)
-    model = AutoModelForSeq2SeqLM.from_pretrained(target).eval()
-    generator = torch.Generator().manual_seed(0)
-    with torch.no_grad():
-        for parameter in model.parameters():
-            if parameter.dim() == 2:
-                parameter.copy_(torch.randn(parameter.shape, generator=generator))
-        model.model.shared.weight[model.config.eos_token_id] *= 4
-    model.save_pretrained(target)
-    return target
+    return redraw_weights(target)
 
 
 def local_model(folder: Path, name: str = "tiny-nllb", family: str = "nllb") -> ResolvedModel:

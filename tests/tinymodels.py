@@ -169,3 +169,26 @@ def build_madlad(folder: Path, *, targets: tuple[str, ...] = ("<2km>", "<2fr>", 
     )
     torch.manual_seed(seed)
     return _save(T5ForConditionalGeneration(config).eval(), tokenizer, folder)
+
+
+def redraw_weights(folder: Path, *, eos_scale: float = 4.0) -> Path:
+    """Redraw a tiny model's matrices from N(0, 1) in place (seed 0), scaling the end-of-sentence embedding.
+
+    The tiny models' small initial weights make every input give the same
+    output; unit-variance weights make outputs depend on the input, and a
+    larger end-of-sentence embedding (``eos_scale``; 1 leaves it) makes some
+    of them end before the length cap.
+    """
+    import torch
+    from transformers import AutoModelForSeq2SeqLM
+
+    model = AutoModelForSeq2SeqLM.from_pretrained(folder).eval()
+    generator = torch.Generator().manual_seed(0)
+    with torch.no_grad():
+        for parameter in model.parameters():
+            if parameter.dim() == 2:
+                parameter.copy_(torch.randn(parameter.shape, generator=generator))
+        if eos_scale != 1:
+            model.model.shared.weight[model.config.eos_token_id] *= eos_scale
+    model.save_pretrained(folder)
+    return folder
