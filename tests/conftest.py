@@ -17,7 +17,8 @@ SHARED = Path(os.environ["TRANSLATE_SHARED"]) if os.environ.get("TRANSLATE_SHARE
     (p for p in (ROOT.parent / "shared", Path("/work/shared")) if p.is_dir()), ROOT.parent / "shared"
 )
 SAMPLES = Path(os.environ.get("TRANSLATE_SAMPLES", SHARED / "samples"))
-FLORES = SHARED / "data" / "flores200-dev"
+#: FLORES-200 dev (TRANSLATE_FLORES: another folder); tests that need it skip or fall back without it.
+FLORES = Path(os.environ["TRANSLATE_FLORES"]) if os.environ.get("TRANSLATE_FLORES") else SHARED / "data" / "flores200-dev"
 FROZEN_NOW = datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
 
 

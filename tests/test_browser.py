@@ -12,7 +12,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import FROZEN_NOW, ROOT, SAMPLES
+from conftest import FLORES as FLORES_DIR, FROZEN_NOW, ROOT, SAMPLES
 
 from translate.api import Workspace, extract, publish
 from translate.catalog.store import render_catalog
@@ -21,7 +21,7 @@ from translate.languages import language
 from translate.publish import PublishOptions
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
-FLORES = ROOT.parent / "shared" / "data" / "flores200-dev" / "khm_Khmr.dev"
+FLORES = FLORES_DIR / "khm_Khmr.dev"
 SAMPLE = SAMPLES / "phnompenhpost-justice-ministry.txt"
 ARTIFACTS = ROOT / "tests" / "artifacts"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]

@@ -16,7 +16,7 @@ pytest.importorskip("ctranslate2")
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 
-from conftest import ROOT
+from conftest import FLORES, ROOT, article_fixtures
 from tinymodels import redraw_weights
 
 from translate.languages import language
@@ -37,12 +37,9 @@ from translate.mt.models import ResolvedModel, formats_present
 from translate.mt.types import Issue
 
 EN, KM = language("en"), language("km")
-FLORES_EN = ROOT.parent / "shared" / "data" / "flores200-dev" / "eng_Latn.dev"
-FALLBACK = [
-    "The minister said the plan would cost $3.5 million.",
-    "Heavy rain flooded three districts on Monday.",
-    "He left.",
-]
+FLORES_EN = FLORES / "eng_Latn.dev"
+
+
 #: Greedy float32 settings under which both backends must agree token for token. One
 #: thread each: torch's and CTranslate2's OpenMP threads in one process on 2 cores
 #: otherwise spin against each other and slow both down many times over.
@@ -50,10 +47,14 @@ EXACT = {"beam_size": 1, "retry": False, "compute_type": "float32", "restrict_vo
 
 
 def english(count: int) -> list[str]:
-    """The first ``count`` FLORES-200 dev English sentences (or a few built-in ones)."""
+    """The first ``count`` FLORES-200 dev English sentences (or the test articles' where FLORES is missing)."""
     if FLORES_EN.is_file():
         return FLORES_EN.read_text(encoding="utf-8").splitlines()[:count]
-    return (FALLBACK * count)[:count]
+    from translate.load import load_article
+
+    segments = (s.msgid for path in article_fixtures() if path.suffix == ".txt" for s in load_article(path).segments())
+    found = list(dict.fromkeys(text for text in segments if 5 <= len(text.split()) <= 30))
+    return (found * (count // len(found) + 1))[:count]
 
 
 @functools.cache

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FROZEN_NOW, msgfmt_check
+from conftest import FLORES as FLORES_DIR, FROZEN_NOW, msgfmt_check
 from translate.api import Workspace, extract
 from translate.catalog.provenance import Match, read_records
 from translate.languages import language
@@ -21,7 +21,7 @@ from translate.mt.service import EngineSpec, machine_translate
 
 KM = language("km")
 MODEL = ResolvedModel(name="fake-model", path=Path("."), family="nllb", revision="0" * 40, license="MIT")
-FLORES = Path("/work/shared/data/flores200-dev/eng_Latn.dev")
+FLORES = FLORES_DIR / "eng_Latn.dev"
 
 
 def _lcs_table(a: str, b: str) -> int:

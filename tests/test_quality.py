@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import time
-from pathlib import Path
 
 import pytest
+from conftest import FLORES
 
 from translate.mt.decoding import DecodingConfig
 from translate.mt.quality import (
@@ -20,8 +19,6 @@ from translate.mt.quality import (
 )
 from translate.mt.types import Issue
 
-ROOT = Path(__file__).resolve().parents[1]
-FLORES = Path(os.environ.get("TRANSLATE_FLORES", ROOT.parent / "shared" / "data" / "flores200-dev"))
 CONFIG = DecodingConfig()
 ZWSP = "\u200b"
 KHMER_CONSONANTS = "".join(map(chr, range(0x1780, 0x17A3)))

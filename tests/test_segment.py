@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import itertools
 import logging
-import os
 import random
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from conftest import SAMPLES
 
 from translate import segment
 from translate.article import Span
 from translate.segment import split_sentences
 
 CASES_FILE = Path(__file__).parent / "data" / "segmentation_cases.tsv"
-SAMPLES = Path(os.environ.get("TRANSLATE_SAMPLES", Path(__file__).resolve().parents[1].parent / "shared" / "samples"))
 SAMPLE_ARTICLE = SAMPLES / "phnompenhpost-justice-ministry.txt"
 MEGABYTE = 1_000_000
 

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from conftest import FLORES
 
 from translate.languages import language
 from translate.mt import vmap
@@ -17,7 +18,6 @@ from translate.mt.models import ResolvedModel
 from translate.mt.vmap import VocabularyMap, build_map, target_script, twin, written_in
 
 EN, KM = language("en"), language("km")
-FLORES = Path(__file__).resolve().parents[2] / "shared" / "data" / "flores200-dev"
 #: What CTranslate2 always allows besides the map's own list (``src/vocabulary_map.cc``).
 FIXED = frozenset({"<unk>", "<s>", "</s>", "<blank>"})
 
