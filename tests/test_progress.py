@@ -46,6 +46,18 @@ def test_lines_every_interval_with_rate_and_eta_from_the_first_sentences() -> No
     assert lines[-1] == "mt: translate km 1000/1000 sentences, done in 16:40"
 
 
+def test_one_done_line_however_often_the_total_is_reported() -> None:
+    clock, stream = Clock(), io.StringIO()
+    progress = Progress("mt", stream, every=10, tty=False, clock=clock, heartbeat=False)
+    count = progress.counter("translate km", "sentences")
+    count(0, 24)
+    for now, done in ((2.0, 4), (3.0, 24), (4.0, 24), (5.0, 24)):  # retried batches report the total again
+        clock.now = now
+        count(done, 24)
+    progress.close()
+    assert stream.getvalue().splitlines() == ["mt: translate km 4/24 sentences, 2.0 sentences/s, ETA 0:10", "mt: translate km 24/24 sentences, done in 0:03"]
+
+
 def test_the_heartbeat_speaks_while_the_model_loads_and_a_quick_failure_prints_nothing() -> None:
     stream = io.StringIO()
     with Progress("mt", stream, every=0.1, tty=False) as progress:
@@ -105,14 +117,17 @@ def test_clock_text() -> None:
     assert [clock_text(s) for s in (0, 59.6, 61, 3600, 7325)] == ["0:00", "1:00", "1:01", "1:00:00", "2:02:05"]
 
 
-@pytest.mark.parametrize("command", ["mt", "run"])
-def test_mt_and_run_write_progress_lines_when_stderr_is_not_a_terminal(workdir: Path, tiny_nllb_folder: Path, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("command", "retry"), [("mt", False), ("run", False), ("run", True)])
+def test_mt_and_run_write_progress_lines_when_stderr_is_not_a_terminal(
+    workdir: Path, tiny_nllb_folder: Path, command: str, retry: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("TRANSLATE_PROGRESS_INTERVAL", "0")  # a line for every update
     shutil.copyfile(DATA / "text" / "garment-wages.txt", workdir / "wages.txt")
     (workdir / "translate.toml").write_text("[decoding]\nmax_new_tokens_factor = 0.2\nmax_new_tokens_extra = 1\n", encoding="utf-8")
     if command == "mt":
         assert CliRunner().invoke(cli, ["extract", "wages.txt", "--to", "km"]).exit_code == 0
-    args = [command, "wages.txt", "--to", "km", "--model", str(tiny_nllb_folder), "--memory", str(workdir / "tm.sqlite3"), "--beam-size", "1", "--no-retry"]
+    args = [command, "wages.txt", "--to", "km", "--model", str(tiny_nllb_folder), "--memory", str(workdir / "tm.sqlite3"), "--beam-size", "1"]
+    args.append("--retry" if retry else "--no-retry")  # retried batches (the tiny model hits the length cap) are not progress
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 0, result.output
     lines = [LINE.match(line) for line in result.stderr.splitlines() if LINE.match(line)]
@@ -121,4 +136,5 @@ def test_mt_and_run_write_progress_lines_when_stderr_is_not_a_terminal(workdir: 
     assert int(lines[0].group(2)) == 4  # the first small batch gives the first rate
     assert "sentences/" in lines[0].group(4) and "ETA" in lines[0].group(4)
     assert int(lines[-1].group(2)) == total and lines[-1].group(4).startswith("done in")
+    assert sum(m.group(4).startswith("done in") for m in lines) == 1
     assert all(m.group(1) == command for m in lines)

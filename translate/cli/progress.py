@@ -49,6 +49,7 @@ class _Phase:
     first_done: int = 0  # the count when the first items were in (the rate starts there)
     first_at: float | None = None
     pool: PoolState | None = None
+    finished: bool = False  # its "done" line is written
 
 
 def interval_from_environment(default: float = DEFAULT_EVERY) -> float:
@@ -143,7 +144,11 @@ class Progress:
             phase.pool = pool
             if fresh and not self.tty:
                 self.last_line = now  # the heartbeat speaks if the first items take long
-            if self.tty or first or done >= total or (done > 0 and now - self.last_line >= self.every):
+            if done >= total:
+                if self.tty or not phase.finished:  # one "done" line, however often the total is reported
+                    phase.finished = True
+                    self._write(now)
+            elif self.tty or first or (done > 0 and now - self.last_line >= self.every):
                 self._write(now)
 
     def close(self) -> None:

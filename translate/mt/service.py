@@ -316,7 +316,9 @@ class _Reporter:
 
     def emit(self) -> None:
         if self.task.progress is not None:
-            done = min(self.done + self.within, self.total)
+            done = self.done + self.within
+            if self.within:  # batches inside a chunk (retries count again): the last sentence is done when its chunk is
+                done = min(done, self.total - 1)
             self.task.progress(TranslateProgress(self.task.tgt.code, done, self.total, self.task.executor.state()))
 
     def batch(self, count: int) -> None:
