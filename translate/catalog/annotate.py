@@ -194,9 +194,13 @@ def _shows(entry: polib.POEntry, record: Record | None) -> bool:
     return "fuzzy" in entry.flags or record.state is State.UNCONFIRMED
 
 
-def annotate(catalog: polib.POFile, records: Records) -> polib.POFile:
-    """A copy of ``catalog`` whose extracted comments show the records of the suggestions it holds."""
-    result = copy.deepcopy(catalog)
+def annotate(catalog: polib.POFile, records: Records, *, in_place: bool = False) -> polib.POFile:
+    """A copy of ``catalog`` whose extracted comments show the records of the suggestions it holds.
+
+    Args:
+        in_place: change ``catalog`` itself and return it (for a caller that owns it).
+    """
+    result = catalog if in_place else copy.deepcopy(catalog)
     for entry in result:
         if entry.obsolete:
             continue
@@ -248,16 +252,19 @@ def _settle(catalog: polib.POFile, records: Records, action: Unconfirmed) -> tup
     return records.with_records(changed), [e for e, _ in unconfirmed], restored, len(accepted)
 
 
-def refresh(catalog: polib.POFile, records: Records, *, unconfirmed: Unconfirmed = Unconfirmed.KEEP) -> Refreshed:
-    """Migrate legacy comments, settle review states, re-derive notes and prune records (pure).
+def refresh(catalog: polib.POFile, records: Records, *, unconfirmed: Unconfirmed = Unconfirmed.KEEP, in_place: bool = False) -> Refreshed:
+    """Migrate legacy comments, settle review states, re-derive notes and prune records (pure unless ``in_place``).
 
     Args:
         catalog: the catalog as it is about to be written.
         records: its records as read from the sidecar (plus any just written).
         unconfirmed: what to do with machine suggestions that lost their fuzzy
             flag with every other (default: report them, change nothing).
+        in_place: work on ``catalog`` itself, which becomes the result's
+            catalog (for a caller that owns it: a copy of a whole catalog is
+            most of the cost otherwise).
     """
-    result = copy.deepcopy(catalog)
+    result = catalog if in_place else copy.deepcopy(catalog)
     migrated: list[Record] = []
     for entry in result:
         record, comment = legacy_record(entry)
@@ -269,7 +276,7 @@ def refresh(catalog: polib.POFile, records: Records, *, unconfirmed: Unconfirmed
     records, lost, restored, accepted = _settle(result, records, unconfirmed)
     records = records.kept_for(result)
     return Refreshed(
-        catalog=annotate(result, records),
+        catalog=annotate(result, records, in_place=True),
         records=records,
         migrated=len(migrated),
         unconfirmed=tuple(e.msgid for e in lost),

@@ -51,7 +51,8 @@ def update_tracked(
     def apply(current: polib.POFile | None) -> polib.POFile:
         records = read_records(path)
         updated, written = change(current, records)
-        refreshed = refresh(updated, records.with_records(written), unconfirmed=unconfirmed)
+        # the change made ``updated`` (it must not alter ``current``, which is compared with it): refreshed in place
+        refreshed = refresh(updated, records.with_records(written), unconfirmed=unconfirmed, in_place=updated is not current)
         results.append(refreshed)
         return refreshed.catalog
 
