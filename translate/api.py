@@ -346,7 +346,7 @@ def _catalog_to_publish(article: Article, lang: Language, workspace: Workspace) 
             path=po_path,
             hint=f"run the command again when it is saved, or run: translate extract {article.path} --to {lang.code}",
         )
-    return as_reviewed(catalog, read_records(po_path))  # machine text that only lost its fuzzy flag is still a suggestion
+    return as_reviewed(catalog, read_records(po_path), in_place=True)  # machine text that only lost its fuzzy flag is still a suggestion
 
 
 def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), workspace: Workspace | None = None) -> list[StatusRow]:
@@ -376,7 +376,7 @@ def status(paths: Iterable[str | Path] = (), langs: Sequence[Language] = (), wor
             assert catalog is not None
             if slug in slugs and slugs[slug].is_file():
                 check_owner(catalog, po_path, slugs[slug], workspace.locales)
-            rows.append(StatusRow(slug, lang, po_path, stats=catalog_stats(as_reviewed(catalog, read_records(po_path)))))
+            rows.append(StatusRow(slug, lang, po_path, stats=catalog_stats(as_reviewed(catalog, read_records(po_path), in_place=True))))
         except TranslateError as error:
             rows.append(StatusRow(slug, lang, po_path, error=error))
     return rows

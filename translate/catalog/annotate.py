@@ -285,13 +285,18 @@ def refresh(catalog: polib.POFile, records: Records, *, unconfirmed: Unconfirmed
     )
 
 
-def as_reviewed(catalog: polib.POFile, records: Records) -> polib.POFile:
-    """The catalog as ``translate`` counts it: unconfirmed machine suggestions fuzzy (for publishing and counts; never written)."""
-    settled = refresh(catalog, records)
+def as_reviewed(catalog: polib.POFile, records: Records, *, in_place: bool = False) -> polib.POFile:
+    """The catalog as ``translate`` counts it: unconfirmed machine suggestions fuzzy (for publishing and counts; never written).
+
+    Args:
+        in_place: change ``catalog`` itself and return it (for a caller that
+            owns it and will not write it): no copy of the catalog is made.
+    """
+    settled = refresh(catalog, records, in_place=in_place)
     keys = unconfirmed_keys(settled.catalog, settled.records)
     if not keys:
-        return catalog
-    result = copy.deepcopy(catalog)
+        return settled.catalog if in_place else catalog
+    result = settled.catalog if in_place else copy.deepcopy(catalog)
     for entry in result:
         if (entry.msgctxt, entry.msgid) in keys and not entry.obsolete:
             entry.flags.insert(0, "fuzzy")

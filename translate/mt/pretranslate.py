@@ -197,6 +197,7 @@ def fill(
     khmer: KhmerOptions | None = None,
     records: Records | None = None,
     matches: Mapping[str, tuple[Match, ...]] | None = None,
+    in_place: bool = False,
 ) -> tuple[polib.POFile, FillReport]:
     """A copy of ``catalog`` with suggestions written into the entries that need them.
 
@@ -212,11 +213,12 @@ def fill(
         khmer: how Khmer machine output is post-processed (default: :class:`KhmerOptions` defaults).
         records: the catalog's provenance records, to tell untouched machine text.
         matches: reviewed translations of similar sentences, by msgid, recorded with machine output.
+        in_place: write into ``catalog`` itself and return it (for a caller that owns it).
     """
     if lang is None:
         lang = catalog.metadata.get("Language", "")
     matches = matches or {}
-    result = copy.deepcopy(catalog)
+    result = catalog if in_place else copy.deepcopy(catalog)
     machine = reviewed = flagged = 0
     written: list[Record] = []
     for entry in result:

@@ -98,7 +98,7 @@ def harvest_reviewed(locales: Path, lang: Language, memory: TranslationMemory) -
             continue  # reported when that article itself is processed
         if catalog is None:
             continue
-        settled = refresh(catalog, provenance)  # machine text that lost its fuzzy flag unedited is not reviewed
+        settled = refresh(catalog, provenance, in_place=True)  # machine text that lost its fuzzy flag unedited is not reviewed
         origin = po_path.relative_to(locales).as_posix() if po_path.is_relative_to(locales) else str(po_path)
         records.extend(
             ReviewedRecord(msgid, ENGLISH, lang.code, msgstr, origin)
@@ -370,7 +370,7 @@ def _write(
         settled = refresh(catalog, records, unconfirmed=unconfirmed)  # legacy comments moved, states known before filling
         filled, report = fill(
             settled.catalog, suggestions, retranslate_machine=retranslate_machine, lang=lang.code, khmer=khmer,
-            records=settled.records, matches=matches,
+            records=settled.records, matches=matches, in_place=True,  # refresh made settled.catalog: ``catalog`` stays as read
         )
         if owner(filled) is None:
             claim(filled, path, locales)
