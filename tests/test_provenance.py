@@ -210,3 +210,42 @@ def test_notes_are_valid_po_and_never_wrapped(tmp_path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     assert f"#. {long}\n" in text and "#. tm 80%: A long two. → ខ។\n" in text
     msgfmt_check(path)
+
+
+def _mixed_catalog() -> tuple[polib.POFile, Records]:
+    """Legacy comments, unconfirmed suggestions, a reviewed entry and one to fill."""
+    catalog, _ = _machine_catalog(3, [False, False, True])
+    states = [State.UNCONFIRMED, State.UNCONFIRMED, State.SUGGESTED]  # a CSV round trip dropped two fuzzy flags at an earlier run
+    records = Records([_record(f"Sentence {n}.", f"ប្រយោគ {n}។", state) for n, state in enumerate(states)])
+    catalog.append(polib.POEntry(msgid=MSGID, msgstr=MACHINE, flags=["fuzzy"], tcomment=LEGACY, comment="paragraph"))
+    catalog.append(polib.POEntry(msgid="Nothing yet.", msgstr=""))
+    return catalog, records
+
+
+def test_in_place_variants_give_what_the_copying_ones_give() -> None:
+    """Callers that own a catalog skip the copy; the result must not differ by a byte, and the default leaves the input alone."""
+    from translate.catalog.annotate import as_reviewed
+    from translate.mt.pretranslate import Suggestion, fill
+
+    catalog, records = _mixed_catalog()
+    pristine = render_catalog(catalog)
+    copied = refresh(catalog, records)
+    assert render_catalog(catalog) == pristine and copied.catalog is not catalog
+    owned, _ = _mixed_catalog()
+    in_place = refresh(owned, records, in_place=True)
+    assert in_place.catalog is owned and render_catalog(owned) == render_catalog(copied.catalog)
+    assert (in_place.records, in_place.unconfirmed, in_place.migrated) == (copied.records, copied.unconfirmed, copied.migrated) != ((), (), 0)
+
+    reviewed = as_reviewed(catalog, records)
+    assert render_catalog(catalog) == pristine
+    owned, _ = _mixed_catalog()
+    assert as_reviewed(owned, records, in_place=True) is owned
+    assert [(e.msgid, e.msgstr, e.flags) for e in owned] == [(e.msgid, e.msgstr, e.flags) for e in reviewed]
+    assert [("fuzzy" in e.flags) for e in reviewed] == [True, True, True, True, False]  # the unconfirmed pair counts as suggestions
+
+    suggestions = {"Nothing yet.": Suggestion("មិន​ទាន់។", Origin.REVIEWED)}
+    filled, report = fill(copied.catalog, suggestions, lang="km", records=copied.records)
+    assert filled is not copied.catalog and render_catalog(copied.catalog) == render_catalog(in_place.catalog)
+    filled_in_place, report_in_place = fill(in_place.catalog, suggestions, lang="km", records=in_place.records, in_place=True)
+    assert filled_in_place is in_place.catalog and render_catalog(filled_in_place) == render_catalog(filled)
+    assert report_in_place == report and report.reviewed == 1
