@@ -15,7 +15,7 @@ import pytest
 
 from conftest import DATA, msgfmt_check
 from translate.catalog.guard import KnownCatalogs
-from translate.catalog.store import read_catalog, render_catalog, snapshot, update_catalog, write_atomic
+from translate.catalog.store import parse_catalog, read_catalog, render_catalog, snapshot, update_catalog, write_atomic
 from translate.errors import BeingEditedError, CatalogError, ConflictError
 
 BEFORE = DATA / "merge" / "edited" / "before.po"
@@ -397,3 +397,38 @@ def test_a_long_lived_memory_takes_a_skipped_catalog_once_it_has_settled(tmp_pat
         update_catalog(path, _add_entry("A new sentence."), known=known)
     time.sleep(0.35)
     assert update_catalog(path, _add_entry("A new sentence."), known=known).written
+
+
+@pytest.mark.parametrize(
+    ("line", "closed"),
+    [
+        ('msgid "Story"', True),
+        ('msgid ""', True),
+        ('""', True),
+        ('"a \\"quoted\\" word"', True),
+        ('"ends in a backslash \\\\"', True),
+        ('msgstr[0] "x"  ', True),
+        ('#~ msgstr "old"', True),
+        ('#| msgid "previous"', True),
+        ('"', False),
+        ('msgid "', False),
+        ('msgstr "unterminated', False),
+        ('msgstr "escaped quote at the end \\"', False),
+        ('"a \\\\\\"', False),
+        ('#~ msgid "old', False),
+        ('#| msgid "previous', False),
+        ('msgstr[1] "x\\"  ', False),
+    ],
+)
+def test_a_string_without_its_closing_quote_is_refused_with_its_line(tmp_path: Path, line: str, closed: bool) -> None:
+    text = f'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "Before."\nmsgstr ""\n\n{line}\nmsgstr ""\n'
+    try:
+        parse_catalog(text.encode("utf-8"), tmp_path / "story.po")
+    except CatalogError as error:
+        found: tuple[str, int | None] | None = (error.message, error.line)
+    else:
+        found = None
+    if closed:
+        assert found is None or "no closing quote" not in found[0]
+    else:
+        assert found == ("is not a valid PO file: a string has no closing quote", 8)

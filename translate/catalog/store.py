@@ -38,6 +38,8 @@ def _unterminated_string(text: str) -> int | None:
     """Line number of the first string without its closing quote (polib would silently drop it)."""
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
+        if stripped[-1:] == '"' and stripped[-2:-1] != "\\" and stripped.count('"') > 1:
+            continue  # a quote closes it: the opening one is the first (no prefix holds one), so the last is another
         opening = _STRING_LINE.match(stripped)
         if opening and not _CLOSED.search(stripped[opening.end() :]):
             return number
