@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from translate.errors import BeingEditedError, FailedCheckError, PublishError, TranslateError, UnsafeTranslation
 from translate.languages import Language
@@ -15,6 +15,9 @@ from translate.workspace.report import ArticleOutcome, LanguageOutcome, Outcome,
 from translate.workspace.setup import PublishSettings
 from translate.workspace.stage import Planned, Timer, relative
 from translate.workspace.state import Record, catalog_keys, file_digest, settled_digest
+
+if TYPE_CHECKING:
+    import polib
 
 
 def expected_outputs(config: WorkspaceConfig, source: Any, lang: Language) -> list[Path]:
@@ -67,9 +70,9 @@ def publish_article(
             errors.append(relative(config, mt_result.error))
             continue
         po = catalog_path(config.locales, source.slug, lang.gettext)
-        files[po.as_posix()] = settled_digest(config.path(po), pot_keys)
+        files[po.as_posix()], catalog = settled_digest(config.path(po), pot_keys)
         t = time.perf_counter()
-        check_errors, check_warnings = _check(config, po, lang) if config.checks else (0, 0)
+        check_errors, check_warnings = _check(config, po, catalog, lang) if config.checks and catalog is not None else (0, 0)
         timer.add("check", t)
         t = time.perf_counter()
         published, held, counts, withheld = [], None, (0, 0, 0), ()
@@ -112,15 +115,13 @@ def publish_article(
     return outcome, None if errors else Record(fingerprint, tuple(sorted(files.items())))
 
 
-def _check(config: WorkspaceConfig, po: Path, lang: Language) -> tuple[int, int]:
-    """Errors and warnings of the quality checks on one catalog (reported, never fatal)."""
+def _check(config: WorkspaceConfig, po: Path, catalog: polib.POFile, lang: Language) -> tuple[int, int]:
+    """Errors and warnings of the quality checks on one catalog, as read for its state row (reported, never fatal)."""
     from translate.catalog.provenance import read_records
-    from translate.catalog.store import read_catalog
     from translate.workspace.checks import check_counts
 
     try:
-        catalog, _ = read_catalog(config.path(po))
         records = read_records(config.path(po))
     except TranslateError:
         return 0, 0  # publishing reports it
-    return check_counts(catalog, lang.code, records) if catalog is not None else (0, 0)
+    return check_counts(catalog, lang.code, records)

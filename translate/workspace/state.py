@@ -23,10 +23,14 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from translate.catalog.guard import KnownCatalogs
 from translate.catalog.stats import CatalogStats
 from translate.errors import TranslateError
+
+if TYPE_CHECKING:
+    import polib
 
 #: Seconds to wait for another program that holds the database's write lock.
 BUSY_TIMEOUT_S = 10.0
@@ -254,21 +258,22 @@ def catalog_keys(path: Path) -> frozenset[tuple[str | None, str]]:
     return frozenset((e.msgctxt, e.msgid) for e in catalog or () if not e.obsolete)
 
 
-def settled_digest(po: Path, sentences: frozenset[tuple[str | None, str]]) -> str | None:
-    """A language catalog's digest for an article's state row, read just before publishing.
+def settled_digest(po: Path, sentences: frozenset[tuple[str | None, str]]) -> tuple[str | None, polib.POFile | None]:
+    """A language catalog's digest for an article's state row, read just before publishing, and the catalog read.
 
     A catalog that lacks some of the template's ``sentences`` (a translator's
     save replaced the merge a sync made) gets a mark no file has, so that the
-    next sync merges it again.
+    next sync merges it again. The catalog is ``None`` when there is none or
+    it cannot be read (publishing reports why).
     """
     from translate.catalog.store import read_catalog
 
     try:
         catalog, seen = read_catalog(po)
     except TranslateError:
-        return file_digest(po)
+        return file_digest(po), None
     if catalog is None or seen.digest is None:
-        return None
+        return None, None
     if not sentences <= {(e.msgctxt, e.msgid) for e in catalog if not e.obsolete}:
-        return "not-merged"
-    return seen.digest[:32]
+        return "not-merged", catalog
+    return seen.digest[:32], catalog
