@@ -8,13 +8,22 @@ printed side by side with per-article ratios, followed by a second run with
 nothing changed. With `--profile`, the largest size is also run in-process
 under cProfile and the most expensive functions are listed.
 
+With `--against CHECKOUT`, each size is synced by this checkout's code and by
+the other checkout's (another worktree of the project) at the same time, one
+process per core, on two copies of one workspace, `--repeat` times: both
+feel the same disturbance from the rest of the machine, so the CPU-time ratio
+holds where the figures of runs one after the other drift by a fifth. The
+outputs of the two are compared byte for byte.
+
     .venv/bin/python benchmarks/sync_scale.py                     # 250 500 1000 2000
     .venv/bin/python benchmarks/sync_scale.py --sizes 100 200 --profile
+    .venv/bin/python benchmarks/sync_scale.py --sizes 300 --against ../before   # git worktree add ../before <rev>
 """
 
 from __future__ import annotations
 
 import argparse
+import filecmp
 import json
 import os
 import random
@@ -22,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import statistics
 import time
 from pathlib import Path
 
@@ -95,6 +105,66 @@ def run_sync(root: Path) -> tuple[float, float, int, dict, cpu_share.Share]:
     return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, json.loads(out), share
 
 
+def _start(root: Path, code: Path | None) -> tuple[subprocess.Popen, object, object, float]:
+    """A `translate sync --json` process on ``root`` with the package of ``code`` (default: this checkout's); stdout and stderr go to files."""
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1764149400"}
+    if code is not None:
+        env["PYTHONPATH"] = str(code)
+    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    proc = subprocess.Popen([sys.executable, "-m", "translate", "-q", "sync", "--json"], cwd=root, env=env, stdout=out, stderr=err)
+    return proc, out, err, time.perf_counter()
+
+
+def _finish(started: tuple[subprocess.Popen, object, object, float]) -> tuple[float, float, dict]:
+    """Wall seconds, CPU seconds and the report of a process from :func:`_start`."""
+    proc, out, err, t0 = started
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    out.seek(0), err.seek(0)  # type: ignore[attr-defined]
+    if proc.returncode != 0:
+        raise SystemExit(f"sync failed ({proc.returncode}): {err.read().decode()[-2000:]}")  # type: ignore[attr-defined]
+    return wall, usage.ru_utime + usage.ru_stime, json.loads(out.read())  # type: ignore[attr-defined]
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    """Whether two workspaces hold the same files with the same bytes (the sync's own state folder aside)."""
+    compared = filecmp.dircmp(a, b, ignore=[".translate"])
+    if compared.left_only or compared.right_only or compared.funny_files:
+        return False
+    _, mismatch, errors = filecmp.cmpfiles(a, b, compared.common_files, shallow=False)
+    return not mismatch and not errors and all(_same_tree(a / d, b / d) for d in compared.common_dirs)
+
+
+def against(sizes: list[int], other: Path, repeat: int, base: Path) -> None:
+    """Sync each size with this checkout and ``other`` side by side; print CPU seconds and their ratio."""
+    other = other.resolve()
+    if not (other / "translate" / "__init__.py").is_file():
+        raise SystemExit(f"{other}: not a checkout of the project (no translate/__init__.py)")
+    print(f"translate sync side by side: this checkout ({ROOT}) and {other}; fake engine, {len(LANGS)} languages, {os.cpu_count()} CPUs")
+    print()
+    table = [["articles", "run", "cpu s this", "cpu s other", "this/other", "2nd run s this", "2nd run s other", "same output"]]
+    ratios: dict[int, list[float]] = {}
+    for size in sizes:
+        for run in range(1, repeat + 1):
+            here, there = base / f"this-{size}-{run}", base / f"other-{size}-{run}"
+            make_workspace(here, size)
+            shutil.copytree(here, there)
+            first = [_finish(p) for p in [_start(here, None), _start(there, other)]]
+            second = [_finish(p) for p in [_start(here, None), _start(there, other)]]
+            for (_, _, report), root in zip(first, (here, there)):
+                assert report["articles"]["updated"] == size, (root, report["articles"])
+            same = _same_tree(here, there)
+            ratio = first[0][1] / first[1][1]
+            ratios.setdefault(size, []).append(ratio)
+            table.append([str(size), str(run), f"{first[0][1]:.1f}", f"{first[1][1]:.1f}", f"{ratio:.3f}", f"{second[0][0]:.2f}", f"{second[1][0]:.2f}", "yes" if same else "NO"])
+            print(f"{size} articles, run {run}: CPU {first[0][1]:.1f} s here, {first[1][1]:.1f} s there", file=sys.stderr, flush=True)
+            shutil.rmtree(here), shutil.rmtree(there)
+    _print(table)
+    for size, values in ratios.items():
+        print(f"{size} articles: CPU this/other median {statistics.median(values):.3f} over {len(values)} paired runs (range {min(values):.3f}-{max(values):.3f})")
+
+
 def profile(root: Path, top: int = 25) -> None:
     import cProfile
     import pstats
@@ -116,10 +186,15 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000, 2000])
     parser.add_argument("--profile", action="store_true", help="profile a first sync of the smallest size in-process")
     parser.add_argument("--keep", type=Path, help="keep the workspaces in this folder")
+    parser.add_argument("--against", type=Path, metavar="CHECKOUT", help="sync side by side with the code of another checkout of the project")
+    parser.add_argument("--repeat", type=int, default=3, help="paired runs per size with --against (default 3)")
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="sync-scale-")) if args.keep is None else args.keep
     rows = []
     try:
+        if args.against is not None:
+            against(args.sizes, args.against, args.repeat, base)
+            return
         for size in args.sizes:
             root = base / f"ws-{size}"
             sentences = make_workspace(root, size)
