@@ -28,12 +28,14 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-import statistics
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -83,48 +85,45 @@ def make_workspace(root: Path, articles: int) -> int:
     return sentences
 
 
+@dataclass
+class Sync:
+    """A running `translate -q sync --json` process; stdout and stderr go to files (a full pipe would block it)."""
+
+    proc: subprocess.Popen
+    out: IO[bytes]
+    err: IO[bytes]
+    started: float
+
+    @classmethod
+    def start(cls, root: Path, code: Path | None = None) -> Sync:
+        """Sync ``root`` with the package of ``code`` (default: this checkout's)."""
+        env = {**os.environ, "SOURCE_DATE_EPOCH": "1764149400"}
+        if code is not None:
+            env["PYTHONPATH"] = str(code)
+        out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+        proc = subprocess.Popen([sys.executable, "-m", "translate", "-q", "sync", "--json"], cwd=root, env=env, stdout=out, stderr=err)
+        return cls(proc, out, err, time.perf_counter())
+
+    def finish(self) -> tuple[float, float, int, dict]:
+        """Wall seconds, CPU seconds (user + system), peak RSS in MiB and the JSON report; stops the benchmark if the sync failed."""
+        _, status, usage = os.wait4(self.proc.pid, 0)  # the rusage of exactly this child
+        wall = time.perf_counter() - self.started
+        self.proc.returncode = os.waitstatus_to_exitcode(status)
+        self.out.seek(0), self.err.seek(0)
+        out, err = self.out.read(), self.err.read()
+        self.out.close(), self.err.close()
+        if self.proc.returncode != 0:
+            raise SystemExit(f"sync failed ({self.proc.returncode}): {err.decode(errors='replace')[-2000:]}")
+        if err.strip():
+            print(f"sync wrote {len(err)} bytes to stderr; the last: {err.decode(errors='replace')[-300:]}", file=sys.stderr)
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, json.loads(out)
+
+
 def run_sync(root: Path) -> tuple[float, float, int, dict, cpu_share.Share]:
     """Wall seconds, CPU seconds (user + system), peak RSS in MiB, the JSON report of one `translate sync`, and other work's share of the CPUs."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1764149400"}
-    with tempfile.TemporaryFile() as errors:  # a file, not a pipe: a full stderr pipe would block the child while stdout is read
-        started = time.perf_counter()
-        watch = cpu_share.Watch()
-        proc = subprocess.Popen([sys.executable, "-m", "translate", "-q", "sync", "--json"], cwd=root, env=env, stdout=subprocess.PIPE, stderr=errors)
-        # wait4 gives the rusage of exactly this child
-        out = proc.stdout.read() if proc.stdout else b""
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        share = watch.stop(usage.ru_utime + usage.ru_stime)
-        errors.seek(0)
-        err = errors.read()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"sync failed ({proc.returncode}): {err.decode()[-2000:]}")
-    if err.strip():
-        print(f"sync wrote {len(err)} bytes to stderr; the last: {err.decode(errors='replace')[-300:]}", file=sys.stderr)
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024, json.loads(out), share
-
-
-def _start(root: Path, code: Path | None) -> tuple[subprocess.Popen, object, object, float]:
-    """A `translate sync --json` process on ``root`` with the package of ``code`` (default: this checkout's); stdout and stderr go to files."""
-    env = {**os.environ, "SOURCE_DATE_EPOCH": "1764149400"}
-    if code is not None:
-        env["PYTHONPATH"] = str(code)
-    out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
-    proc = subprocess.Popen([sys.executable, "-m", "translate", "-q", "sync", "--json"], cwd=root, env=env, stdout=out, stderr=err)
-    return proc, out, err, time.perf_counter()
-
-
-def _finish(started: tuple[subprocess.Popen, object, object, float]) -> tuple[float, float, dict]:
-    """Wall seconds, CPU seconds and the report of a process from :func:`_start`."""
-    proc, out, err, t0 = started
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out.seek(0), err.seek(0)  # type: ignore[attr-defined]
-    if proc.returncode != 0:
-        raise SystemExit(f"sync failed ({proc.returncode}): {err.read().decode()[-2000:]}")  # type: ignore[attr-defined]
-    return wall, usage.ru_utime + usage.ru_stime, json.loads(out.read())  # type: ignore[attr-defined]
+    watch = cpu_share.Watch()
+    wall, cpu, rss, report = Sync.start(root).finish()
+    return wall, cpu, rss, report, watch.stop(cpu)
 
 
 def _same_tree(a: Path, b: Path) -> bool:
@@ -150,10 +149,11 @@ def against(sizes: list[int], other: Path, repeat: int, base: Path) -> None:
             here, there = base / f"this-{size}-{run}", base / f"other-{size}-{run}"
             make_workspace(here, size)
             shutil.copytree(here, there)
-            first = [_finish(p) for p in [_start(here, None), _start(there, other)]]
-            second = [_finish(p) for p in [_start(here, None), _start(there, other)]]
-            for (_, _, report), root in zip(first, (here, there)):
-                assert report["articles"]["updated"] == size, (root, report["articles"])
+            first = [s.finish() for s in [Sync.start(here), Sync.start(there, other)]]
+            second = [s.finish() for s in [Sync.start(here), Sync.start(there, other)]]
+            for one, two, root in zip(first, second, (here, there)):
+                assert one[3]["articles"]["updated"] == size, (root, one[3]["articles"])
+                assert two[3]["articles"]["unchanged"] == size, (root, two[3]["articles"])
             same = _same_tree(here, there)
             ratio = first[0][1] / first[1][1]
             ratios.setdefault(size, []).append(ratio)
