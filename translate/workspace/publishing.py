@@ -14,7 +14,7 @@ from translate.workspace.config import WorkspaceConfig
 from translate.workspace.report import ArticleOutcome, LanguageOutcome, Outcome, relative_withheld
 from translate.workspace.setup import PublishSettings
 from translate.workspace.stage import Planned, Timer, relative
-from translate.workspace.state import Record, catalog_keys, file_digest, settled_digest
+from translate.workspace.state import Record, catalog_keys, file_digest, read_settled
 
 if TYPE_CHECKING:
     import polib
@@ -70,7 +70,7 @@ def publish_article(
             errors.append(relative(config, mt_result.error))
             continue
         po = catalog_path(config.locales, source.slug, lang.gettext)
-        files[po.as_posix()], catalog = settled_digest(config.path(po), pot_keys)
+        files[po.as_posix()], catalog = read_settled(config.path(po), pot_keys)
         t = time.perf_counter()
         check_errors, check_warnings = _check(config, po, catalog, lang) if config.checks and catalog is not None else (0, 0)
         timer.add("check", t)

@@ -258,7 +258,7 @@ def catalog_keys(path: Path) -> frozenset[tuple[str | None, str]]:
     return frozenset((e.msgctxt, e.msgid) for e in catalog or () if not e.obsolete)
 
 
-def settled_digest(po: Path, sentences: frozenset[tuple[str | None, str]]) -> tuple[str | None, polib.POFile | None]:
+def read_settled(po: Path, sentences: frozenset[tuple[str | None, str]]) -> tuple[str | None, polib.POFile | None]:
     """A language catalog's digest for an article's state row, read just before publishing, and the catalog read.
 
     A catalog that lacks some of the template's ``sentences`` (a translator's
